@@ -1,0 +1,349 @@
+package io.discordination.ops.env;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.OpsPaths;
+import io.discordination.ops.Secret;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One environment's topology: the real names behind the short ones ({@code api} is ECS service
+ * {@code api} in cluster {@code discordination-prod}), endpoints and credentials, read from
+ * {@code environments/<name>.yaml}. Values may say {@code ${VAR}} or {@code ${VAR:-default}};
+ * a variable is read when its value is first needed, so an operator who only redeploys ECS does
+ * not need {@code LK_SECRET}, and a missing one is an error naming the variable and the file.
+ *
+ * <pre>{@code String cluster = Environment.named("prod").string("ecs.cluster");}</pre>
+ */
+public final class Environment {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential).*");
+    /** Paths whose values carry credentials inside a URL. */
+    private static final Set<String> SECRET_URLS = Set.of("postgres.url", "redis.url");
+
+    private final String name;
+    private final Path source;
+    private final JsonNode root;
+    private final Function<String, String> variables;
+
+    private Environment(String name, Path source, JsonNode root, Function<String, String> variables) {
+        this.name = name;
+        this.source = source;
+        this.root = root;
+        this.variables = variables;
+    }
+
+    /**
+     * The environment called {@code name}: {@code local} is the sandbox's file under
+     * {@code OPS_HOME}; a name with a slash or ending in {@code .yaml} is a path; any other name is
+     * {@code environments/<name>.yaml} in the project root.
+     */
+    public static Environment named(String name) {
+        return named(name, OpsPaths.home(), OpsPaths.environments(), System::getenv);
+    }
+
+    public static Environment named(String name, Path opsHome, Path environmentsDir, Function<String, String> variables) {
+        if (name == null || name.isBlank()) {
+            throw new OpsException.InvalidInputException("An environment name is needed (local, staging, prod)");
+        }
+        if (name.contains("/") || name.endsWith(".yaml") || name.endsWith(".yml")) {
+            return load(Path.of(name), variables);
+        }
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw OpsException.builder("Invalid environment name '" + name + "'")
+                    .hint("use letters, digits, '-' and '_', or a path to a .yaml file").invalidInput();
+        }
+        if (name.equals("local")) {
+            Path file = OpsPaths.sandboxEnvironment(opsHome);
+            if (!Files.isRegularFile(file)) {
+                throw OpsException.builder("The local sandbox is not running (no " + file + ")")
+                        .environment("local").hint("start it with: ops sandbox up").notFound();
+            }
+            return load(file, variables);
+        }
+        Path file = environmentsDir.resolve(name + ".yaml");
+        if (!Files.isRegularFile(file)) {
+            throw OpsException.builder("Unknown environment '" + name + "' (no " + file + ")")
+                    .hint("known: " + String.join(", ", known(environmentsDir))).invalidInput();
+        }
+        return load(file, variables);
+    }
+
+    public static Environment load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    public static Environment load(Path file, Function<String, String> variables) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw OpsException.builder("Cannot read environment file " + file + ": " + e.getMessage())
+                    .hint("check the file exists and is valid YAML").cause(e).invalidInput();
+        }
+        if (root == null || !root.isObject()) {
+            throw OpsException.builder("Environment file " + file + " is empty or not a YAML mapping").invalidInput();
+        }
+        String fileName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        String name = root.path("name").asText(fileName);
+        return new Environment(name, file.toAbsolutePath(), root, variables);
+    }
+
+    /** Environment names found in {@code dir}, plus {@code local}. */
+    public static List<String> known(Path dir) {
+        List<String> names = new ArrayList<>();
+        names.add("local");
+        try (var files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+                    .map(f -> f.substring(0, f.length() - 5)).sorted().forEach(names::add);
+        } catch (IOException ignored) {
+            // no environments folder: only the sandbox is known
+        }
+        return names;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    /** A protected environment (prod) needs the operator to type its name before any destructive effect. */
+    public boolean isProtected() {
+        return root.path("protected").asBoolean(false);
+    }
+
+    /** The value at a dotted path, variables resolved; an error naming the path and file if it is absent or empty. */
+    public String string(String path) {
+        return optionalString(path).orElseThrow(() -> OpsException.builder(
+                        "Environment " + name + " has no value for '" + path + "'")
+                .environment(name).resource(source.toString())
+                .hint("add '" + path + "' to " + source).notFound());
+    }
+
+    /** The value at a dotted path, variables resolved; empty if the key is absent or resolves to an empty string. */
+    public Optional<String> optionalString(String path) {
+        JsonNode node = node(path);
+        if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) return Optional.empty();
+        String resolved = resolve(path, node.asText());
+        return resolved.isBlank() ? Optional.empty() : Optional.of(resolved.trim());
+    }
+
+    public Secret secret(String path) {
+        return Secret.of(string(path));
+    }
+
+    public Optional<Secret> optionalSecret(String path) {
+        return optionalString(path).map(Secret::of);
+    }
+
+    public boolean flag(String path, boolean defaultValue) {
+        return optionalString(path).map(Boolean::parseBoolean).orElse(defaultValue);
+    }
+
+    /** A list: a YAML sequence, or one comma-separated value such as {@code ${PRIVATE_SUBNETS}}. */
+    public List<String> list(String path) {
+        JsonNode node = node(path);
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isMissingNode() || node.isNull()) return out;
+        if (node.isArray()) {
+            for (JsonNode item : node) splitInto(resolve(path, item.asText()), out);
+        } else {
+            splitInto(resolve(path, node.asText()), out);
+        }
+        return out;
+    }
+
+    /** The keys of a mapping, such as the short names under {@code ecs.services}. */
+    public Set<String> keys(String path) {
+        JsonNode node = node(path);
+        Set<String> keys = new LinkedHashSet<>();
+        if (node != null && node.isObject()) node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /**
+     * The real name behind a short one under {@code section} ({@code ecs.services}, {@code api}),
+     * or a not-found error listing the known short names.
+     */
+    public String lookup(String section, String shortName, String what) {
+        if (shortName == null || shortName.isBlank()) {
+            throw OpsException.builder("A " + what + " name is needed").environment(name)
+                    .hint("known: " + String.join(", ", keys(section))).invalidInput();
+        }
+        return optionalString(section + "." + shortName).orElseThrow(() -> OpsException.builder(
+                        "No " + what + " '" + shortName + "' in environment " + name)
+                .environment(name).resource(source.toString())
+                .hint("known: " + String.join(", ", keys(section))).notFound());
+    }
+
+    /** The AWS endpoint override (an emulator), if any. */
+    public Optional<URI> awsEndpoint() {
+        return optionalString("aws.endpoint").map(URI::create);
+    }
+
+    public String awsRegion() {
+        return optionalString("aws.region").orElse("us-east-1");
+    }
+
+    /** True for paths whose values are secrets (passwords, tokens, API secrets, URLs with credentials). */
+    public static boolean isSecretPath(String path) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        return SECRET_URLS.contains(path) || SECRET_KEY.matcher(last).matches();
+    }
+
+    /** Every secret value this environment resolves to, for the redactor. Missing variables are skipped. */
+    public List<Secret> secrets() {
+        List<Secret> secrets = new ArrayList<>();
+        flatten("", root, (path, raw) -> {
+            if (!isSecretPath(path)) return;
+            try {
+                optionalString(path).ifPresent(v -> {
+                    secrets.add(Secret.of(v));
+                    userInfoPassword(v).ifPresent(p -> secrets.add(Secret.of(p)));
+                });
+            } catch (OpsException missingVariable) {
+                // nothing to redact when the value cannot be resolved
+            }
+        });
+        return secrets;
+    }
+
+    /**
+     * Every setting as dotted path to printable value: secrets as {@code ****} (a URL keeps its
+     * host and shows {@code ****} for the password), unset variables as {@code <unset: VAR>}.
+     */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        flatten("", root, (path, raw) -> {
+            String shown;
+            try {
+                String value = resolve(path, raw);
+                if (!isSecretPath(path)) shown = value;
+                else if (SECRET_URLS.contains(path)) shown = maskUrl(value);
+                else shown = value.isEmpty() ? "" : Secret.MASK;
+            } catch (OpsException missing) {
+                shown = "<unset: " + String.join(", ", unsetVariables(raw)) + ">";
+            }
+            out.put(path, shown);
+        });
+        return out;
+    }
+
+    /** Variables this environment uses that are not set. */
+    public List<String> missingVariables() {
+        List<String> missing = new ArrayList<>();
+        flatten("", root, (path, raw) -> unsetVariables(raw).stream().filter(v -> !missing.contains(v)).forEach(missing::add));
+        return missing;
+    }
+
+    private List<String> unsetVariables(String raw) {
+        List<String> unset = new ArrayList<>();
+        Matcher m = VARIABLE.matcher(raw);
+        while (m.find()) {
+            String value = variables.apply(m.group(1));
+            if ((value == null || value.isEmpty()) && m.group(2) == null) unset.add(m.group(1));
+        }
+        return unset;
+    }
+
+    private String resolve(String path, String raw) {
+        Matcher m = VARIABLE.matcher(raw);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String variable = m.group(1);
+            String value = variables.apply(variable);
+            if (value == null || value.isEmpty()) {
+                if (m.group(2) == null) {
+                    throw OpsException.builder("Environment variable " + variable + " is not set; environment "
+                                    + name + " needs it for '" + path + "' (" + source + ")")
+                            .hint("export " + variable + "=... and try again").invalidInput();
+                }
+                value = m.group(3);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private JsonNode node(String path) {
+        JsonNode node = root;
+        for (String part : path.split("\\.")) {
+            if (node == null || !node.isObject()) return null;
+            node = node.get(part);
+        }
+        return node;
+    }
+
+    private static void splitInto(String value, List<String> out) {
+        for (String part : value.split(",")) {
+            String trimmed = part.trim();
+            if (!trimmed.isEmpty()) out.add(trimmed);
+        }
+    }
+
+    private interface Visitor {
+        void leaf(String path, String raw);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Visitor visitor) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = ((ObjectNode) node).fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), visitor);
+            }
+        } else if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            node.forEach(n -> items.add(n.asText()));
+            visitor.leaf(prefix, String.join(",", items));
+        } else if (!node.isNull()) {
+            visitor.leaf(prefix, node.asText());
+        }
+    }
+
+    static Optional<String> userInfoPassword(String url) {
+        try {
+            String userInfo = URI.create(url.replaceFirst("^jdbc:", "")).getRawUserInfo();
+            if (userInfo == null || !userInfo.contains(":")) return Optional.empty();
+            String password = userInfo.substring(userInfo.indexOf(':') + 1);
+            return password.isEmpty() ? Optional.empty()
+                    : Optional.of(java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException notAUri) {
+            return Optional.empty();
+        }
+    }
+
+    private static String maskUrl(String url) {
+        return userInfoPassword(url).isPresent()
+                ? url.replaceFirst("(://[^/:@]*:)[^@]*@", "$1" + Secret.MASK + "@")
+                : url;
+    }
+
+    @Override
+    public String toString() {
+        return "Environment[" + name + " from " + source + (isProtected() ? ", protected" : "") + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.Json;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The audit log of one environment: JSON lines in {@code OPS_HOME/audit/<env>.jsonl}, one when an
+ * effect starts and one when it ends. Each line is on disk (fsync) before {@link #append} returns,
+ * so a process killed during an effect still leaves its "started" line. Every line passes through
+ * the redactor. Several processes may append at once: each write holds a file lock.
+ *
+ * <pre>{@code AuditLog.forEnvironment(OpsPaths.home(), "prod", redactor).read()}</pre>
+ */
+public final class AuditLog {
+    /** One line of the log. {@code event} is started, ok, failed or refused. */
+    public record Record(Instant time, String event, String runId, String environment, Operator operator,
+                         Effect effect, String reason, Long durationMs) {
+    }
+
+    private final Path file;
+    private final Redactor redactor;
+
+    public AuditLog(Path file, Redactor redactor) {
+        this.file = file;
+        this.redactor = redactor;
+    }
+
+    public static AuditLog forEnvironment(Path opsHome, String environment, Redactor redactor) {
+        return new AuditLog(opsHome.resolve("audit").resolve(environment + ".jsonl"), redactor);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Writes one record and forces it to disk. */
+    public void append(Record record) {
+        Record safe = new Record(record.time(), record.event(), record.runId(), record.environment(), record.operator(),
+                record.effect() == null ? null : record.effect().redacted(redactor),
+                redactor.redact(record.reason()), record.durationMs());
+        byte[] line = (redactor.redact(Json.write(safe)) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+                 FileLock ignored = channel.lock()) {
+                ByteBuffer buffer = ByteBuffer.wrap(line);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw OpsException.builder("Cannot write the audit log " + file + ": " + e.getMessage())
+                    .hint("check that OPS_HOME is writable; nothing was changed").cause(e).build();
+        }
+    }
+
+    /** Every record, oldest first. Lines that cannot be parsed (a torn last line) are skipped. */
+    public List<Record> read() {
+        List<Record> records = new ArrayList<>();
+        if (!Files.exists(file)) return records;
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            lines.filter(l -> !l.isBlank()).forEach(l -> {
+                try {
+                    records.add(Json.mapper().readValue(l, Record.class));
+                } catch (IOException torn) {
+                    // a line cut short by a crash; the rest of the log still reads
+                }
+            });
+        } catch (IOException e) {
+            throw OpsException.builder("Cannot read the audit log " + file + ": " + e.getMessage()).cause(e).build();
+        }
+        return records;
+    }
+}

@@ -1,0 +1,135 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.env.Environment;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Decides whether a destructive effect may go ahead. The rules:
+ * <ul>
+ *   <li>a protected environment (prod) needs its name typed once per run, or given up front
+ *       ({@code --confirm-env prod}), even with {@code --yes};</li>
+ *   <li>{@code --yes} approves every destructive effect;</li>
+ *   <li>otherwise an operator at a terminal answers {@code y/N} for each one, seeing what it does;</li>
+ *   <li>with no terminal and no {@code --yes}, every destructive effect is refused.</li>
+ * </ul>
+ *
+ * <pre>{@code Confirmer c = Confirmer.terminal(false);   // ask at the terminal, if there is one}</pre>
+ */
+public final class Confirmer {
+    /** Asks one question and returns the answer, or null at end of input. */
+    @FunctionalInterface
+    public interface Prompt {
+        String ask(String question);
+    }
+
+    /** The outcome of a decision: approved, or refused with the reason to show. */
+    public record Decision(boolean approved, String reason) {
+        static Decision yes() { return new Decision(true, null); }
+        static Decision no(String reason) { return new Decision(false, reason); }
+    }
+
+    private static final String ANY_ENVIRONMENT = "*";
+
+    private final boolean yes;
+    private final String typedEnvironment;
+    private final Prompt prompt;
+    private volatile String confirmedEnvironment;
+
+    private Confirmer(boolean yes, String typedEnvironment, Prompt prompt) {
+        this.yes = yes;
+        this.typedEnvironment = typedEnvironment;
+        this.prompt = prompt;
+    }
+
+    /** Asks at the process's terminal when there is one; without one, behaves as {@link #nonInteractive}. */
+    public static Confirmer terminal(boolean yes) {
+        return terminal(yes, null);
+    }
+
+    public static Confirmer terminal(boolean yes, String typedEnvironment) {
+        Console console = System.console();
+        if (console == null) return nonInteractive(yes, typedEnvironment);
+        return new Confirmer(yes, typedEnvironment, question -> {
+            console.writer().print(question);
+            console.writer().flush();
+            return console.readLine();
+        });
+    }
+
+    /** No one to ask: approves only with {@code yes} (and, on a protected environment, its name given up front). */
+    public static Confirmer nonInteractive(boolean yes, String typedEnvironment) {
+        return new Confirmer(yes, typedEnvironment, null);
+    }
+
+    /** Asks on the given streams: for tests, and for front ends with their own terminal. */
+    public static Confirmer streams(BufferedReader in, PrintStream out, boolean yes) {
+        return new Confirmer(yes, null, question -> {
+            out.print(question);
+            out.flush();
+            try {
+                return in.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /** Approves everything, protected environments included: for embedding code that did its own confirmation. */
+    public static Confirmer approveAll() {
+        Confirmer confirmer = new Confirmer(true, null, null);
+        confirmer.confirmedEnvironment = ANY_ENVIRONMENT;
+        return confirmer;
+    }
+
+    public boolean isInteractive() {
+        return prompt != null;
+    }
+
+    public boolean assumesYes() {
+        return yes;
+    }
+
+    /** Decides for one destructive effect in {@code environment}. */
+    public synchronized Decision decide(Effect effect, Environment environment) {
+        if (environment.isProtected() && !environmentConfirmed(environment.name())) {
+            if (environment.name().equals(typedEnvironment)) {
+                confirmedEnvironment = environment.name();
+            } else if (prompt == null) {
+                return Decision.no("environment " + environment.name() + " is protected: type its name in a terminal, or pass --confirm-env "
+                        + environment.name());
+            } else {
+                String answer = prompt.ask(describe(effect) + "Environment " + environment.name()
+                        + " is protected. Type its name to go on: ");
+                if (answer == null || !answer.trim().equals(environment.name())) {
+                    return Decision.no("the environment name was not typed");
+                }
+                confirmedEnvironment = environment.name();
+                if (!yes) return Decision.yes(); // typing the name confirms this effect too
+            }
+        }
+        if (yes) return Decision.yes();
+        if (prompt == null) {
+            return Decision.no("it is destructive and there is no terminal to confirm it: re-run with --yes to approve");
+        }
+        String answer = prompt.ask(describe(effect) + "Apply this destructive effect in " + environment.name() + "? [y/N] ");
+        if (answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes")) return Decision.yes();
+        return Decision.no("not confirmed");
+    }
+
+    private boolean environmentConfirmed(String name) {
+        return ANY_ENVIRONMENT.equals(confirmedEnvironment) || name.equals(confirmedEnvironment);
+    }
+
+    private static String describe(Effect effect) {
+        StringBuilder sb = new StringBuilder("\n  ").append(effect.summary()).append('\n');
+        if (!effect.parameters().isEmpty()) sb.append("  parameters: ").append(effect.parameters()).append('\n');
+        if (effect.command() != null) sb.append("  command:    ").append(effect.command()).append('\n');
+        sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : effect.inverse()).append('\n');
+        return sb.toString();
+    }
+}

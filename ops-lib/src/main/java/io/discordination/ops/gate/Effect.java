@@ -1,0 +1,84 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.Redactor;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A side effect, described before it happens: what it touches ({@code system}, {@code target}), what
+ * it does ({@code verb}, {@code parameters}), whether it destroys something, how to undo it, and the
+ * shell command an operator would type instead. The {@link Gate} confirms, audits and plans it.
+ * Parameters that are {@link io.discordination.ops.Secret}s print as {@code ****}.
+ *
+ * <pre>{@code
+ * Effect.on("aws", "ecs service discordination-prod/api").verb("force-redeploy")
+ *       .command("aws ecs update-service --cluster discordination-prod --service api --force-new-deployment")
+ *       .destructive().build();
+ * }</pre>
+ */
+public record Effect(String system, String target, String verb, Map<String, Object> parameters,
+                     boolean destructive, String inverse, String command) {
+
+    public Effect {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(verb, "verb");
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters == null ? Map.of() : parameters));
+    }
+
+    /** Starts an effect on {@code target} of {@code system} ({@code aws}, {@code redis}, {@code postgres}, {@code livekit}). */
+    public static Builder on(String system, String target) {
+        return new Builder(system, target);
+    }
+
+    /** One line: {@code force-redeploy ecs service discordination-prod/api}. */
+    public String summary() {
+        return verb + " " + target;
+    }
+
+    /** A copy whose text fields and parameter values have passed through {@code redactor}. */
+    public Effect redacted(Redactor redactor) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> params.put(k, v == null ? null
+                : v instanceof Number || v instanceof Boolean ? v : redactor.redact(String.valueOf(v))));
+        return new Effect(system, redactor.redact(target), redactor.redact(verb), params, destructive,
+                inverse == null ? null : redactor.redact(inverse), command == null ? null : redactor.redact(command));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(summary());
+        if (!parameters.isEmpty()) sb.append(' ').append(parameters);
+        if (destructive) sb.append(" (destructive)");
+        return sb.toString();
+    }
+
+    public static final class Builder {
+        private final String system;
+        private final String target;
+        private String verb;
+        private final Map<String, Object> parameters = new LinkedHashMap<>();
+        private boolean destructive;
+        private String inverse;
+        private String command;
+
+        private Builder(String system, String target) {
+            this.system = system;
+            this.target = target;
+        }
+
+        public Builder verb(String verb) { this.verb = verb; return this; }
+        public Builder param(String name, Object value) { parameters.put(name, value); return this; }
+        public Builder destructive() { this.destructive = true; return this; }
+        public Builder destructive(boolean destructive) { this.destructive = destructive; return this; }
+        public Builder inverse(String inverse) { this.inverse = inverse; return this; }
+        public Builder command(String command) { this.command = command; return this; }
+
+        public Effect build() {
+            return new Effect(system, target, verb, parameters, destructive, inverse, command);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
+import io.discordination.ops.env.Environment;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The single port for every side effect. A mutating verb describes its {@link Effect} and hands it
+ * here with the code that performs it:
+ * <ul>
+ *   <li>dry-run: the effect goes into the {@link Plan}, the code does not run, the planned result is returned;</li>
+ *   <li>execute: a destructive effect is confirmed first ({@link Confirmer}); the audit log gets a
+ *       "started" line on disk before the code runs and an "ok" or "failed" line after it.</li>
+ * </ul>
+ * A refusal changes nothing and throws {@link OpsException.RefusedException}.
+ *
+ * <pre>{@code
+ * return gate.apply(effect, () -> ecs.updateService(request), () -> Deployment.planned(service));
+ * }</pre>
+ */
+public final class Gate {
+    /** The code that performs an effect. */
+    @FunctionalInterface
+    public interface Action<T> {
+        T run() throws Exception;
+    }
+
+    private final Mode mode;
+    private final Environment environment;
+    private final Confirmer confirmer;
+    private final AuditLog audit;
+    private final Redactor redactor;
+    private final String runId;
+    private final Supplier<String> awsIdentity;
+    private final Plan plan = new Plan();
+
+    public Gate(Mode mode, Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
+                String runId, Supplier<String> awsIdentity) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.runId = runId;
+        this.awsIdentity = awsIdentity;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public boolean isDryRun() {
+        return mode == Mode.DRY_RUN;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /**
+     * Plans or performs {@code effect}. Returns what {@code action} returned, or in dry-run what
+     * {@code planned} supplies (a result that says it was planned, with the resolved targets).
+     */
+    public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned) {
+        Objects.requireNonNull(effect, "effect");
+        if (mode == Mode.DRY_RUN) {
+            plan.add(effect.redacted(redactor));
+            return planned == null ? null : planned.get();
+        }
+        Operator who = operatorFor(effect);
+        if (effect.destructive()) {
+            Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment);
+            if (!decision.approved()) {
+                audit.append(record("refused", who, effect, decision.reason(), null));
+                throw OpsException.builder("Refused: " + redactor.redact(effect.summary()) + ": " + decision.reason())
+                        .environment(environment.name()).hint("nothing was changed").refused();
+            }
+        }
+        audit.append(record("started", who, effect, null, null));
+        long start = System.nanoTime();
+        try {
+            T result = action.run();
+            audit.append(record("ok", who, effect, null, elapsedMs(start)));
+            return result;
+        } catch (Exception | Error e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            audit.append(record("failed", who, effect, reason, elapsedMs(start)));
+            if (e instanceof OpsException ops) throw ops;
+            if (e instanceof Error error) throw error;
+            throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
+                    .environment(environment.name()).cause(e).build();
+        }
+    }
+
+    private Operator operatorFor(Effect effect) {
+        Operator who = Operator.osUser();
+        // only effects on AWS pay for the caller-identity lookup
+        return "aws".equals(effect.system()) && awsIdentity != null ? who.withAws(awsIdentity.get()) : who;
+    }
+
+    private AuditLog.Record record(String event, Operator who, Effect effect, String reason, Long durationMs) {
+        return new AuditLog.Record(Instant.now(), event, runId, environment.name(), who, effect, reason, durationMs);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
