@@ -209,6 +209,8 @@ public final class Environment {
 
     /** True for paths whose values are secrets (passwords, tokens, API secrets, URLs with credentials). */
     public static boolean isSecretPath(String path) {
+        // entries under secrets: are Secrets Manager ids, not values
+        if (path.startsWith("secrets.")) return false;
         String last = path.substring(path.lastIndexOf('.') + 1);
         return SECRET_URLS.contains(path) || SECRET_KEY.matcher(last).matches();
     }

@@ -1,0 +1,71 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.OpsPaths;
+import io.discordination.ops.Redactor;
+import io.discordination.ops.gate.AuditLog;
+import io.discordination.ops.text.Durations;
+import io.discordination.ops.text.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ops audit}: who did what, where, with what outcome. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Read the audit log of an environment: every effect started, ended (ok/failed) or refused.")
+final class AuditCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Mixin
+    EnvironmentOption environment;
+
+    @Option(names = "--since", paramLabel = "DURATION", description = "Only records newer than this (10m, 1h, 7d).")
+    String since;
+
+    @Option(names = "--run", paramLabel = "RUN_ID", description = "Only records of this run.")
+    String runId;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String env = environment.name();
+        if (!env.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw OpsException.builder("Invalid environment name '" + env + "'").hint("give the name, not a path").invalidInput();
+        }
+        Instant from = since == null ? Instant.EPOCH : Instant.now().minus(Durations.parse(since));
+        AuditLog log = AuditLog.forEnvironment(OpsPaths.home(), env, new Redactor());
+        List<AuditLog.Record> records = log.read().stream()
+                .filter(r -> r.time() != null && !r.time().isBefore(from))
+                .filter(r -> runId == null || runId.equals(r.runId()))
+                .toList();
+        if (output == OutputFormat.JSON) {
+            output.print(spec.commandLine().getOut(), records);
+            return 0;
+        }
+        Table table = Table.with("TIME", "EVENT", "RUN", "OPERATOR", "EFFECT", "MS", "REASON");
+        for (AuditLog.Record r : records) {
+            String who = r.operator() == null ? "" : r.operator().user() + (r.operator().aws() == null ? "" : " (" + r.operator().aws() + ")");
+            table.row(TIME.format(r.time()), r.event(), r.runId(), who,
+                    r.effect() == null ? "" : r.effect().summary(), r.durationMs(), r.reason());
+        }
+        output.print(spec.commandLine().getOut(), table);
+        if (records.isEmpty()) {
+            spec.commandLine().getErr().println("ops: no audit records for " + env + " in " + log.file());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.text.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ops env}: the resolved environment, secrets shown as {@code ****}. */
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = "Show the resolved environment: real names, endpoints, variables (secrets as ****).")
+final class EnvCommand implements Callable<Integer> {
+    @Mixin
+    EnvironmentOption environment;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Environment env = environment.load();
+        Map<String, String> settings = env.describe();
+        List<String> missing = env.missingVariables();
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.JSON) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", env.name());
+            json.put("source", env.source().toString());
+            json.put("protected", env.isProtected());
+            json.put("settings", settings);
+            json.put("missingVariables", missing);
+            output.print(out, json);
+        } else {
+            out.println("environment  " + env.name() + (env.isProtected() ? "  (protected: destructive effects need its name typed)" : ""));
+            out.println("source       " + env.source());
+            out.println();
+            Table table = Table.with("SETTING", "VALUE");
+            settings.forEach(table::row);
+            out.print(table);
+            out.flush();
+        }
+        if (!missing.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ops: not set: " + String.join(", ", missing)
+                    + " (verbs that need them fail until they are exported)");
+            err.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,104 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * The {@code ops} command line. One class per subcommand; diagnostics go to stderr so stdout stays
+ * clean for {@code --output json}. Exit codes: 0 ok, 1 failed, 2 bad input, 3 refused.
+ *
+ * <pre>{@code ops env --env prod --output json}</pre>
+ */
+@Command(name = "ops",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        versionProvider = OpsCommand.Version.class,
+        description = "Runbooks as code for the Discordination platform: plan, run and audit operations.",
+        subcommands = {EnvCommand.class, AuditCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok",
+                "1:failed (the error line says what failed, where, and what to do)",
+                "2:bad input (unknown option, invalid parameter value): nothing was run",
+                "3:refused or not confirmed: nothing was changed"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  OPS_HOME   where ops writes its audit log, run journals and sandbox state (default ~/.ops)",
+                "  The default environment is 'local', the sandbox; production always takes --env prod."})
+public final class OpsCommand implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of failures (secrets still redacted).")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new OpsCommand());
+        cl.setExecutionExceptionHandler(OpsCommand::handleFailure);
+        cl.setParameterExceptionHandler(OpsCommand::handleBadInput);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int handleBadInput(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("ops: " + e.getMessage());
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return OpsException.EXIT_BAD_INPUT;
+    }
+
+    private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        Redactor redactor = Redaction.current();
+        PrintWriter err = cl.getErr();
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        err.println("ops: " + redactor.redact(message));
+        if (isDebug(parsed)) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(redactor.redact(trace.toString()));
+        }
+        err.flush();
+        return e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
+    }
+
+    private static boolean isDebug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) return true;
+        }
+        return false;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = OpsCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"ops " + (v == null ? "development build" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
