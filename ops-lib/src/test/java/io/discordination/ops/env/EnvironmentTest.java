@@ -1,0 +1,137 @@
+package io.discordination.ops.env;
+
+import io.discordination.ops.OpsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EnvironmentTest {
+    private static final Path ENVIRONMENTS = Path.of(System.getProperty("ops.root", "..")).resolve("environments");
+    private static final Map<String, String> PROD_VARIABLES = Map.of(
+            "PRIVATE_SUBNETS", "subnet-0a1,subnet-0b2",
+            "DB_SG", "sg-0c3",
+            "DATABASE_URL", "postgresql://app:pg-Pa55word@db.internal:5432/discordination",
+            "REDIS_URL", "redis://:redis-Pa55word@cache.internal:6379",
+            "IP_SET_ID", "ipset-1234",
+            "LK_KEY", "APIkey123",
+            "LK_SECRET", "lk-secret-value-42");
+
+    @TempDir
+    Path tmp;
+
+    private Environment prod(Map<String, String> variables) {
+        return Environment.named("prod", tmp, ENVIRONMENTS, variables::get);
+    }
+
+    @Test
+    void named_whenProd_readsTheRunbooksRealNames() {
+        Environment env = prod(PROD_VARIABLES);
+
+        assertThat(env.name()).isEqualTo("prod");
+        assertThat(env.isProtected()).isTrue();
+        assertThat(env.string("ecs.cluster")).isEqualTo("discordination-prod");
+        assertThat(env.keys("ecs.services")).containsExactly("api", "gateway");
+        assertThat(env.string("ecs.taskDefinitions.migrate")).isEqualTo("discordination-migrate");
+        assertThat(env.string("ecs.taskDefinitions.cleanup")).isEqualTo("discordination-cleanup");
+        assertThat(env.string("logs.api")).isEqualTo("/ecs/discordination-api");
+        assertThat(env.string("logs.migrate")).isEqualTo("/ecs/discordination-migrate");
+        assertThat(env.string("rds.instance")).isEqualTo("discordination-prod");
+        assertThat(env.string("postgres.database")).isEqualTo("discordination");
+        assertThat(env.string("s3.bucket")).isEqualTo("discordination-files");
+        assertThat(env.string("waf.ipSet.name")).isEqualTo("blocked-ips");
+        assertThat(env.string("waf.ipSet.scope")).isEqualTo("REGIONAL");
+        assertThat(env.string("waf.ipSet.id")).isEqualTo("ipset-1234");
+        assertThat(env.string("secrets.jwt-secret")).isEqualTo("discordination/jwt-secret");
+        assertThat(env.string("secrets.db-password")).isEqualTo("discordination/db-password");
+        assertThat(env.list("ecs.network.subnets")).containsExactly("subnet-0a1", "subnet-0b2");
+        assertThat(env.secret("livekit.apiSecret").reveal()).isEqualTo("lk-secret-value-42");
+        assertThat(env.awsEndpoint()).isEmpty();
+        assertThat(env.awsRegion()).isEqualTo("us-east-1");
+    }
+
+    @Test
+    void string_whenVariableMissing_namesTheVariableAndTheFile() {
+        Environment env = prod(Map.of());
+
+        assertThatThrownBy(() -> env.string("redis.url"))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageContaining("REDIS_URL")
+                .hasMessageContaining("prod.yaml")
+                .hasMessageContaining("redis.url");
+        // values without variables still resolve: an operator who only redeploys needs no REDIS_URL
+        assertThat(env.string("ecs.cluster")).isEqualTo("discordination-prod");
+        assertThat(env.missingVariables()).contains("REDIS_URL", "DATABASE_URL", "LK_SECRET", "IP_SET_ID");
+    }
+
+    @Test
+    void string_whenDefaultGiven_usesItOnlyWhenTheVariableIsUnset() {
+        assertThat(prod(Map.of()).awsRegion()).isEqualTo("us-east-1");
+        assertThat(prod(Map.of("AWS_REGION", "eu-west-1")).awsRegion()).isEqualTo("eu-west-1");
+        assertThat(prod(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")).awsEndpoint())
+                .hasValueSatisfying(uri -> assertThat(uri.getPort()).isEqualTo(5000));
+    }
+
+    @Test
+    void describe_whenSecretsSet_masksThemAndKeepsUrlHosts() {
+        Map<String, String> shown = prod(PROD_VARIABLES).describe();
+
+        assertThat(shown.get("livekit.apiSecret")).isEqualTo("****");
+        assertThat(shown.get("postgres.url")).isEqualTo("postgresql://app:****@db.internal:5432/discordination");
+        assertThat(shown.get("redis.url")).isEqualTo("redis://:****@cache.internal:6379");
+        assertThat(shown.get("secrets.jwt-secret")).isEqualTo("discordination/jwt-secret");
+        assertThat(String.join(" ", shown.values()))
+                .doesNotContain("pg-Pa55word", "redis-Pa55word", "lk-secret-value-42");
+    }
+
+    @Test
+    void secrets_whenUrlsCarryPasswords_includesThePasswordsThemselves() {
+        assertThat(prod(PROD_VARIABLES).secrets()).extracting(s -> s.reveal())
+                .contains("pg-Pa55word", "redis-Pa55word", "lk-secret-value-42");
+    }
+
+    @Test
+    void named_whenUnknown_listsTheKnownEnvironments() {
+        assertThatThrownBy(() -> Environment.named("prdo", tmp, ENVIRONMENTS, k -> null))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageContaining("prdo")
+                .hasMessageContaining("prod");
+    }
+
+    @Test
+    void named_whenLocalSandboxNotUp_saysHowToStartIt() {
+        assertThatThrownBy(() -> Environment.named("local", tmp, ENVIRONMENTS, k -> null))
+                .isInstanceOf(OpsException.NotFoundException.class)
+                .hasMessageContaining("ops sandbox up");
+    }
+
+    @Test
+    void named_whenNameHasPathCharacters_isRejected() {
+        assertThatThrownBy(() -> Environment.named("../etc", tmp, ENVIRONMENTS, k -> null))
+                .isInstanceOf(OpsException.class);
+        assertThatThrownBy(() -> Environment.named("prod;rm", tmp, ENVIRONMENTS, k -> null))
+                .isInstanceOf(OpsException.InvalidInputException.class);
+    }
+
+    @Test
+    void lookup_whenShortNameUnknown_listsTheKnownOnes() {
+        assertThatThrownBy(() -> prod(PROD_VARIABLES).lookup("ecs.services", "apii", "ECS service"))
+                .isInstanceOf(OpsException.NotFoundException.class)
+                .hasMessageContaining("apii")
+                .hasMessageContaining("api, gateway");
+    }
+
+    @Test
+    void load_whenFileIsNotYaml_isAClearError() throws IOException {
+        Path broken = Files.writeString(tmp.resolve("broken.yaml"), "name: [unclosed\n");
+        assertThatThrownBy(() -> Environment.load(broken))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageContaining("broken.yaml");
+    }
+}

@@ -1,0 +1,189 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.env.Environment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GateTest {
+    @TempDir
+    Path home;
+
+    private final AtomicInteger performed = new AtomicInteger();
+
+    private OpsContext context(Environment env, Mode mode, Confirmer confirmer) {
+        return OpsContext.builder().environment(env).opsHome(home).mode(mode).confirmer(confirmer).build();
+    }
+
+    private static Effect destructive(String target) {
+        return Effect.on("redis", target).verb("delete-matching").param("pattern", "api:cache:*")
+                .command("redis-cli --scan --pattern 'api:cache:*' | xargs redis-cli UNLINK").destructive().build();
+    }
+
+    private static Effect harmless(String target) {
+        return Effect.on("redis", target).verb("publish").param("channel", "user:1").build();
+    }
+
+    private String perform(Gate gate, Effect effect) {
+        return gate.apply(effect, () -> "done-" + performed.incrementAndGet(), () -> "planned");
+    }
+
+    private List<String> events(OpsContext ctx) {
+        return ctx.gate().audit().read().stream().map(AuditLog.Record::event).toList();
+    }
+
+    @Test
+    void apply_whenDryRun_recordsThePlanAndPerformsNothing() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.DRY_RUN, Confirmer.nonInteractive(false, null))) {
+            ctx.plan().step("Flush the API cache");
+
+            String result = perform(ctx.gate(), destructive("redis cache"));
+
+            assertThat(result).isEqualTo("planned");
+            assertThat(performed).hasValue(0);
+            assertThat(ctx.plan().entries()).singleElement().satisfies(e -> {
+                assertThat(e.step()).isEqualTo("Flush the API cache");
+                assertThat(e.effect().command()).contains("api:cache:*");
+            });
+            assertThat(ctx.plan().toString()).contains("delete-matching redis cache", "yes");
+            assertThat(events(ctx)).isEmpty();
+        }
+    }
+
+    @Test
+    void apply_whenExecutingHarmlessEffect_performsItWithoutAskingAndAuditsStartAndEnd() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            assertThat(perform(ctx.gate(), harmless("redis channel user:1"))).isEqualTo("done-1");
+            assertThat(events(ctx)).containsExactly("started", "ok");
+            AuditLog.Record ok = ctx.gate().audit().read().get(1);
+            assertThat(ok.runId()).isEqualTo(ctx.runId());
+            assertThat(ok.environment()).isEqualTo("dev");
+            assertThat(ok.operator().user()).isEqualTo(System.getProperty("user.name"));
+            assertThat(ok.durationMs()).isNotNull();
+            assertThat(ok.effect().verb()).isEqualTo("publish");
+        }
+    }
+
+    @Test
+    void apply_whenDestructiveWithoutTerminalOrYes_refusesWithExitCode3AndChangesNothing() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("redis cache")))
+                    .isInstanceOfSatisfying(OpsException.RefusedException.class, e -> assertThat(e.exitCode()).isEqualTo(3))
+                    .hasMessageContaining("--yes")
+                    .hasMessageContaining("nothing was changed");
+            assertThat(performed).hasValue(0);
+            assertThat(events(ctx)).containsExactly("refused");
+        }
+    }
+
+    @Test
+    void apply_whenYes_performsDestructiveEffect() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(true, null))) {
+            assertThat(perform(ctx.gate(), destructive("redis cache"))).isEqualTo("done-1");
+            assertThat(events(ctx)).containsExactly("started", "ok");
+        }
+    }
+
+    @Test
+    void apply_whenOperatorAnswersAtThePrompt_followsTheAnswer() {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        Confirmer answers = Confirmer.streams(new BufferedReader(new StringReader("y\nn\n\n")), new PrintStream(shown, true), false);
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, answers)) {
+            assertThat(perform(ctx.gate(), destructive("first"))).isEqualTo("done-1");
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("second"))).isInstanceOf(OpsException.RefusedException.class);
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("third"))).isInstanceOf(OpsException.RefusedException.class);
+            assertThat(performed).hasValue(1);
+            assertThat(shown.toString())
+                    .contains("delete-matching first", "redis-cli --scan", "cannot be undone", "[y/N]");
+        }
+    }
+
+    @Test
+    void apply_whenProtectedAndOnlyYes_refusesUntilTheNameIsTyped() {
+        Environment prod = TestEnvironments.write(home, "prod", true);
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, Confirmer.nonInteractive(true, null))) {
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("cache")))
+                    .isInstanceOf(OpsException.RefusedException.class)
+                    .hasMessageContaining("protected")
+                    .hasMessageContaining("--confirm-env prod");
+        }
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, Confirmer.nonInteractive(true, "prod"))) {
+            assertThat(perform(ctx.gate(), destructive("cache"))).isEqualTo("done-1");
+        }
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, Confirmer.nonInteractive(true, "staging"))) {
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("cache"))).isInstanceOf(OpsException.RefusedException.class);
+        }
+        assertThat(performed).hasValue(1);
+    }
+
+    @Test
+    void apply_whenProtectedAndInteractive_asksForTheNameOnceThenYesNoForEachEffect() {
+        Environment prod = TestEnvironments.write(home, "prod", true);
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        Confirmer wrongName = Confirmer.streams(new BufferedReader(new StringReader("yes\n")), new PrintStream(shown, true), false);
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, wrongName)) {
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("cache")))
+                    .isInstanceOf(OpsException.RefusedException.class).hasMessageContaining("name was not typed");
+        }
+        Confirmer typed = Confirmer.streams(new BufferedReader(new StringReader("prod\ny\n")), new PrintStream(shown, true), false);
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, typed)) {
+            assertThat(perform(ctx.gate(), destructive("first"))).isEqualTo("done-1");
+            assertThat(perform(ctx.gate(), destructive("second"))).isEqualTo("done-2");
+        }
+        assertThat(shown.toString()).contains("Type its name");
+    }
+
+    @Test
+    void apply_whenProtectedEnvironmentButHarmlessEffect_asksNothing() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "prod", true), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            assertThat(perform(ctx.gate(), harmless("channel"))).isEqualTo("done-1");
+        }
+    }
+
+    @Test
+    void apply_whenActionRuns_theStartedRecordIsAlreadyOnDisk() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(true, null))) {
+            List<String> seenDuringAction = ctx.gate().apply(destructive("cache"), () -> events(ctx), List::of);
+            assertThat(seenDuringAction).containsExactly("started");
+        }
+    }
+
+    @Test
+    void apply_whenActionThrows_auditsFailedWithTheReasonAndRethrowsAsOpsException() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(true, null))) {
+            assertThatThrownBy(() -> ctx.gate().apply(destructive("cache"), () -> {
+                throw new IllegalStateException("connection reset by peer");
+            }, () -> null))
+                    .isInstanceOf(OpsException.class)
+                    .hasMessageContaining("delete-matching cache failed: connection reset by peer");
+            List<AuditLog.Record> records = ctx.gate().audit().read();
+            assertThat(records).extracting(AuditLog.Record::event).containsExactly("started", "failed");
+            assertThat(records.get(1).reason()).isEqualTo("connection reset by peer");
+        }
+    }
+
+    @Test
+    void apply_whenProcessIsKilledDuringTheEffect_theStartedRecordSurvives() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HaltDuringEffect.class.getName(), home.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor()).as(output).isEqualTo(HaltDuringEffect.HALT_CODE);
+
+        List<AuditLog.Record> records = AuditLog.forEnvironment(home, "dev", new io.discordination.ops.Redactor()).read();
+        assertThat(records).extracting(AuditLog.Record::event).containsExactly("started");
+        assertThat(records.get(0).effect().target()).isEqualTo("cache");
+    }
+}
