@@ -46,6 +46,29 @@ public final class Ops {
     public static Duration days(long n) { return Duration.ofDays(n); }
 
     // --- AWS handles ---
+    /** An ECS service of the current environment: {@code ecs("api").forceRedeploy().awaitStable(minutes(10))}. */
+    public static io.discordination.ops.ecs.EcsService ecs(String service) { return context().ecs(service); }
+
+    /** The current environment's ECS cluster: {@code ecs().runTask("migrate").awaitStopped(minutes(15))}. */
+    public static io.discordination.ops.ecs.EcsCluster ecs() { return context().ecs(); }
+
+    /** A log group: {@code logs("api").tail(minutes(10))}, {@code logs("api").filter("429", hours(1))}. */
+    public static io.discordination.ops.logs.LogGroup logs(String name) { return context().logs(name); }
+
+    /** The RDS instance: {@code rds().snapshot()}, {@code rds().restore(id).as("discordination-restore").start()}. */
+    public static io.discordination.ops.rds.RdsInstance rds() { return context().rds(); }
+
+    /** CloudWatch metrics: {@code metrics().memoryUtilization("gateway", hours(1))}. */
+    public static io.discordination.ops.metrics.CloudWatchMetrics metrics() { return context().metrics(); }
+
+    /** The file bucket: {@code bucket().usage()}, {@code bucket().restoreDeleted(key)}. */
+    public static io.discordination.ops.s3.Bucket bucket() { return context().bucket(); }
+
+    /** The WAF block list: {@code waf().block("203.0.113.7")}. */
+    public static io.discordination.ops.waf.WafIpSet waf() { return context().waf(); }
+
+    /** A secret: {@code secret("jwt-secret").rotate()}. */
+    public static io.discordination.ops.secrets.SecretsManagerSecret secret(String name) { return context().secret(name); }
     // --- data-plane handles ---
 
     /** Restores the previous context when closed. Does not close the context it made current. */

@@ -187,6 +187,45 @@ public final class OpsContext implements AutoCloseable {
 
     // Handles. Each returns a fresh, cheap handle; the clients behind it are shared by the context.
     // --- AWS handles ---
+    /** One ECS service by short name ({@code api}, {@code gateway}): status, tasks, rolling restart. */
+    public io.discordination.ops.ecs.EcsService ecs(String service) {
+        return new io.discordination.ops.ecs.EcsService(this, service);
+    }
+
+    /** The environment's ECS cluster: one-off tasks (migrations, the cleanup run) and services. */
+    public io.discordination.ops.ecs.EcsCluster ecs() {
+        return new io.discordination.ops.ecs.EcsCluster(this);
+    }
+
+    /** A CloudWatch log group by short name ({@code api}) or real name: tail, filter, follow. */
+    public io.discordination.ops.logs.LogGroup logs(String name) {
+        return new io.discordination.ops.logs.LogGroup(this, name);
+    }
+
+    /** The environment's RDS instance: status, snapshots, restore. */
+    public io.discordination.ops.rds.RdsInstance rds() {
+        return new io.discordination.ops.rds.RdsInstance(this);
+    }
+
+    /** CloudWatch metrics: ECS memory utilization, any metric query. */
+    public io.discordination.ops.metrics.CloudWatchMetrics metrics() {
+        return new io.discordination.ops.metrics.CloudWatchMetrics(this);
+    }
+
+    /** The environment's versioned file bucket: usage, versions, restore. */
+    public io.discordination.ops.s3.Bucket bucket() {
+        return new io.discordination.ops.s3.Bucket(this);
+    }
+
+    /** The WAF IP set of blocked addresses: addresses, block, unblock. */
+    public io.discordination.ops.waf.WafIpSet waf() {
+        return new io.discordination.ops.waf.WafIpSet(this);
+    }
+
+    /** A Secrets Manager secret by short name ({@code jwt-secret}) or id: describe, rotate. */
+    public io.discordination.ops.secrets.SecretsManagerSecret secret(String name) {
+        return new io.discordination.ops.secrets.SecretsManagerSecret(this, name);
+    }
     // --- data-plane handles ---
 
     @Override

@@ -1,0 +1,88 @@
+package io.discordination.ops.logs;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.ShortNames;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One CloudWatch log group, by short name ({@code api} is {@code /ecs/discordination-api}) or by
+ * its real name: recent events, searches, and following new events.
+ *
+ * <pre>{@code
+ * logs("api").tail(minutes(10)).print();
+ * logs("api").filter("429", hours(1)).topClientIps(10);
+ * }</pre>
+ */
+public final class LogGroup {
+    private final OpsContext context;
+    private final String name;
+
+    /** The group called {@code name} in the environment ({@code logs.<name>}); an unknown name fails here. */
+    public LogGroup(OpsContext context, String name) {
+        this.context = context;
+        this.name = ShortNames.resolve(context.environment(), "logs", name, "log group");
+    }
+
+    /** A group by its real name, such as the one a task definition's log configuration names. */
+    public static LogGroup ofRealName(OpsContext context, String logGroupName) {
+        return new LogGroup(context, logGroupName, true);
+    }
+
+    private LogGroup(OpsContext context, String realName, boolean real) {
+        this.context = context;
+        this.name = realName;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Every event of the last {@code since}, across all streams, oldest first: what {@code aws logs tail --since} shows. */
+    public LogQuery tail(Duration since) {
+        return new LogQuery(context, name, "", startFor(since), null, List.of());
+    }
+
+    /**
+     * Events of the last {@code since} that match {@code pattern}: plain words are quoted for
+     * CloudWatch ({@code 429} becomes {@code "429"}); a pattern in filter syntax passes through
+     * ({@link FilterPatterns}).
+     */
+    public LogQuery filter(String pattern, Duration since) {
+        return new LogQuery(context, name, FilterPatterns.of(pattern), startFor(since), null, List.of());
+    }
+
+    /** Events between {@code start} and {@code end} that match {@code pattern}. */
+    public LogQuery filter(String pattern, Instant start, Instant end) {
+        if (start != null && end != null && end.isBefore(start)) {
+            throw OpsException.builder("The end " + end + " is before the start " + start).invalidInput();
+        }
+        return new LogQuery(context, name, FilterPatterns.of(pattern), start, end, List.of());
+    }
+
+    /** Every event of one log stream (a task's stream), oldest first. */
+    public LogQuery stream(String logStream) {
+        return new LogQuery(context, name, "", null, null, List.of(logStream));
+    }
+
+    /** Follows new events ({@code aws logs tail --follow}); configure, then {@code print()} or {@code forEach(...)}. */
+    public LogFollow follow() {
+        return new LogFollow(context, this);
+    }
+
+    private static Instant startFor(Duration since) {
+        if (since == null || since.isNegative() || since.isZero()) {
+            throw OpsException.builder("A positive duration is needed (since " + since + ")")
+                    .hint("for example minutes(10), or \"10m\" on the command line").invalidInput();
+        }
+        return Instant.now().minus(since);
+    }
+
+    @Override
+    public String toString() {
+        return "log group " + name;
+    }
+}

@@ -1,0 +1,49 @@
+package io.discordination.ops.rds;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.discordination.ops.aws.Awaited;
+
+import java.time.Duration;
+
+/**
+ * A restore started by {@link RdsRestore#start()}: the new instance as RDS first reported it, and
+ * a wait until it is available. A planned one (dry run) returns at once.
+ *
+ * <pre>{@code rds().restore(id).as("discordination-restore").start().awaitAvailable(minutes(60));}</pre>
+ */
+public final class RdsRestoration {
+    private final RdsInstance target;
+    private final String snapshotId;
+    private final RdsInstanceStatus started;
+    private final boolean planned;
+
+    RdsRestoration(RdsInstance target, String snapshotId, RdsInstanceStatus started, boolean planned) {
+        this.target = target;
+        this.snapshotId = snapshotId;
+        this.started = started;
+        this.planned = planned;
+    }
+
+    @JsonProperty public String target() { return target.identifier(); }
+    @JsonProperty public String snapshotId() { return snapshotId; }
+    @JsonProperty public RdsInstanceStatus started() { return started; }
+    @JsonProperty public boolean planned() { return planned; }
+
+    /** A handle on the new instance. */
+    @JsonIgnore
+    public RdsInstance instance() {
+        return target;
+    }
+
+    /** Polls until the new instance is {@code available} (a failed restore ends the wait with its state). */
+    public Awaited<RdsInstanceStatus> awaitAvailable(Duration timeout) {
+        if (planned) return Awaited.planned(started, "available");
+        return target.awaitAvailable(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return (planned ? "planned (dry run): " : "") + "restore of " + snapshotId + " to " + target.identifier() + "\n" + started;
+    }
+}

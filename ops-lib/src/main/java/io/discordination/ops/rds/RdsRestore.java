@@ -1,0 +1,121 @@
+package io.discordination.ops.rds;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.AwsCommand;
+import io.discordination.ops.gate.Effect;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
+
+import java.util.List;
+
+/**
+ * A restore of a snapshot to a new DB instance, described step by step and started with
+ * {@link #start()}. Immutable: each setter returns a changed copy.
+ *
+ * <pre>{@code rds().restore("manual-20240501-101500").as("discordination-restore").instanceClass("db.r6g.large").start();}</pre>
+ */
+public final class RdsRestore {
+    private final RdsInstance source;
+    private final String snapshotId;
+    private final String target;
+    private final String instanceClass;
+
+    RdsRestore(RdsInstance source, String snapshotId, String target, String instanceClass) {
+        this.source = source;
+        this.snapshotId = snapshotId;
+        this.target = target;
+        this.instanceClass = instanceClass;
+    }
+
+    /** The new instance's identifier (default {@code rds.restoreTarget}). */
+    public RdsRestore as(String newInstance) {
+        return new RdsRestore(source, snapshotId, newInstance, instanceClass);
+    }
+
+    /** The new instance's class (default {@code rds.restoreInstanceClass}, else the snapshot's instance class). */
+    public RdsRestore instanceClass(String instanceClass) {
+        return new RdsRestore(source, snapshotId, target, instanceClass);
+    }
+
+    public String snapshotId() {
+        return snapshotId;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    /**
+     * Restores ({@code aws rds restore-db-instance-from-db-snapshot}). Checked first, before any
+     * call that changes anything: both identifiers follow RDS's rules, the snapshot exists and is
+     * available, and no instance has the target's name: restoring onto an existing identifier is
+     * refused (an invalid-input error, exit 2). Not destructive: it creates a new instance and
+     * leaves the original alone; the inverse deletes the new one.
+     */
+    public RdsRestoration start() {
+        OpsContext context = source.context();
+        RdsIdentifiers.requireSnapshotId(snapshotId);
+        if (target == null) {
+            throw OpsException.builder("No target instance for the restore").service("rds")
+                    .hint("name one: restore(snapshot).as(\"discordination-restore\"), or set rds.restoreTarget").invalidInput();
+        }
+        RdsIdentifiers.requireInstanceId(target);
+        RdsSnapshot snapshot = source.findSnapshot(snapshotId).orElseThrow(() -> OpsException.builder(
+                        "No DB snapshot " + snapshotId + " in environment " + context.environment().name())
+                .service("rds").environment(context.environment().name()).resource(snapshotId)
+                .hint("list them with rds().snapshots()").notFound());
+        if (!snapshot.isAvailable()) {
+            throw OpsException.builder("DB snapshot " + snapshotId + " is " + snapshot.status() + ", not available")
+                    .service("rds").environment(context.environment().name())
+                    .hint("wait for it: rds().snapshot(...).awaitAvailable(...)").invalidInput();
+        }
+        source.find(target).ifPresent(existing -> {
+            throw OpsException.builder("Refusing to restore onto " + target + ": a DB instance with that name already exists ("
+                            + existing.status() + ")")
+                    .service("rds").environment(context.environment().name()).resource(target)
+                    .hint("restore to a new name: restore(\"" + snapshotId + "\").as(\"" + target + "-2\"); nothing was changed")
+                    .invalidInput();
+        });
+        var environment = context.environment();
+        String subnetGroup = environment.optionalString("rds.restoreSubnetGroup").orElse(null);
+        List<String> securityGroups = environment.list("rds.restoreSecurityGroups");
+
+        RestoreDbInstanceFromDbSnapshotRequest.Builder request = RestoreDbInstanceFromDbSnapshotRequest.builder()
+                .dbInstanceIdentifier(target).dbSnapshotIdentifier(snapshotId);
+        AwsCommand command = AwsCommand.of("rds", "restore-db-instance-from-db-snapshot")
+                .option("--db-instance-identifier", target).option("--db-snapshot-identifier", snapshotId);
+        if (instanceClass != null) {
+            request.dbInstanceClass(instanceClass);
+            command.option("--db-instance-class", instanceClass);
+        }
+        if (subnetGroup != null) {
+            request.dbSubnetGroupName(subnetGroup);
+            command.option("--db-subnet-group-name", subnetGroup);
+        }
+        if (!securityGroups.isEmpty()) {
+            request.vpcSecurityGroupIds(securityGroups);
+            command.option("--vpc-security-group-ids", String.join(" ", securityGroups));
+        }
+        RestoreDbInstanceFromDbSnapshotRequest built = request.build();
+        Effect effect = Effect.on("aws", "rds instance " + target).verb("restore-from-snapshot")
+                .param("snapshot", snapshotId).param("target", target).param("instanceClass", instanceClass)
+                .inverse(AwsCommand.of("rds", "delete-db-instance").option("--db-instance-identifier", target)
+                        .flag("--skip-final-snapshot").toString())
+                .command(command.toString())
+                .build();
+        return context.gate().apply(effect, () -> {
+            DBInstance created = source.aws().call("rds:RestoreDBInstanceFromDBSnapshot", "DB snapshot " + snapshotId,
+                    () -> source.rds().restoreDBInstanceFromDBSnapshot(built).dbInstance());
+            return new RdsRestoration(new RdsInstance(context, target), snapshotId, RdsInstance.toStatus(created), false);
+        }, () -> new RdsRestoration(new RdsInstance(context, target), snapshotId,
+                new RdsInstanceStatus(target, "planned", snapshot.engine(), null, instanceClass, null, null, null,
+                        snapshot.allocatedStorageGb(), null, null), true));
+    }
+
+    @Override
+    public String toString() {
+        return "restore " + snapshotId + " as " + target + (instanceClass == null ? "" : " (" + instanceClass + ")")
+                + " (not started: call start())";
+    }
+}

@@ -1,0 +1,269 @@
+package io.discordination.ops.s3;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.AwsCommand;
+import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.text.Progress;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The environment's file bucket ({@code s3.bucket}, versioned): usage, object versions, and
+ * restoring an old version (a deleted file) as the current one.
+ *
+ * <pre>{@code
+ * bucket().usage();
+ * bucket().versions("attachments/" + fileId);
+ * bucket().restoreDeleted("attachments/" + fileId + "/photo.png");
+ * }</pre>
+ */
+public final class Bucket {
+    /** The largest object a single CopyObject can copy. */
+    static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
+
+    private final OpsContext context;
+    private final String bucket;
+    private final AwsErrors aws;
+
+    /** The environment's bucket ({@code s3.bucket}). */
+    public Bucket(OpsContext context) {
+        this(context, context.environment().string("s3.bucket"));
+    }
+
+    public Bucket(OpsContext context, String bucket) {
+        if (bucket == null || bucket.isBlank()) throw OpsException.builder("A bucket name is needed").invalidInput();
+        this.context = context;
+        this.bucket = bucket;
+        this.aws = AwsErrors.of(context.environment(), "s3");
+    }
+
+    public String name() {
+        return bucket;
+    }
+
+    S3Client s3() {
+        // an emulator's endpoint has no per-bucket host names: path-style addressing there
+        boolean pathStyle = context.environment().awsEndpoint().isPresent();
+        return context.awsClient(S3Client.class, () -> S3Client.builder().forcePathStyle(pathStyle));
+    }
+
+    /** Objects and bytes in the whole bucket ({@code aws s3 ls --recursive --summarize}), with progress. */
+    public BucketUsage usage() {
+        return usage("");
+    }
+
+    /** Objects and bytes under {@code prefix}, counted page by page (1,000 keys a page) with progress. */
+    public BucketUsage usage(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        long start = System.nanoTime();
+        long objects = 0;
+        long bytes = 0;
+        try (Progress progress = context.progress("Listing s3://" + bucket + "/" + p, -1).unit("objects")) {
+            Iterable<ListObjectsV2Response> pages = aws.call("s3:ListBucket", "bucket " + bucket,
+                    () -> s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p.isEmpty() ? null : p)));
+            var it = pages.iterator();
+            while (aws.call("s3:ListBucket", "bucket " + bucket, it::hasNext)) {
+                ListObjectsV2Response page = aws.call("s3:ListBucket", "bucket " + bucket, it::next);
+                for (var o : page.contents()) {
+                    objects++;
+                    bytes += o.size() == null ? 0 : o.size();
+                }
+                progress.advance(page.contents().size());
+            }
+        }
+        return new BucketUsage(bucket, p, objects, bytes, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Every version and delete marker under {@code prefix}, by key, newest first ({@code list-object-versions}). */
+    public ObjectVersions versions(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        List<ObjectVersion> out = new ArrayList<>();
+        Iterable<ListObjectVersionsResponse> pages = aws.call("s3:ListBucketVersions", "bucket " + bucket,
+                () -> s3().listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(p.isEmpty() ? null : p)));
+        var it = pages.iterator();
+        while (aws.call("s3:ListBucketVersions", "bucket " + bucket, it::hasNext)) {
+            ListObjectVersionsResponse page = aws.call("s3:ListBucketVersions", "bucket " + bucket, it::next);
+            page.versions().forEach(v -> out.add(new ObjectVersion(v.key(), v.versionId(), Boolean.TRUE.equals(v.isLatest()),
+                    false, v.lastModified(), v.size(), v.eTag())));
+            page.deleteMarkers().forEach(d -> out.add(new ObjectVersion(d.key(), d.versionId(), Boolean.TRUE.equals(d.isLatest()),
+                    true, d.lastModified(), null, null)));
+        }
+        out.sort(Comparator.comparing(ObjectVersion::key)
+                .thenComparing(ObjectVersion::latest, Comparator.reverseOrder())
+                .thenComparing(ObjectVersion::lastModified, Comparator.nullsLast(Comparator.reverseOrder())));
+        return new ObjectVersions(bucket, p, List.copyOf(out));
+    }
+
+    /**
+     * The version that restoring {@code key} would bring back: the newest real version under the
+     * delete marker if the file was deleted, else the version before the current one.
+     */
+    public Optional<ObjectVersion> previousVersion(String key) {
+        requireKey(key);
+        return versions(key).previousVersion(key);
+    }
+
+    /**
+     * Restores a deleted file: copies the newest version under its delete marker back as the
+     * current version, then verifies it. Refused (invalid input) if {@code key} is not deleted.
+     */
+    public ObjectRestore restoreDeleted(String key) {
+        requireKey(key);
+        ObjectVersions all = versions(key);
+        List<ObjectVersion> history = all.forKey(key);
+        if (history.isEmpty()) {
+            throw notFound("No object or version " + key + " in bucket " + bucket);
+        }
+        if (!history.get(0).deleteMarker()) {
+            throw OpsException.builder(key + " is not deleted (its current version is " + history.get(0).versionId() + ")")
+                    .service("s3").environment(context.environment().name())
+                    .hint("to bring back an older version, use restore(key, versionId); versions(key) lists them").invalidInput();
+        }
+        ObjectVersion previous = all.previousVersion(key).orElseThrow(() ->
+                notFound("Every version of " + key + " in bucket " + bucket + " is a delete marker: nothing to restore"));
+        return restore(key, previous.versionId(), history);
+    }
+
+    /**
+     * Copies version {@code versionId} of {@code key} back as its current version
+     * ({@code aws s3api copy-object}), then checks the new current content matches that version.
+     * Destructive when it replaces a live current version (what users are served changes, so it
+     * is confirmed); not destructive when the file is deleted, as it only undoes the deletion.
+     * Either way nothing is lost: the replaced version stays in the history, and the inverse puts
+     * it back. A version that is the current one already changes nothing.
+     */
+    public ObjectRestore restore(String key, String versionId) {
+        requireKey(key);
+        if (versionId == null || versionId.isBlank()) {
+            throw OpsException.builder("A version id is needed to restore " + key)
+                    .hint("versions(\"" + key + "\") lists them; restoreDeleted(key) picks the one under a delete marker").invalidInput();
+        }
+        return restore(key, versionId, versions(key).forKey(key));
+    }
+
+    private ObjectRestore restore(String key, String versionId, List<ObjectVersion> history) {
+        ObjectVersion source = history.stream().filter(v -> v.versionId().equals(versionId)).findFirst()
+                .orElseThrow(() -> notFound("No version " + versionId + " of " + key + " in bucket " + bucket));
+        if (source.deleteMarker()) {
+            throw OpsException.builder("Version " + versionId + " of " + key + " is a delete marker, not content")
+                    .service("s3").hint("pick a real version from versions(\"" + key + "\")").invalidInput();
+        }
+        if (source.size() != null && source.size() > MAX_COPY_BYTES) {
+            throw OpsException.builder("Version " + versionId + " of " + key + " is larger than 5 GiB; CopyObject cannot copy it")
+                    .service("s3").hint("copy it with aws s3 cp (multipart) instead").invalidInput();
+        }
+        ObjectVersion current = history.isEmpty() ? null : history.get(0);
+        if (current != null && current.versionId().equals(versionId)) {
+            return new ObjectRestore(bucket, key, versionId, versionId, null, false, "already current", true, false);
+        }
+        boolean wasDeleted = current == null || current.deleteMarker();
+        String replaced = current == null ? null : current.versionId();
+        String copySource = bucket + "/" + encodeKey(key) + "?versionId=" + versionId;
+        String inverse = wasDeleted
+                ? AwsCommand.of("s3api", "delete-object").option("--bucket", bucket).option("--key", key).toString()
+                : AwsCommand.of("s3api", "copy-object").option("--bucket", bucket)
+                .option("--copy-source", bucket + "/" + encodeKey(key) + "?versionId=" + replaced).option("--key", key).toString();
+        Effect effect = Effect.on("aws", "s3 object s3://" + bucket + "/" + key).verb("restore-version")
+                .param("bucket", bucket).param("key", key).param("versionId", versionId)
+                .param("replaces", wasDeleted ? "delete marker" : replaced)
+                .destructive(!wasDeleted)
+                .inverse(inverse)
+                .command(AwsCommand.of("s3api", "copy-object").option("--bucket", bucket).option("--copy-source", copySource)
+                        .option("--key", key).toString())
+                .build();
+        return context.gate().apply(effect, () -> {
+            CopyObjectResponse copied = aws.call("s3:PutObject", "s3://" + bucket + "/" + key, () -> s3().copyObject(b -> b
+                    .sourceBucket(bucket).sourceKey(key).sourceVersionId(versionId)
+                    .destinationBucket(bucket).destinationKey(key)));
+            String newVersion = copied.versionId();
+            String verifiedBy = verify(key, source, newVersion);
+            if (verifiedBy == null) {
+                throw OpsException.builder("Copied version " + versionId + " of " + key + " as " + newVersion
+                                + " but the new current content does not match it")
+                        .service("s3").environment(context.environment().name())
+                        .hint("compare them: versions(\"" + key + "\"); undo with: " + inverse).build();
+            }
+            return new ObjectRestore(bucket, key, versionId, newVersion, replaced, wasDeleted, verifiedBy, true, false);
+        }, () -> new ObjectRestore(bucket, key, versionId, null, replaced, wasDeleted, null, false, true));
+    }
+
+    /** How the new current version was shown to match {@code source}: "etag", "sha-256", or null if it does not. */
+    private String verify(String key, ObjectVersion source, String newVersion) {
+        var head = aws.call("s3:GetObject", "s3://" + bucket + "/" + key,
+                () -> s3().headObject(b -> b.bucket(bucket).key(key)));
+        if (newVersion != null && head.versionId() != null && !newVersion.equals(head.versionId())) {
+            // someone wrote the key again in between: compare what we wrote
+            newVersion = newVersion;
+        }
+        String sourceTag = source.eTag();
+        String newTag = head.eTag();
+        boolean comparable = sourceTag != null && newTag != null && !sourceTag.contains("-") && !newTag.contains("-");
+        if (comparable && sourceTag.equals(newTag)) return "etag";
+        String a = sha256(key, source.versionId());
+        String b = sha256(key, newVersion != null ? newVersion : head.versionId());
+        return a.equals(b) ? "sha-256" : null;
+    }
+
+    private String sha256(String key, String versionId) {
+        return aws.call("s3:GetObject", "s3://" + bucket + "/" + key + " version " + versionId, () -> {
+            try (ResponseInputStream<GetObjectResponse> in = s3().getObject(b -> b.bucket(bucket).key(key).versionId(versionId))) {
+                return digest(in);
+            } catch (IOException e) {
+                throw OpsException.builder("Could not read s3://" + bucket + "/" + key + " version " + versionId + ": " + e.getMessage())
+                        .cause(e).build();
+            }
+        });
+    }
+
+    private static String digest(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key as the CLI's --copy-source wants it: URL-encoded, slashes kept. */
+    static String encodeKey(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    }
+
+    private static void requireKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw OpsException.builder("An object key is needed").hint("for example attachments/<file_id>/<name>").invalidInput();
+        }
+    }
+
+    private OpsException notFound(String what) {
+        return OpsException.builder(what).service("s3").environment(context.environment().name())
+                .resource("s3://" + bucket).hint("versions(prefix) lists what there is").notFound();
+    }
+
+    @Override
+    public String toString() {
+        return "s3 bucket " + bucket;
+    }
+}

@@ -1,0 +1,18 @@
+package io.discordination.ops.waf;
+
+import io.discordination.ops.text.Table;
+
+/**
+ * What {@code block} or {@code unblock} did: the normalized range, whether the set changed (no
+ * change when it was already so), how many read-modify-write attempts it took, and the set's size after.
+ *
+ * <pre>{@code IpSetChange c = waf().block("203.0.113.7"); c.changed();}</pre>
+ */
+public record IpSetChange(String ipSet, String cidr, String action, boolean changed, String outcome, int attempts,
+                          int addressesAfter, boolean planned) {
+    @Override
+    public String toString() {
+        return (planned ? "planned (dry run)\n" : "") + Table.fields("ip set", ipSet, "action", action, "address", cidr,
+                "outcome", outcome, "attempts", attempts, "addresses now", addressesAfter);
+    }
+}
