@@ -1,0 +1,82 @@
+package io.discordination.ops.sandbox;
+
+import java.util.List;
+
+/**
+ * The well-known values the sandbox is seeded with, for runbook demos and tests. The same values
+ * are described in docs/sandbox.md.
+ *
+ * <pre>{@code account(SeedData.WELL_KNOWN_USER_ID).invalidateSessions();}</pre>
+ */
+public final class SeedData {
+    private SeedData() {
+    }
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String CLUSTER = "discordination-prod";
+    public static final List<String> SERVICES = List.of("api", "gateway");
+    public static final int SERVICE_TASKS = 2;
+    public static final String MIGRATE_TASK_FAMILY = "discordination-migrate";
+    public static final String CLEANUP_TASK_FAMILY = "discordination-cleanup";
+    public static final String LOG_GROUP_API = "/ecs/discordination-api";
+    public static final String LOG_GROUP_GATEWAY = "/ecs/discordination-gateway";
+    public static final String LOG_GROUP_MIGRATE = "/ecs/discordination-migrate";
+    public static final String LOG_GROUP_CLEANUP = "/ecs/discordination-cleanup";
+    public static final String DB_INSTANCE = "discordination-prod";
+    public static final String BUCKET = "discordination-files";
+    public static final String IP_SET_NAME = "blocked-ips";
+    public static final String JWT_SECRET_ID = "discordination/jwt-secret";
+    public static final String DB_PASSWORD_SECRET_ID = "discordination/db-password";
+    public static final String DATABASE = "discordination";
+    public static final String DATABASE_USER = "discordination";
+
+    /** Addresses already in the WAF IP set {@code blocked-ips}. */
+    public static final List<String> BLOCKED_ADDRESSES = List.of("192.0.2.10/32", "198.51.100.200/32");
+
+    /** The client IP behind most HTTP 429 lines in {@code /ecs/discordination-api} (the abuser to block). */
+    public static final String DOMINANT_429_IP = "203.0.113.77";
+    /** Other clients that were rate limited a few times in the last hour. */
+    public static final List<String> OTHER_429_IPS = List.of("198.51.100.14", "192.0.2.45", "203.0.113.9");
+
+    /** A user with sessions, Redis session and presence keys, and a seat in a voice room: the "compromised account". */
+    public static final String WELL_KNOWN_USER_ID = "7c0e5a2b-4f1d-4e8a-9b3c-2d6f8a1e5b04";
+    public static final String WELL_KNOWN_USERNAME = "carol";
+    public static final int WELL_KNOWN_USER_SESSIONS = 4;
+    public static final int USERS = 40;
+
+    /** The voice channel the well-known user is connected to. */
+    public static final String VOICE_CHANNEL_ID = "1180000000000000101";
+    public static final String VOICE_ROOM = "voice:" + VOICE_CHANNEL_ID;
+    /** Every seeded voice room; the first has the well-known user in it. */
+    public static final List<String> VOICE_ROOMS = List.of(
+            "voice:1180000000000000101", "voice:1180000000000000102", "voice:1180000000000000103");
+
+    /** An attachment that was deleted: a delete marker over two earlier versions. */
+    public static final String DELETED_FILE_ID = "1183245072950931456";
+    public static final String DELETED_FILE_KEY = "attachments/" + DELETED_FILE_ID + "/release-notes.txt";
+    /** The content of the deleted attachment's versions, oldest first. */
+    public static final List<String> DELETED_FILE_VERSIONS = List.of(
+            "Release notes 2026.11 (draft)\n- voice: noise suppression\n",
+            "Release notes 2026.11 (final)\n- voice: noise suppression\n- gateway: faster resume\n");
+
+    public static final int API_CACHE_KEYS = 5000;
+    public static final int RATE_LIMIT_KEYS = 3000;
+    public static final int SESSION_KEYS = 200;
+    public static final int PRESENCE_KEYS = USERS;
+    public static final int USER_KEYS = USERS;
+
+    /** The id of seeded user {@code n} (0 .. USERS-1); user 0 is the well-known user. */
+    public static String userId(int n) {
+        if (n == 0) return WELL_KNOWN_USER_ID;
+        return java.util.UUID.nameUUIDFromBytes(("discordination-user-" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The username of seeded user {@code n}. */
+    public static String username(int n) {
+        if (n == 0) return WELL_KNOWN_USERNAME;
+        String[] names = {"alice", "bob", "dmitri", "erin", "farah", "gus", "hana", "ivan", "jun", "kofi",
+                "lena", "mateo", "nia", "oskar", "priya", "quinn", "rafa", "sana", "tomas", "uma"};
+        return names[(n - 1) % names.length] + (n > names.length ? Integer.toString(n / names.length) : "");
+    }
+}

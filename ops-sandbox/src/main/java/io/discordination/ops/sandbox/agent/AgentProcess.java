@@ -1,0 +1,128 @@
+package io.discordination.ops.sandbox.agent;
+
+import io.discordination.ops.sandbox.SandboxException;
+import io.discordination.ops.sandbox.process.Processes;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * Starts and talks to the {@link SandboxAgent} process: a JVM on this JVM's class path.
+ *
+ * <pre>{@code long pid = new AgentProcess(sandboxDir).start(port, environment);}</pre>
+ */
+public final class AgentProcess {
+    private final Path sandboxDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public AgentProcess(Path sandboxDir) {
+        this.sandboxDir = sandboxDir;
+    }
+
+    public Path log() {
+        return sandboxDir.resolve("logs").resolve("agent.log");
+    }
+
+    /** Starts the agent on {@code port}; {@code environment} carries its settings (see {@link SandboxAgent}). */
+    public long start(int port, Map<String, String> environment) {
+        String java = ProcessHandle.current().info().command()
+                .filter(c -> c.endsWith("/java"))
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = List.of(java, "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dsandbox.agent=true", "-cp", classPath(), SandboxAgent.class.getName());
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("SANDBOX_DIR", sandboxDir.toString());
+        env.put("SANDBOX_AGENT_PORT", Integer.toString(port));
+        return Processes.startDetached(command, log(), env);
+    }
+
+    /**
+     * This JVM's class path with manifest-only jars opened up (Maven Surefire and {@code java -jar}
+     * put the real entries in a jar's Class-Path), so the agent finds the same classes.
+     */
+    static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (entry.isBlank()) continue;
+            Path path = Path.of(entry).toAbsolutePath();
+            entries.add(path.toString());
+            if (entry.endsWith(".jar") && Files.isRegularFile(path)) entries.addAll(manifestClassPath(path));
+        }
+        if (entries.isEmpty()) throw new SandboxException("Cannot find this program's class path to start the sandbox agent");
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static List<String> manifestClassPath(Path jar) {
+        List<String> out = new ArrayList<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath == null) return out;
+            for (String item : classPath.trim().split("\\s+")) {
+                if (item.isEmpty()) continue;
+                Path resolved = item.startsWith("file:") ? Path.of(URI.create(item)) : jar.getParent().resolve(item.replace("%20", " "));
+                out.add(resolved.normalize().toString());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not a readable jar: keep the entry as it is
+        }
+        return out;
+    }
+
+    public static String url(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public boolean isHealthy(int port) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(port) + "/healthz"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().trim().equals("OK");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Calls a sandbox-only endpoint, e.g. {@code /sandbox/ecs/resume}; returns the reply body. */
+    public String post(int port, String path) {
+        return send(port, path, true);
+    }
+
+    public String get(int port, String path) {
+        return send(port, path, false);
+    }
+
+    private String send(int port, String path, boolean post) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(port) + path)).timeout(Duration.ofSeconds(10));
+            HttpResponse<String> response = http.send(post ? request.POST(HttpRequest.BodyPublishers.noBody()).build() : request.GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new SandboxException("The sandbox agent answered " + response.statusCode() + " to " + path + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new SandboxException("The sandbox agent did not answer " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.discordination.ops.sandbox.agent;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.discordination.ops.sandbox.aws.AwsClients;
+import io.discordination.ops.sandbox.aws.EcsSimulator;
+import io.discordination.ops.sandbox.livekit.LiveKitEmulator;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The sandbox's own server process: the LiveKit emulator, and the ECS simulator that keeps
+ * service tasks running and plays one-off tasks (migrate, cleanup) against moto. Started by
+ * {@code ops sandbox up}; configured through environment variables so no secret shows in
+ * {@code ps}. Sandbox-only endpoints under {@code /sandbox/}: {@code POST /sandbox/livekit/reset},
+ * {@code POST /sandbox/ecs/pause}, {@code POST /sandbox/ecs/resume}, {@code GET /sandbox/status}.
+ *
+ * <pre>{@code SANDBOX_DIR=... SANDBOX_AGENT_PORT=7880 LK_KEY=... LK_SECRET=... AWS_ENDPOINT_URL=... java -cp ... io.discordination.ops.sandbox.agent.SandboxAgent}</pre>
+ */
+public final class SandboxAgent {
+    private static final long TICK_MILLIS = 500;
+
+    private final AtomicBoolean ecsPaused = new AtomicBoolean(true);
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicReference<String> lastError = new AtomicReference<>("");
+
+    public static void main(String[] args) throws IOException {
+        new SandboxAgent().run();
+    }
+
+    private static String required(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            System.err.println("sandbox agent: environment variable " + name + " is not set");
+            System.exit(2);
+        }
+        return value;
+    }
+
+    private void run() throws IOException {
+        Path sandboxDir = Path.of(required("SANDBOX_DIR"));
+        int port = Integer.parseInt(required("SANDBOX_AGENT_PORT"));
+        Clock clock = Clock.systemUTC();
+        LiveKitEmulator livekit = LiveKitEmulator.withSeededRooms(required("LK_KEY"), required("LK_SECRET"), clock);
+        AwsClients aws = new AwsClients(required("AWS_ENDPOINT_URL"), System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
+                required("AWS_ACCESS_KEY_ID"), required("AWS_SECRET_ACCESS_KEY"));
+        EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), sandboxDir, clock);
+
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "livekit-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        livekit.register(server);
+        server.createContext("/sandbox/", exchange -> sandboxEndpoint(exchange, livekit));
+        server.start();
+        log("listening on 127.0.0.1:" + port + " (LiveKit RoomService, /healthz, /sandbox/)");
+
+        Thread loop = new Thread(() -> ecsLoop(ecs), "ecs-simulator");
+        loop.setDaemon(true);
+        loop.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(0);
+            aws.close();
+            log("stopped");
+        }));
+    }
+
+    private void ecsLoop(EcsSimulator ecs) {
+        String reported = "";
+        while (true) {
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (ecsPaused.get()) continue;
+            try {
+                ecs.tick();
+                ticks.incrementAndGet();
+                if (!reported.isEmpty()) log("ECS simulator recovered");
+                reported = "";
+                lastError.set("");
+            } catch (RuntimeException e) {
+                String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+                lastError.set(message);
+                // a reset or a stopped moto makes every tick fail the same way: say it once
+                if (!message.equals(reported)) log("ECS simulator: " + message);
+                reported = message;
+            }
+        }
+    }
+
+    private void sandboxEndpoint(HttpExchange exchange, LiveKitEmulator livekit) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            boolean post = "POST".equals(exchange.getRequestMethod());
+            String reply;
+            if (post && path.equals("/sandbox/livekit/reset")) {
+                livekit.rooms().seed();
+                reply = "{\"livekit\":\"seeded\"}";
+            } else if (post && path.equals("/sandbox/ecs/pause")) {
+                ecsPaused.set(true);
+                reply = "{\"ecs\":\"paused\"}";
+            } else if (post && path.equals("/sandbox/ecs/resume")) {
+                ecsPaused.set(false);
+                reply = "{\"ecs\":\"running\"}";
+            } else if (path.equals("/sandbox/status")) {
+                reply = "{\"ecs\":\"" + (ecsPaused.get() ? "paused" : "running") + "\",\"ticks\":" + ticks.get()
+                        + ",\"lastError\":\"" + lastError.get().replace("\\", "\\\\").replace("\"", "'") + "\"}";
+            } else {
+                byte[] body = "{\"code\":\"bad_route\",\"msg\":\"no such sandbox endpoint\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(404, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
+            byte[] body = reply.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println(Instant.now() + " sandbox agent: " + message);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,223 @@
+package io.discordination.ops.sandbox.aws;
+
+import io.discordination.ops.sandbox.SeedData;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskField;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the ECS control plane and the containers would do, done against moto: each service keeps
+ * {@code desiredCount} tasks of its current deployment running (a forced deployment replaces
+ * them), and one-off tasks ({@code discordination-migrate}, {@code discordination-cleanup}) write
+ * their log lines and then stop on their own with an exit code.
+ *
+ * <p>A migration fails (exit code 1) when the file {@code fail-next-migration} exists in the
+ * sandbox folder (it is consumed), or for a task started with the container override environment
+ * variable {@code SANDBOX_EXIT_CODE}.
+ *
+ * <pre>{@code new EcsSimulator(aws.ecs(), aws.logs(), sandboxDir, Clock.systemUTC()).tick();}</pre>
+ */
+public final class EcsSimulator {
+    /** The file whose presence makes the next migration fail. */
+    public static final String FAIL_NEXT_MIGRATION = "fail-next-migration";
+    /** How long a one-off task runs before it exits. */
+    static final Duration ONE_OFF_RUNTIME = Duration.ofSeconds(3);
+
+    private final EcsClient ecs;
+    private final CloudWatchLogsClient logs;
+    private final Path sandboxDir;
+    private final Clock clock;
+    private final Map<String, OneOff> running = new ConcurrentHashMap<>();
+
+    public EcsSimulator(EcsClient ecs, CloudWatchLogsClient logs, Path sandboxDir, Clock clock) {
+        this.ecs = ecs;
+        this.logs = logs;
+        this.sandboxDir = sandboxDir;
+        this.clock = clock;
+    }
+
+    /** One pass: services reconciled, one-off tasks advanced. */
+    public void tick() {
+        List<Task> tasks = runningTasks();
+        reconcileServices(tasks);
+        advanceOneOffs(tasks);
+    }
+
+    /** Starts or stops service tasks so each service runs exactly its desired count of its current deployment. */
+    public void reconcileServices() {
+        reconcileServices(runningTasks());
+    }
+
+    private List<Task> runningTasks() {
+        List<String> arns = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = ecs.listTasks(r -> r.cluster(SeedData.CLUSTER).desiredStatus(DesiredStatus.RUNNING).nextToken(next));
+            arns.addAll(page.taskArns());
+            token = page.nextToken();
+        } while (token != null);
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < arns.size(); i += 100) {
+            List<String> batch = arns.subList(i, Math.min(arns.size(), i + 100));
+            tasks.addAll(ecs.describeTasks(r -> r.cluster(SeedData.CLUSTER).tasks(batch).include(TaskField.TAGS)).tasks());
+        }
+        return tasks.stream().filter(t -> "RUNNING".equals(t.desiredStatus())).collect(Collectors.toList());
+    }
+
+    private void reconcileServices(List<Task> tasks) {
+        List<String> names = ecs.listServices(r -> r.cluster(SeedData.CLUSTER)).serviceArns();
+        if (names.isEmpty()) return;
+        for (Service service : ecs.describeServices(r -> r.cluster(SeedData.CLUSTER).services(names)).services()) {
+            if (!"ACTIVE".equals(service.status()) || service.deployments().isEmpty()) continue;
+            String deployment = service.deployments().get(0).id();
+            String group = "service:" + service.serviceName();
+            List<Task> mine = tasks.stream().filter(t -> group.equals(t.group())).toList();
+            List<Task> current = mine.stream().filter(t -> deployment.equals(t.startedBy())).toList();
+            List<Task> outdated = mine.stream().filter(t -> !deployment.equals(t.startedBy())).toList();
+            int missing = service.desiredCount() - current.size();
+            if (missing > 0) {
+                ecs.runTask(r -> r.cluster(SeedData.CLUSTER).taskDefinition(service.taskDefinition())
+                        .count(missing).group(group).startedBy(deployment)
+                        .launchType(service.launchType() != null ? service.launchType() : LaunchType.FARGATE)
+                        .networkConfiguration(service.networkConfiguration()));
+            }
+            for (Task task : outdated) {
+                stop(task.taskArn(), "Scaling activity initiated by (deployment " + deployment + ")");
+            }
+            for (int i = 0; i < -missing; i++) {
+                stop(current.get(i).taskArn(), "Scaling activity initiated by (service " + service.serviceName() + ")");
+            }
+        }
+    }
+
+    private void stop(String taskArn, String reason) {
+        ecs.stopTask(r -> r.cluster(SeedData.CLUSTER).task(taskArn).reason(reason));
+    }
+
+    private void advanceOneOffs(List<Task> tasks) {
+        Instant now = clock.instant();
+        Set<String> seen = new HashSet<>();
+        for (Task task : tasks) {
+            String family = family(task.taskDefinitionArn());
+            if (!family.equals(SeedData.MIGRATE_TASK_FAMILY) && !family.equals(SeedData.CLEANUP_TASK_FAMILY)) continue;
+            seen.add(task.taskArn());
+            OneOff oneOff = running.computeIfAbsent(task.taskArn(), arn -> begin(task, family, now));
+            if (Duration.between(oneOff.startedAt, now).compareTo(ONE_OFF_RUNTIME) >= 0) {
+                finish(task, oneOff, now);
+                running.remove(task.taskArn());
+            }
+        }
+        running.keySet().retainAll(seen);
+    }
+
+    private OneOff begin(Task task, String family, Instant now) {
+        List<String> command = command(task);
+        Integer requested = requestedExitCode(task);
+        boolean migrate = family.equals(SeedData.MIGRATE_TASK_FAMILY);
+        int exitCode;
+        if (requested != null) {
+            exitCode = requested;
+        } else if (migrate && consumeFailMarker()) {
+            exitCode = 1;
+        } else {
+            exitCode = 0;
+        }
+        String group = migrate ? SeedData.LOG_GROUP_MIGRATE : SeedData.LOG_GROUP_CLEANUP;
+        String stream = (migrate ? "migrate/migrate/" : "cleanup/cleanup/") + taskId(task.taskArn());
+        OneOff oneOff = new OneOff(now, migrate, exitCode, command, group, stream);
+        write(oneOff, now, migrate ? TaskLogLines.migrationStart() : TaskLogLines.cleanupStart(command));
+        return oneOff;
+    }
+
+    private void finish(Task task, OneOff oneOff, Instant now) {
+        List<String> lines = oneOff.migrate
+                ? TaskLogLines.migrationEnd(oneOff.exitCode)
+                : TaskLogLines.cleanupEnd(oneOff.command, oneOff.exitCode);
+        write(oneOff, now, lines);
+        ecs.tagResource(r -> r.resourceArn(task.taskArn())
+                .tags(Tag.builder().key("sandbox:exit-code").value(Integer.toString(oneOff.exitCode)).build()));
+        stop(task.taskArn(), "Essential container in task exited");
+    }
+
+    private void write(OneOff oneOff, Instant at, List<String> lines) {
+        try {
+            logs.createLogStream(r -> r.logGroupName(oneOff.group).logStreamName(oneOff.stream));
+        } catch (ResourceAlreadyExistsException exists) {
+            // the task wrote before
+        }
+        List<InputLogEvent> events = new ArrayList<>();
+        long millis = at.toEpochMilli();
+        for (int i = 0; i < lines.size(); i++) {
+            events.add(InputLogEvent.builder().timestamp(millis + i).message(lines.get(i)).build());
+        }
+        logs.putLogEvents(r -> r.logGroupName(oneOff.group).logStreamName(oneOff.stream).logEvents(events));
+    }
+
+    private boolean consumeFailMarker() {
+        try {
+            return Files.deleteIfExists(sandboxDir.resolve(FAIL_NEXT_MIGRATION));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static List<String> command(Task task) {
+        if (task.overrides() == null) return List.of();
+        for (ContainerOverride override : task.overrides().containerOverrides()) {
+            if (override.hasCommand() && !override.command().isEmpty()) return override.command();
+        }
+        return List.of();
+    }
+
+    private static Integer requestedExitCode(Task task) {
+        if (task.overrides() == null) return null;
+        for (ContainerOverride override : task.overrides().containerOverrides()) {
+            for (KeyValuePair pair : override.environment()) {
+                if ("SANDBOX_EXIT_CODE".equals(pair.name())) {
+                    try {
+                        return Integer.parseInt(pair.value().trim());
+                    } catch (NumberFormatException e) {
+                        return 1;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static String family(String taskDefinitionArn) {
+        String tail = taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
+        int colon = tail.indexOf(':');
+        return colon < 0 ? tail : tail.substring(0, colon);
+    }
+
+    static String taskId(String taskArn) {
+        return taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
+
+    private record OneOff(Instant startedAt, boolean migrate, int exitCode, List<String> command, String group, String stream) {
+    }
+}
