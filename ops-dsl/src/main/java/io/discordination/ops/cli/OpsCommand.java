@@ -20,7 +20,8 @@ import java.io.StringWriter;
         usageHelpAutoWidth = true,
         versionProvider = OpsCommand.Version.class,
         description = "Runbooks as code for the Discordination platform: plan, run and audit operations.",
-        subcommands = {EnvCommand.class, AuditCommand.class},
+        subcommands = {ListCommand.class, DescribeCommand.class, PlanCommand.class, RunCommand.class, CheckCommand.class,
+                DocsCommand.class, ReplCommand.class, EnvCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",

@@ -1,0 +1,160 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.runbook.RunListener;
+import io.discordination.ops.runbook.RunReport;
+import io.discordination.ops.runbook.Runbook;
+import io.discordination.ops.runbook.Step;
+import io.discordination.ops.text.Durations;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Prints a plan or run as it goes, numbered like the seed runbook: each step's title and kind, its
+ * equivalent commands, its result's table (or the effects a plan would apply), then a summary
+ * with the run id and the journal. With {@code --output json} only one line per step goes to
+ * stderr and the document comes at the end.
+ */
+final class ConsoleReporter implements RunListener {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final long startNanos = System.nanoTime();
+    private int total;
+
+    ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+    }
+
+    @Override
+    public void runStarted(Runbook runbook, RunReport header) {
+        total = runbook.steps().size();
+        if (json) return;
+        boolean plan = "plan".equals(header.mode());
+        out.println(runbook.title() + "  (" + runbook.name() + ": " + (plan ? "plan" : "run " + header.runId())
+                + ", environment " + header.environment() + (plan ? ", nothing will change" : "")
+                + (header.resumedFrom() == null ? "" : ", resuming " + header.resumedFrom()) + ")");
+        if (runbook.symptoms() != null) out.println("Symptoms: " + runbook.symptoms());
+        if (!header.parameters().isEmpty()) {
+            StringBuilder sb = new StringBuilder("Parameters:");
+            for (Map.Entry<String, String> e : header.parameters().entrySet()) sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+            out.println(sb);
+        }
+        out.println();
+        out.flush();
+    }
+
+    @Override
+    public void warning(String message) {
+        err.println("ops: warning: " + message);
+        err.flush();
+    }
+
+    @Override
+    public void stepStarted(Step step) {
+        if (json) {
+            err.println("ops: step " + step.number() + "/" + total + " " + step.title() + " ...");
+            err.flush();
+            return;
+        }
+        out.println(step.number() + ". " + step.title() + "  [" + step.kind().label() + "]");
+        out.flush();
+    }
+
+    @Override
+    public void stepFinished(Step step, RunReport.StepReport r) {
+        if (json) {
+            err.println("ops: step " + step.number() + "/" + total + " " + r.status() + (r.error() == null ? "" : ": " + r.error()));
+            err.flush();
+            return;
+        }
+        if ("skipped".equals(r.status())) {
+            out.println(step.number() + ". " + step.title() + "  [" + step.kind().label() + ": skipped, " + r.text() + "]");
+            out.println();
+            out.flush();
+            return;
+        }
+        if (r.commands() != null) r.commands().forEach(c -> out.println("   $ " + c));
+        switch (r.status()) {
+            case "shown" -> {
+                out.println("   Manual step: do this yourself; ops does not do it.");
+                if (r.text() != null) indent(r.text());
+            }
+            case "not-polled" -> out.println("   would verify: poll until it holds, for up to "
+                    + Durations.format(step.timeout()) + ", every " + Durations.format(step.interval()));
+            case "planned" -> {
+                if (r.effects() == null || r.effects().isEmpty()) {
+                    out.println("   would change nothing");
+                }
+                for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
+                    out.println("   would: " + e.summary() + (e.destructive() ? "  (destructive)" : ""));
+                    if (e.command() != null) out.println("     $ " + e.command());
+                }
+            }
+            default -> {
+            }
+        }
+        if (r.resultText() != null && !"planned".equals(r.status())) indent(r.resultText());
+        if ("failed".equals(r.status())) out.println("   FAILED: " + r.error());
+        out.println();
+        out.flush();
+    }
+
+    @Override
+    public void runFinished(RunReport report) {
+        if (json) return;
+        long checks = count(report, "check");
+        long actions = count(report, "action");
+        long skipped = report.steps().stream().filter(s -> "skipped".equals(s.status())).count();
+        String took = Durations.format(Duration.ofMillis((System.nanoTime() - startNanos) / 1_000_000));
+        if ("plan".equals(report.mode())) {
+            long effects = report.steps().stream().mapToLong(s -> s.effects() == null ? 0 : s.effects().size()).sum();
+            long destructive = report.steps().stream().flatMap(s -> s.effects() == null ? java.util.stream.Stream.empty() : s.effects().stream())
+                    .filter(RunReport.PlannedEffect::destructive).count();
+            if (report.ok()) {
+                out.println("Plan: " + checks + " checks ran, " + actions + " actions would apply " + effects + " effects ("
+                        + destructive + " destructive). Nothing was changed.");
+                out.println("Run it: ops run " + report.runbook() + paramsText(report)
+                        + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
+            } else {
+                out.println("Plan failed at step " + failedStep(report) + " (exit " + report.exitCode() + "). Nothing was changed.");
+            }
+        } else {
+            if (report.ok()) {
+                out.println("Run " + report.runId() + " finished ok in " + took + ": " + checks + " checks, " + actions + " actions"
+                        + (skipped > 0 ? ", " + skipped + " skipped (finished before)" : "") + ".");
+            } else {
+                out.println("Run " + report.runId() + " " + report.outcome() + " at step " + failedStep(report) + " (exit "
+                        + report.exitCode() + "). After fixing the cause: ops run " + report.runbook() + " --resume " + report.runId()
+                        + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
+            }
+            out.println("Journal: " + report.journal());
+        }
+        out.flush();
+    }
+
+    private static String paramsText(RunReport report) {
+        StringBuilder sb = new StringBuilder();
+        report.parameters().forEach((k, v) -> {
+            if (v != null) sb.append(" --param ").append(k).append('=').append(v.contains(" ") ? "'" + v + "'" : v);
+        });
+        return sb.toString();
+    }
+
+    private static long count(RunReport report, String kind) {
+        return report.steps().stream().filter(s -> kind.equals(s.kind()) && !"skipped".equals(s.status())).count();
+    }
+
+    private static int failedStep(RunReport report) {
+        return report.steps().stream().filter(s -> "failed".equals(s.status())).mapToInt(RunReport.StepReport::number).findFirst().orElse(0);
+    }
+
+    private void indent(String text) {
+        for (String line : text.split("\n", -1)) {
+            if (!line.isEmpty()) out.println("   " + line);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.OpsPaths;
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.runbook.CommandTemplate;
+import io.discordination.ops.runbook.Parameter;
+import io.discordination.ops.runbook.Runbook;
+import io.discordination.ops.runbook.Step;
+import io.discordination.ops.text.Durations;
+import io.discordination.ops.text.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ops describe NAME}: a runbook's parameters and steps with their equivalent commands. Needs no server. */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show a runbook: parameters, steps, and each step's equivalent commands with an environment's names.")
+final class DescribeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path.")
+    String runbook;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME", defaultValue = "local",
+            description = "Whose names fill the commands (default: ${DEFAULT-VALUE}; if it cannot be read, placeholders stay).")
+    String environment;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Runbook rb = RunbookInvocation.load(runbook);
+        Environment env = null;
+        try {
+            env = Environment.named(environment, OpsPaths.home(), OpsPaths.environments(), System::getenv);
+        } catch (OpsException unreadable) {
+            if (!"local".equals(environment)) throw unreadable;
+        }
+        CommandTemplate template = CommandTemplate.forDocs(env, rb.parameters());
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.JSON) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", rb.name());
+            json.put("title", rb.title());
+            json.put("section", rb.section());
+            json.put("symptoms", rb.symptoms());
+            json.put("file", rb.source().displayName());
+            json.put("parameters", rb.parameters().stream().map(DescribeCommand::parameterJson).toList());
+            json.put("steps", rb.steps().stream().map(s -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("number", s.number());
+                m.put("kind", s.kind().label());
+                m.put("title", s.title());
+                if (s.text() != null) m.put("text", s.text());
+                m.put("commands", s.commands().stream().map(template::render).toList());
+                return m;
+            }).toList());
+            output.print(out, json);
+            return 0;
+        }
+        out.println(rb.title() + "  (" + rb.name() + ", " + rb.source().displayName() + ")");
+        if (rb.section() != null) out.println("Section: " + rb.section());
+        if (rb.symptoms() != null) out.println("Symptoms: " + rb.symptoms());
+        out.println();
+        if (!rb.parameters().isEmpty()) {
+            Table t = Table.with("PARAMETER", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION");
+            for (Parameter p : rb.parameters()) {
+                t.row(p.name(), p.type().label() + (p.isMany() ? " (list)" : "") + (p.isSecret() ? " (secret)" : ""),
+                        p.isRequired() ? "yes" : "no", p.isSecret() && p.defaultValue() != null ? "****" : p.defaultValue(),
+                        p.description() == null ? p.expected() : p.description());
+            }
+            out.print(t);
+            out.println();
+        }
+        for (Step s : rb.steps()) {
+            out.println(s.number() + ". " + s.title() + "  [" + s.kind().label()
+                    + (s.kind() == Step.Kind.VERIFY ? ", up to " + Durations.format(s.timeout()) + " every " + Durations.format(s.interval()) : "") + "]");
+            if (s.text() != null) out.println("   " + s.text());
+            for (String c : s.commands()) out.println("   $ " + template.render(c));
+        }
+        out.flush();
+        if (env == null) {
+            spec.commandLine().getErr().println("ops: the local environment is not set up (no sandbox); commands show placeholders. Use --env prod for production names.");
+            spec.commandLine().getErr().flush();
+        }
+        return 0;
+    }
+
+    static Map<String, Object> parameterJson(Parameter p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", p.name());
+        m.put("type", p.type().label());
+        m.put("required", p.isRequired());
+        if (p.defaultValue() != null) m.put("default", p.isSecret() ? "****" : p.defaultValue());
+        if (p.description() != null) m.put("description", p.description());
+        if (!p.choices().isEmpty()) m.put("choices", p.choices());
+        if (p.isMany()) m.put("many", true);
+        if (p.isSecret()) m.put("secret", true);
+        m.put("expected", p.expected());
+        return m;
+    }
+
+}

@@ -1,0 +1,57 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.runbook.RunReport;
+import io.discordination.ops.runbook.Runbook;
+import io.discordination.ops.runbook.RunbookRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ops plan NAME}: a dry run. Checks run, actions show what they would do, nothing changes. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Dry-run a runbook: check steps run (reads), action steps show their effects with resolved targets "
+                + "and equivalent commands, verify steps are not polled. Nothing changes."})
+final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path to a .jsh or .groovy file.")
+    String runbook;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for several.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Mixin
+    EnvironmentOption environment;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Runbook rb = RunbookInvocation.load(runbook);
+        Map<String, Object> values = rb.bind(params);
+        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+        try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
+            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
+            RunReport report = new RunbookRunner(context, reporter).run(rb, values, null);
+            if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), report);
+            if (!report.ok()) {
+                spec.commandLine().getErr().println("ops: " + report.error());
+                spec.commandLine().getErr().flush();
+            }
+            return report.exitCode();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.discordination.ops.cli;
+
+import groovy.lang.Binding;
+import groovy.lang.GroovyShell;
+import io.discordination.ops.Ops;
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.runbook.Library;
+import io.discordination.ops.runbook.jshell.JShellCompiler;
+import io.discordination.ops.runbook.groovy.GroovyCompiler;
+import jdk.jshell.tool.JavaShellToolBuilder;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ops repl}: JShell with the library on the class path, the preamble imported and a context
+ * open on the chosen environment, so {@code ecs("api").status()} works at the first prompt.
+ * Snippets run in this JVM (local execution), so they see the context this command opened.
+ * {@code --groovy}: a line-based Groovy shell over {@link GroovyShell} with the same imports.
+ */
+@Command(name = "repl", mixinStandardHelpOptions = true,
+        description = {"An interactive JShell (or Groovy with --groovy) with the library imported and a context open on the "
+                + "environment: ecs(\"api\").status() works at the first prompt. Effects go through the Gate as in a run: "
+                + "destructive ones are confirmed and audited."})
+final class ReplCommand implements Callable<Integer> {
+    @Mixin
+    EnvironmentOption environment;
+
+    @Option(names = "--groovy", description = "A Groovy shell instead of JShell.")
+    boolean groovy;
+
+    @Option(names = "--dry-run", description = "Open the context in dry-run mode: effects are planned, not applied.")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+        try (OpsContext context = RunbookInvocation.open(env, dryRun, Confirmer.terminal(false));
+             Ops.Scope ignored = Ops.use(context)) {
+            String banner = "ops repl: environment " + env.name() + (dryRun ? " (dry run)" : "")
+                    + "; the library is imported (try: ecs(\"api\").status()). ";
+            return groovy ? groovy(banner + "Type :exit to leave.") : jshell(banner + "Type /exit to leave.");
+        }
+    }
+
+    private int jshell(String banner) throws Exception {
+        Path startup = Files.createTempFile("ops-repl", ".jsh");
+        try {
+            List<String> lines = new ArrayList<>(JShellCompiler.preamble());
+            lines.add("System.out.println(\"" + banner.replace("\\", "\\\\").replace("\"", "\\\"") + "\");");
+            Files.write(startup, lines, StandardCharsets.UTF_8);
+            // "local": snippets run in this JVM and see the context opened above
+            return JavaShellToolBuilder.builder().start(
+                    "--execution", "local",
+                    "--class-path", String.join(File.pathSeparator, Library.classPath()),
+                    "--startup", "DEFAULT", "--startup", startup.toString(),
+                    "--feedback", "normal");
+        } finally {
+            Files.deleteIfExists(startup);
+        }
+    }
+
+    private int groovy(String banner) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        GroovyShell shell = new GroovyShell(ReplCommand.class.getClassLoader(), new Binding(), GroovyCompiler.replConfiguration());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        out.println(banner);
+        StringBuilder pending = new StringBuilder();
+        while (true) {
+            out.print(pending.length() == 0 ? "groovy> " : "   ...> ");
+            out.flush();
+            String line = in.readLine();
+            if (line == null || (pending.length() == 0 && (line.strip().equals(":exit") || line.strip().equals(":quit")))) break;
+            pending.append(line).append('\n');
+            try {
+                Object value = shell.evaluate(pending.toString(), "repl.groovy");
+                pending.setLength(0);
+                out.println("==> " + Ops.context().redactor().redact(String.valueOf(value)));
+            } catch (MultipleCompilationErrorsException e) {
+                if (e.getMessage().contains("Unexpected input: '<EOF>'") || e.getMessage().contains("unexpected end of file")
+                        || e.getMessage().contains("Premature end of file")) {
+                    continue; // the statement goes on on the next line
+                }
+                pending.setLength(0);
+                out.println("error: " + firstLine(e.getErrorCollector().getErrors().isEmpty() ? e.getMessage()
+                        : e.getErrorCollector().getErrors().get(0).toString()));
+            } catch (Exception e) {
+                pending.setLength(0);
+                out.println("error: " + Ops.context().redactor().redact(e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(e.getMessage()))));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String firstLine(String s) {
+        String t = s.replaceFirst("(?s)^startup failed:\\s*", "");
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+}

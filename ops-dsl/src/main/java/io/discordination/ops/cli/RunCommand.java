@@ -1,0 +1,82 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.OpsPaths;
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.runbook.Journal;
+import io.discordination.ops.runbook.Resume;
+import io.discordination.ops.runbook.RunReport;
+import io.discordination.ops.runbook.Runbook;
+import io.discordination.ops.runbook.RunbookRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a runbook step by step. Destructive effects are confirmed (y/N at a terminal, --yes, and the "
+                + "environment's name for protected ones); every step is journaled under OPS_HOME/runs/."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path to a .jsh or .groovy file.")
+    String runbook;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for several.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Mixin
+    EnvironmentOption environment;
+
+    @Option(names = {"-y", "--yes"}, description = "Approve every destructive effect without asking.")
+    boolean yes;
+
+    @Option(names = "--confirm-env", paramLabel = "NAME",
+            description = "The protected environment's name, typed up front (needed with --yes on prod).")
+    String confirmEnvironment;
+
+    @Option(names = "--resume", paramLabel = "RUN_ID",
+            description = "Resume a run that failed or was killed: same parameters, finished actions are skipped, checks run again.")
+    String resume;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Runbook rb = RunbookInvocation.load(runbook);
+        Resume from = null;
+        Map<String, String> given = params;
+        if (resume != null) {
+            from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, params);
+            if (!from.environment().equals(environment.name())) {
+                throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + environment.name())
+                        .hint("resume it with --env " + from.environment()).invalidInput();
+            }
+            given = from.parameters();
+        }
+        Map<String, Object> values = rb.bind(given);
+        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+        try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
+            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
+            RunReport report = new RunbookRunner(context, reporter).run(rb, values, from);
+            if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), report);
+            if (!report.ok()) {
+                spec.commandLine().getErr().println("ops: " + report.error());
+                spec.commandLine().getErr().flush();
+            }
+            return report.exitCode();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.discordination.ops.runbook;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a plan or a run did, step by step: the document {@code --output json} prints.
+ * {@code outcome} is ok, failed or refused; {@code exitCode} is the CLI's (0, 1, 3).
+ *
+ * <pre>{@code report.steps().get(0).result()}</pre>
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunReport(String runId, String runbook, String title, String file, String environment, String mode,
+                        Map<String, String> parameters, String resumedFrom, List<StepReport> steps, String outcome,
+                        int exitCode, String error, String journal) {
+
+    /** One step's part: status is ok, failed, skipped, shown (advice), planned (an action in a plan) or not-polled (verify in a plan). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StepReport(int number, String kind, String title, String status, Long durationMs,
+                             List<String> commands, List<PlannedEffect> effects, JsonNode result,
+                             @JsonIgnore String resultText, String error, String text) {
+    }
+
+    /** An effect a plan would apply, with its target resolved and its equivalent command. */
+    public record PlannedEffect(String summary, boolean destructive, String command, String inverse) {
+    }
+
+    public boolean ok() {
+        return exitCode == 0;
+    }
+}

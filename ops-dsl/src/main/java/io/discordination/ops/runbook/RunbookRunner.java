@@ -1,0 +1,241 @@
+package io.discordination.ops.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.discordination.ops.Json;
+import io.discordination.ops.Ops;
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
+import io.discordination.ops.gate.Operator;
+import io.discordination.ops.gate.Plan;
+import io.discordination.ops.text.Progress;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans or runs a {@link Runbook} in an {@link OpsContext}: a dry-run context plans (checks run,
+ * actions record their effects, verify steps are not polled, nothing changes), an executing
+ * context runs, writing the run's {@link Journal}. Steps run in order; the first failure stops
+ * the run. Parameters must be bound ({@link Runbook#bind}) before, so bad input never gets here.
+ *
+ * <pre>{@code
+ * RunReport report = new RunbookRunner(context, listener).run(runbook, runbook.bind(params), null);
+ * }</pre>
+ */
+public final class RunbookRunner {
+    private final OpsContext context;
+    private final RunListener listener;
+    /** The parameters of the run in progress, as shown: what step commands are rendered with. */
+    private Map<String, String> shownParameters = Map.of();
+
+    public RunbookRunner(OpsContext context, RunListener listener) {
+        this.context = context;
+        this.listener = listener == null ? RunListener.NONE : listener;
+    }
+
+    /** Plans (dry-run context) or runs (executing context) {@code runbook} with bound {@code values}; {@code resume} may be null. */
+    public RunReport run(Runbook runbook, Map<String, Object> values, Resume resume) {
+        boolean dryRun = context.isDryRun();
+        Redactor redactor = context.redactor();
+        Map<String, String> shown = runbook.shown(values);
+        this.shownParameters = shown;
+        for (Parameter p : runbook.parameters()) {
+            Object v = values.get(p.name());
+            if (p.isSecret() && v != null) registerSecret(redactor, v);
+        }
+        Journal journal = dryRun ? null : Journal.create(context.opsHome(), context.runId(), redactor);
+        String mode = dryRun ? "plan" : "run";
+        String resumedFrom = resume == null ? null : resume.runId();
+        RunReport header = new RunReport(context.runId(), runbook.name(), runbook.title(), runbook.source().displayName(),
+                context.environment().name(), mode, shown, resumedFrom, List.of(), null, 0, null,
+                journal == null ? null : journal.file().toString());
+        listener.runStarted(runbook, header);
+        if (resume != null) resume.warnings().forEach(listener::warning);
+
+        RunState state = new RunState(runbook.name(), values);
+        Set<String> titles = new HashSet<>();
+        runbook.steps().forEach(s -> titles.add(s.title()));
+        state.knownSteps(titles);
+        RunState.install(context, state);
+
+        if (journal != null) {
+            Journal.Entry start = Journal.Entry.event("run-started", context.runId());
+            journal.append(new Journal.Entry(start.time(), start.event(), start.runId(), null, null, null, runbook.name(),
+                    runbook.source().file().toAbsolutePath().toString(), runbook.source().contentHash(),
+                    runbook.steps().stream().map(Step::key).toList(), context.environment().name(), mode, shown,
+                    resumedFrom, Operator.osUser().user(), null, null, null, null, null));
+        }
+        List<RunReport.StepReport> reports = new ArrayList<>();
+        String outcome = "ok";
+        int exitCode = OpsException.EXIT_OK;
+        String error = null;
+        try (Ops.Scope ignored = Ops.use(context)) {
+            for (Step step : runbook.steps()) {
+                if (resume != null && resume.skips(step)) {
+                    state.markUnavailable(step.title(), "the step was skipped: it finished in run " + resume.runId());
+                    RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(), "skipped",
+                            null, commands(step), null, null, null, null, "finished in run " + resume.runId());
+                    if (journal != null) journal.append(Journal.Entry.event("step-skipped", context.runId()).step(step)
+                            .result(null, "finished in run " + resume.runId(), null));
+                    reports.add(r);
+                    listener.stepFinished(step, r);
+                    continue;
+                }
+                listener.stepStarted(step);
+                if (journal != null) journal.append(Journal.Entry.event("step-started", context.runId()).step(step));
+                long t0 = System.nanoTime();
+                try {
+                    RunReport.StepReport r = perform(step, dryRun, state, t0);
+                    if (journal != null) journal.append(Journal.Entry.event("step-finished", context.runId()).step(step)
+                            .result(r.durationMs(), summary(r), null));
+                    reports.add(r);
+                    listener.stepFinished(step, r);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    String message = redactor.redact(runbook.source().where(e) + ": step " + step.number() + " '" + step.title()
+                            + "' failed: " + messageOf(e));
+                    RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(), "failed",
+                            elapsedMs(t0), commands(step), effectsOf(step), null, null, message, null);
+                    if (journal != null) journal.append(Journal.Entry.event("step-failed", context.runId()).step(step)
+                            .result(elapsedMs(t0), null, message));
+                    reports.add(r);
+                    listener.stepFinished(step, r);
+                    error = message;
+                    if (e instanceof OpsException.RefusedException) {
+                        outcome = "refused";
+                        exitCode = OpsException.EXIT_REFUSED;
+                    } else {
+                        outcome = "failed";
+                        exitCode = OpsException.EXIT_FAILED;
+                    }
+                    break;
+                }
+            }
+        } finally {
+            RunState.clear(context);
+        }
+        if (journal != null) {
+            Journal.Entry end = Journal.Entry.event("run-finished", context.runId());
+            journal.append(new Journal.Entry(end.time(), end.event(), end.runId(), null, null, null, runbook.name(), null, null,
+                    null, null, null, null, null, null, null, null, error, outcome, exitCode));
+        }
+        RunReport report = new RunReport(header.runId(), header.runbook(), header.title(), header.file(), header.environment(),
+                mode, shown, resumedFrom, List.copyOf(reports), outcome, exitCode, error, header.journal());
+        listener.runFinished(report);
+        return report;
+    }
+
+    private RunReport.StepReport perform(Step step, boolean dryRun, RunState state, long t0) throws Exception {
+        Object result = null;
+        String status = "ok";
+        switch (step.kind()) {
+            case CHECK -> result = step.body().run();
+            case ACTION -> {
+                context.plan().step(step.title());
+                try {
+                    result = step.body().run();
+                } finally {
+                    context.plan().step(null);
+                }
+                if (dryRun) status = "planned";
+            }
+            case ADVICE -> status = "shown";
+            case VERIFY -> {
+                if (dryRun) status = "not-polled";
+                else result = poll(step);
+            }
+        }
+        state.recordResult(step.title(), result);
+        JsonNode json = result == null ? null : toJson(result);
+        String text = result == null ? null : context.redactor().redact(String.valueOf(result));
+        return new RunReport.StepReport(step.number(), step.kind().label(), step.title(), status, elapsedMs(t0),
+                commands(step), step.kind() == Step.Kind.ACTION && dryRun ? effectsOf(step) : null, json, text, null, step.text());
+    }
+
+    private Verification poll(Step step) throws Exception {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(step.timeout());
+        int attempts = 0;
+        Throwable last = null;
+        try (Progress progress = context.progress("verify: " + step.title(), -1).unit("attempts")) {
+            while (true) {
+                attempts++;
+                progress.advance(1);
+                try {
+                    if (step.condition().holds()) {
+                        return new Verification(step.title(), attempts, Duration.between(start, Instant.now()));
+                    }
+                    last = null;
+                } catch (OpsException.RefusedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    last = e;
+                }
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) break;
+                Thread.sleep(Math.min(step.interval().toMillis(), left.toMillis()));
+            }
+        }
+        String why = "did not hold within " + io.discordination.ops.text.Durations.format(step.timeout()) + " (" + attempts
+                + (attempts == 1 ? " attempt" : " attempts") + (last == null ? "" : "; last error: " + messageOf(last)) + ")";
+        throw new OpsException("verify " + why, last);
+    }
+
+    private List<RunReport.PlannedEffect> effectsOf(Step step) {
+        if (!context.isDryRun()) return null;
+        List<RunReport.PlannedEffect> effects = new ArrayList<>();
+        for (Plan.Entry e : context.plan().entries()) {
+            if (step.title().equals(e.step())) {
+                effects.add(new RunReport.PlannedEffect(e.effect().summary(), e.effect().destructive(), e.effect().command(),
+                        e.effect().inverse()));
+            }
+        }
+        return effects;
+    }
+
+    private List<String> commands(Step step) {
+        if (step.commands().isEmpty()) return null;
+        CommandTemplate template = CommandTemplate.of(context.environment(), shownParameters);
+        return step.commands().stream().map(template::render).map(context.redactor()::redact).toList();
+    }
+
+
+    private JsonNode toJson(Object result) {
+        try {
+            String redacted = context.redactor().redact(Json.write(result));
+            return Json.mapper().readTree(redacted);
+        } catch (Exception e) {
+            return TextNode.valueOf(context.redactor().redact(String.valueOf(result)));
+        }
+    }
+
+    private static String summary(RunReport.StepReport r) {
+        if (r.result() == null) return r.status();
+        String json = r.result().toString();
+        return json.length() > Journal.SUMMARY_LIMIT ? json.substring(0, Journal.SUMMARY_LIMIT) + "..." : json;
+    }
+
+    private static void registerSecret(Redactor redactor, Object v) {
+        if (v instanceof io.discordination.ops.Secret s) redactor.register(s);
+        else if (v != null) redactor.register(io.discordination.ops.Secret.of(String.valueOf(v)));
+    }
+
+    static String messageOf(Throwable e) {
+        if (e instanceof OpsException) return e.getMessage();
+        String m = e.getMessage();
+        String type = e.getClass().getSimpleName();
+        return m == null || m.isBlank() ? type : type + ": " + m;
+    }
+
+    private static long elapsedMs(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

@@ -1,0 +1,67 @@
+package io.discordination.ops.runbook.testing;
+
+import io.discordination.ops.Ops;
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.gate.Effect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * A tiny handle for test runbooks: lines in files under the environment's {@code probe.dir}.
+ * {@link #append} is a side effect through the Gate (planned in a dry run, audited in a run);
+ * {@link #lines} is a read. Tests check the files directly.
+ *
+ * <pre>{@code .action("Write the marker", () -> Probe.append("marker", param("label")))}</pre>
+ */
+public final class Probe {
+    private Probe() {
+    }
+
+    /** What an append did (or would do). */
+    public record Appended(String file, String line, boolean planned) {
+    }
+
+    public static Path file(String name) {
+        OpsContext ctx = Ops.context();
+        return Path.of(ctx.environment().string("probe.dir")).resolve(name);
+    }
+
+    public static Appended append(String name, String line) {
+        OpsContext ctx = Ops.context();
+        Path file = file(name);
+        Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line)
+                .command("echo '" + line + "' >> " + file).inverse("remove the line").build();
+        return ctx.gate().apply(effect, () -> {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return new Appended(file.toString(), line, false);
+        }, () -> new Appended(file.toString(), line, true));
+    }
+
+    /** Appends, unless the file {@code gate} exists: then waits until it is gone (a step a test can kill the run inside). */
+    public static Appended appendAfter(String name, String line, String gate) throws InterruptedException {
+        Path block = file(gate);
+        Appended a = append(name, line);
+        while (Files.exists(block) && !Ops.context().isDryRun()) Thread.sleep(50);
+        return a;
+    }
+
+    public static List<String> lines(String name) {
+        Path file = file(name);
+        try {
+            return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails with {@code message}: a step that breaks. */
+    public static Object fail(String message) {
+        throw new IllegalStateException(message);
+    }
+}
