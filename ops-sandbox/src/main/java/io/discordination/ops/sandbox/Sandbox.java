@@ -333,6 +333,7 @@ public final class Sandbox {
         }
         SandboxInfo info = info(state);
         LocalEnvironmentFile.write(info);
+        writeAwsCliConfig();
         state.save(stateFile());
         return info;
     }
@@ -525,6 +526,27 @@ public final class Sandbox {
                 PostgresCluster.adminJdbcUrl(pgPort, "postgres"), "postgres", c.adminPassword, pgPort,
                 AgentProcess.url(state.servers.get(AGENT).port), c.lkKey, c.lkSecret,
                 ids.ipSetId, ids.privateSubnets, ids.dbSecurityGroup, ids.appSecurityGroup, ids.vpcId, dir);
+    }
+
+    /** The AWS CLI configuration {@code sandbox env} points AWS_CONFIG_FILE at, and its plugin. */
+    private void writeAwsCliConfig() {
+        Path cli = dir.resolve("aws-cli");
+        try (var plugin = MotoServer.class.getResourceAsStream("discordination_sandbox_awscli.py")) {
+            Files.createDirectories(cli);
+            if (plugin == null) throw new SandboxException("discordination_sandbox_awscli.py is missing from the ops-sandbox jar");
+            Files.write(cli.resolve("discordination_sandbox_awscli.py"), plugin.readAllBytes());
+            Files.writeString(cli.resolve("config"), """
+                    # AWS CLI configuration of the Discordination sandbox (written by ops sandbox up).
+                    [default]
+                    region = %s
+                    output = json
+
+                    [plugins]
+                    discordination_sandbox = discordination_sandbox_awscli
+                    """.formatted(SeedData.REGION));
+        } catch (IOException e) {
+            throw new SandboxException("Cannot write the sandbox's AWS CLI configuration in " + cli + ": " + e.getMessage(), e);
+        }
     }
 
     private void checkPrerequisites() {
