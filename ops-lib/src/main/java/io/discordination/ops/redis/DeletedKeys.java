@@ -1,0 +1,38 @@
+package io.discordination.ops.redis;
+
+import io.discordination.ops.text.Table;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@link Redis#deleteMatching(String)} did: keys deleted (UNLINK's own count), keys SCAN
+ * returned ({@code matched}; in a dry run, what would be deleted), the keys on those nodes when it
+ * began, how long it took, and the same per node.
+ *
+ * <pre>{@code DeletedKeys d = redis().deleteMatching("api:cache:*"); d.deleted();}</pre>
+ */
+public record DeletedKeys(String pattern, boolean dryRun, long deleted, long matched, long keyspace,
+                          Duration elapsed, List<NodeCount> nodes) {
+
+    /** One node's share. */
+    public record NodeCount(String node, long deleted, long matched) {
+    }
+
+    public DeletedKeys {
+        nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public String toString() {
+        String head = dryRun
+                ? "Would delete " + KeyDeleter.count(matched) + " keys matching " + pattern + " (dry run)"
+                : "Deleted " + KeyDeleter.count(deleted) + " keys matching " + pattern;
+        head += String.format(Locale.ROOT, " of %s in %.2fs%n", KeyDeleter.count(keyspace), elapsed.toNanos() / 1e9);
+        if (nodes.size() <= 1) return head;
+        Table table = Table.with("NODE", dryRun ? "MATCHING" : "DELETED");
+        nodes.forEach(n -> table.row(n.node(), KeyDeleter.count(dryRun ? n.matched() : n.deleted())));
+        return head + table;
+    }
+}
