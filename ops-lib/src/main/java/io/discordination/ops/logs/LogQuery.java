@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -43,8 +42,14 @@ public final class LogQuery implements Iterable<LogEvent> {
     private final Instant end;
     private final List<String> streams;
     private final AwsErrors aws;
+    private final Integer pageSize;
 
     LogQuery(OpsContext context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams) {
+        this(context, logGroup, filterPattern, start, end, streams, null);
+    }
+
+    private LogQuery(OpsContext context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams,
+                     Integer pageSize) {
         this.context = context;
         this.logGroup = logGroup;
         this.filterPattern = filterPattern == null ? "" : filterPattern;
@@ -52,6 +57,12 @@ public final class LogQuery implements Iterable<LogEvent> {
         this.end = end;
         this.streams = streams == null ? List.of() : List.copyOf(streams);
         this.aws = AwsErrors.of(context.environment(), "logs");
+        this.pageSize = pageSize;
+    }
+
+    /** The same query asking CloudWatch for at most {@code n} events a page (the default is as many as fit in 1 MB). */
+    LogQuery withPageSize(int n) {
+        return new LogQuery(context, logGroup, filterPattern, start, end, streams, n);
     }
 
     public String logGroup() {
@@ -73,6 +84,7 @@ public final class LogQuery implements Iterable<LogEvent> {
         if (start != null) b.startTime(start.toEpochMilli());
         if (end != null) b.endTime(end.toEpochMilli());
         if (!streams.isEmpty()) b.logStreamNames(streams);
+        if (pageSize != null) b.limit(pageSize);
         // AWS always interleaves streams by time now; emulators (moto) still need the flag to do so
         applyInterleaved(b);
         return b.build();
@@ -203,7 +215,4 @@ public final class LogQuery implements Iterable<LogEvent> {
         return preview().toString();
     }
 
-    static Comparator<LogEvent> byTime() {
-        return Comparator.comparing(LogEvent::timestamp);
-    }
 }

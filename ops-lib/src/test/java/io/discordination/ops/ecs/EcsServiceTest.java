@@ -1,0 +1,137 @@
+package io.discordination.ops.ecs;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.Awaited;
+import io.discordination.ops.aws.SandboxAws;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SeedData;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(SandboxExtension.class)
+class EcsServiceTest {
+
+    private static Service describe(SandboxInfo info, String service) {
+        try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+            return ecs.describeServices(b -> b.cluster(SeedData.CLUSTER).services(service)).services().get(0);
+        }
+    }
+
+    private static String primaryDeploymentId(SandboxInfo info, String service) {
+        return describe(info, service).deployments().stream().filter(d -> "PRIMARY".equals(d.status()))
+                .map(Deployment::id).findFirst().orElseThrow();
+    }
+
+    @Test
+    void status_whenSeeded_matchesDescribeServices(SandboxInfo info, @TempDir Path home) {
+        Service expected = describe(info, "api");
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            ServiceStatus status = ops.ecs("api").status();
+            assertThat(status.service()).isEqualTo("api");
+            assertThat(status.cluster()).isEqualTo(SeedData.CLUSTER);
+            assertThat(status.desiredCount()).isEqualTo(expected.desiredCount());
+            assertThat(status.runningCount()).isEqualTo(expected.runningCount());
+            assertThat(status.deployments()).extracting(ServiceStatus.Deployment::id)
+                    .containsExactlyInAnyOrderElementsOf(expected.deployments().stream().map(Deployment::id).toList());
+            assertThat(status.primaryDeployment().rolloutState()).isNotBlank();
+            assertThat(status.toString()).contains("DEPLOYMENT").contains("ROLLOUT").contains("desired");
+        }
+    }
+
+    @Test
+    void tasks_whenServiceRuns_listsTheSameTasksAsListTasks(SandboxInfo info, @TempDir Path home) {
+        try (OpsContext ops = SandboxAws.context(info, home);
+             EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+            ServiceTasks tasks = ops.ecs("gateway").tasks();
+            List<String> expected = ecs.listTasks(b -> b.cluster(SeedData.CLUSTER).serviceName("gateway")
+                    .desiredStatus(DesiredStatus.RUNNING)).taskArns();
+            assertThat(tasks.tasks()).extracting(EcsTask::taskArn).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(tasks.tasks()).allSatisfy(t -> {
+                assertThat(t.lastStatus()).isNotBlank();
+                assertThat(t.startedAt()).isNotNull();
+                assertThat(t.taskDefinition()).startsWith("discordination-gateway:");
+            });
+        }
+    }
+
+    @Test
+    void forceRedeploy_whenApproved_startsANewDeploymentAndAwaitsStability(SandboxInfo info, @TempDir Path home) {
+        String before = primaryDeploymentId(info, "api");
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            EcsDeployment deployment = ops.ecs("api").forceRedeploy();
+            assertThat(deployment.planned()).isFalse();
+            Awaited<ServiceStatus> stable = deployment.awaitStable(Duration.ofMinutes(2));
+            assertThat(stable.matched()).isEqualTo("stable");
+            assertThat(stable.attempts()).isGreaterThanOrEqualTo(1);
+            assertThat(stable.result().isStable()).isTrue();
+            String after = primaryDeploymentId(info, "api");
+            assertThat(after).isNotEqualTo(before).isEqualTo(deployment.deploymentId());
+            Effect audited = ops.gate().audit().read().get(0).effect();
+            assertThat(audited.command()).isEqualTo(
+                    "aws ecs update-service --cluster discordination-prod --service api --force-new-deployment");
+            assertThat(audited.destructive()).isTrue();
+        }
+    }
+
+    @Test
+    void forceRedeploy_whenDryRun_plansAndChangesNothing(SandboxInfo info, @TempDir Path home) {
+        String before = primaryDeploymentId(info, "gateway");
+        try (OpsContext ops = SandboxAws.dryRunContext(info, home)) {
+            EcsDeployment planned = ops.ecs("gateway").forceRedeploy();
+            assertThat(planned.planned()).isTrue();
+            assertThat(planned.awaitStable(Duration.ofSeconds(1)).planned()).isTrue();
+            assertThat(ops.plan().effects()).singleElement().satisfies(e -> {
+                assertThat(e.command()).contains("--service gateway").contains("--force-new-deployment");
+                assertThat(e.parameters()).containsKey("runningTasks");
+            });
+        }
+        assertThat(primaryDeploymentId(info, "gateway")).isEqualTo(before);
+    }
+
+    @Test
+    void forceRedeploy_whenNobodyConfirms_isRefusedAndChangesNothing(SandboxInfo info, @TempDir Path home) {
+        String before = primaryDeploymentId(info, "gateway");
+        try (OpsContext ops = SandboxAws.refusingContext(info, home)) {
+            assertThatThrownBy(() -> ops.ecs("gateway").forceRedeploy())
+                    .isInstanceOf(OpsException.RefusedException.class);
+        }
+        assertThat(primaryDeploymentId(info, "gateway")).isEqualTo(before);
+    }
+
+    @Test
+    void ecs_whenServiceNameUnknown_failsBeforeAnyCallListingKnownNames(SandboxInfo info, @TempDir Path home) {
+        String before = primaryDeploymentId(info, "api");
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            assertThatThrownBy(() -> ops.ecs("apii").forceRedeploy())
+                    .isInstanceOf(OpsException.NotFoundException.class)
+                    .hasMessageContaining("No ECS service 'apii' in environment local")
+                    .hasMessageContaining("known: api, gateway");
+            assertThat(ops.gate().audit().read()).isEmpty();
+        }
+        assertThat(primaryDeploymentId(info, "api")).isEqualTo(before);
+    }
+
+    @Test
+    void awaitStable_whenAlreadyStable_returnsAfterOneCheck(SandboxInfo info, @TempDir Path home) {
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            Awaited<ServiceStatus> stable = ops.ecs("api").awaitStable(Duration.ofMinutes(1));
+            assertThat(stable.attempts()).isEqualTo(1);
+            assertThat(stable.toString()).contains("stable after 1 check");
+        }
+    }
+}

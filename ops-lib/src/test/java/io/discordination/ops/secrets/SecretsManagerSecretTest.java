@@ -1,0 +1,102 @@
+package io.discordination.ops.secrets;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.SandboxAws;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SeedData;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(SandboxExtension.class)
+class SecretsManagerSecretTest {
+
+    private static String versionWith(SandboxInfo info, String secretId, String stage) {
+        try (SecretsManagerClient sm = SandboxAws.client(info, SecretsManagerClient.builder())) {
+            return sm.listSecretVersionIds(b -> b.secretId(secretId)).versions().stream()
+                    .filter(v -> v.versionStages().contains(stage)).map(SecretVersionsListEntry::versionId).findFirst().orElse(null);
+        }
+    }
+
+    private static String value(SandboxInfo info, String secretId, String stage) {
+        try (SecretsManagerClient sm = SandboxAws.client(info, SecretsManagerClient.builder())) {
+            return sm.getSecretValue(b -> b.secretId(secretId).versionStage(stage)).secretString();
+        }
+    }
+
+    @Test
+    void rotate_whenNoRotationConfigured_putsANewRandomValueAndKeepsTheOldAsPrevious(SandboxInfo info, @TempDir Path home) throws Exception {
+        String oldVersion = versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+        String oldValue = value(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+        SecretRotation rotation;
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            rotation = ops.secret("jwt-secret").rotate();
+            assertThat(rotation.method()).isEqualTo("new-random-value");
+            assertThat(rotation.previousVersionId()).isEqualTo(oldVersion);
+            assertThat(rotation.stagesAsExpected()).isTrue();
+            String newValue = value(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+            assertThat(ops.redactor().redact("token " + newValue)).isEqualTo("token ****");
+        }
+        String newValue = value(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+        assertThat(newValue).isNotEqualTo(oldValue).hasSize(48);
+        assertThat(value(info, SeedData.JWT_SECRET_ID, "AWSPREVIOUS")).isEqualTo(oldValue);
+        assertThat(versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT")).isEqualTo(rotation.newVersionId());
+        assertThat(versionWith(info, SeedData.JWT_SECRET_ID, "AWSPREVIOUS")).isEqualTo(oldVersion);
+        // neither value anywhere we write
+        String printed = rotation.toString() + io.discordination.ops.Json.write(rotation);
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) printed += Files.readString(f);
+        }
+        assertThat(printed).doesNotContain(newValue).doesNotContain(oldValue).contains(rotation.newVersionId());
+    }
+
+    @Test
+    void rotate_whenNobodyConfirms_isRefusedAndMakesNoVersion(SandboxInfo info, @TempDir Path home) {
+        String before = versionWith(info, SeedData.DB_PASSWORD_SECRET_ID, "AWSCURRENT");
+        try (OpsContext ops = SandboxAws.refusingContext(info, home)) {
+            assertThatThrownBy(() -> ops.secret("db-password").rotate()).isInstanceOf(OpsException.RefusedException.class);
+        }
+        assertThat(versionWith(info, SeedData.DB_PASSWORD_SECRET_ID, "AWSCURRENT")).isEqualTo(before);
+    }
+
+    @Test
+    void rotate_whenDryRun_plansWithInverseAndChangesNothing(SandboxInfo info, @TempDir Path home) {
+        String before = versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+        try (OpsContext ops = SandboxAws.dryRunContext(info, home)) {
+            SecretRotation planned = ops.secret(SeedData.JWT_SECRET_ID).rotate();
+            assertThat(planned.planned()).isTrue();
+            assertThat(ops.plan().effects()).singleElement().satisfies(e -> {
+                assertThat(e.destructive()).isTrue();
+                assertThat(e.command()).startsWith("aws secretsmanager put-secret-value --secret-id discordination/jwt-secret");
+                assertThat(e.inverse()).contains("update-secret-version-stage").contains("--move-to-version-id " + before);
+            });
+        }
+        assertThat(versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT")).isEqualTo(before);
+    }
+
+    @Test
+    void describe_whenSeeded_showsStagesAndNoValue(SandboxInfo info, @TempDir Path home) {
+        String value = value(info, SeedData.JWT_SECRET_ID, "AWSCURRENT");
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            SecretInfo described = ops.secret("jwt-secret").describe();
+            assertThat(described.currentVersionId()).isEqualTo(versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT"));
+            assertThat(described.rotationConfigured()).isFalse();
+            assertThat(described.toString() + io.discordination.ops.Json.write(described)).doesNotContain(value);
+            assertThatThrownBy(() -> ops.secret("jwt")).isInstanceOf(OpsException.NotFoundException.class)
+                    .hasMessageContaining("known: jwt-secret, db-password");
+            assertThat(List.of(ops.secret("discordination/db-password").secretId())).containsExactly(SeedData.DB_PASSWORD_SECRET_ID);
+        }
+    }
+}
