@@ -21,6 +21,19 @@ public final class RdsIdentifiers {
         return require(id, 255, "DB snapshot identifier");
     }
 
+    /**
+     * The identifier of a snapshot to restore from: a manual one, an automated one
+     * ({@code rds:discordination-prod-2024-05-01-03-12}), or a shared snapshot's ARN.
+     */
+    public static String requireExistingSnapshotId(String id) {
+        if (id != null && id.startsWith("arn:") && id.contains(":snapshot:")) return id;
+        if (id != null && (id.startsWith("rds:") || id.startsWith("awsbackup:"))) {
+            require(id.substring(id.indexOf(':') + 1), 255, "DB snapshot identifier");
+            return id;
+        }
+        return require(id, 255, "DB snapshot identifier");
+    }
+
     public static String requireInstanceId(String id) {
         return require(id, 63, "DB instance identifier");
     }

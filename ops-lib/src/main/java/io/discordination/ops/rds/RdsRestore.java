@@ -55,7 +55,7 @@ public final class RdsRestore {
      */
     public RdsRestoration start() {
         OpsContext context = source.context();
-        RdsIdentifiers.requireSnapshotId(snapshotId);
+        RdsIdentifiers.requireExistingSnapshotId(snapshotId);
         if (target == null) {
             throw OpsException.builder("No target instance for the restore").service("rds")
                     .hint("name one: restore(snapshot).as(\"discordination-restore\"), or set rds.restoreTarget").invalidInput();

@@ -25,4 +25,17 @@ class RdsIdentifiersTest {
         assertThatThrownBy(() -> RdsIdentifiers.requireInstanceId("a".repeat(64)))
                 .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("63");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rds:discordination-prod-2026-11-29-02-09", "manual-20240501-101500",
+            "arn:aws:rds:us-east-1:123456789012:snapshot:shared-1"})
+    void requireExistingSnapshotId_whenAutomatedManualOrArn_acceptsIt(String id) {
+        assertThat(RdsIdentifiers.requireExistingSnapshotId(id)).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rds:", "rds:bad--id", "x:y", "manual_1"})
+    void requireExistingSnapshotId_whenMalformed_isInvalidInput(String id) {
+        assertThatThrownBy(() -> RdsIdentifiers.requireExistingSnapshotId(id)).isInstanceOf(OpsException.InvalidInputException.class);
+    }
 }
