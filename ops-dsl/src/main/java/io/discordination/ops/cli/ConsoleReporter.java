@@ -17,6 +17,8 @@ import java.util.Map;
  * stderr and the document comes at the end.
  */
 final class ConsoleReporter implements RunListener {
+    private static final int RESULT_LINES = 40;
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
@@ -91,7 +93,9 @@ final class ConsoleReporter implements RunListener {
                 }
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
                     out.println("   would: " + e.summary() + (e.destructive() ? "  (destructive)" : ""));
-                    if (e.command() != null) out.println("     $ " + e.command());
+                    if (e.command() != null && (r.commands() == null || !r.commands().contains(e.command()))) {
+                        out.println("     $ " + e.command());
+                    }
                 }
             }
             default -> {
@@ -115,8 +119,8 @@ final class ConsoleReporter implements RunListener {
             long destructive = report.steps().stream().flatMap(s -> s.effects() == null ? java.util.stream.Stream.empty() : s.effects().stream())
                     .filter(RunReport.PlannedEffect::destructive).count();
             if (report.ok()) {
-                out.println("Plan: " + checks + " checks ran, " + actions + " actions would apply " + effects + " effects ("
-                        + destructive + " destructive). Nothing was changed.");
+                out.println("Plan: " + plural(checks, "check") + " ran, " + plural(actions, "action") + " would apply "
+                        + plural(effects, "effect") + " (" + destructive + " destructive). Nothing was changed.");
                 out.println("Run it: ops run " + report.runbook() + paramsText(report)
                         + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
             } else {
@@ -124,7 +128,7 @@ final class ConsoleReporter implements RunListener {
             }
         } else {
             if (report.ok()) {
-                out.println("Run " + report.runId() + " finished ok in " + took + ": " + checks + " checks, " + actions + " actions"
+                out.println("Run " + report.runId() + " finished ok in " + took + ": " + plural(checks, "check") + ", " + plural(actions, "action")
                         + (skipped > 0 ? ", " + skipped + " skipped (finished before)" : "") + ".");
             } else {
                 out.println("Run " + report.runId() + " " + report.outcome() + " at step " + failedStep(report) + " (exit "
@@ -152,9 +156,22 @@ final class ConsoleReporter implements RunListener {
         return report.steps().stream().filter(s -> "failed".equals(s.status())).mapToInt(RunReport.StepReport::number).findFirst().orElse(0);
     }
 
+    private static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    /** Prints a result indented under its step, cut after {@value #RESULT_LINES} lines: a terminal is not a log viewer. */
     private void indent(String text) {
-        for (String line : text.split("\n", -1)) {
-            if (!line.isEmpty()) out.println("   " + line);
+        String[] lines = text.split("\n");
+        int shown = 0;
+        for (String line : lines) {
+            if (line.isEmpty()) continue;
+            if (shown == RESULT_LINES) {
+                out.println("   ... " + (lines.length - RESULT_LINES) + " more lines (--output json shows everything)");
+                return;
+            }
+            out.println("   " + line);
+            shown++;
         }
     }
 }

@@ -56,7 +56,7 @@ final class DocsCommand implements Callable<Integer> {
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.writeString(target, markdown, StandardCharsets.UTF_8);
-        spec.commandLine().getOut().println("wrote " + target + " (" + runbooks.size() + " runbooks)");
+        spec.commandLine().getOut().println("wrote " + target + " (" + runbooks.size() + (runbooks.size() == 1 ? " runbook)" : " runbooks)"));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -56,6 +56,9 @@ public final class OpsCommand implements Runnable {
     }
 
     public static CommandLine commandLine() {
+        // picocli looks for Groovy closures in annotations when Groovy is on the class path; that loads
+        // Groovy's runtime (about 0.3 s) on every start, for a feature no command uses
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         CommandLine cl = new CommandLine(new OpsCommand());
         cl.setExecutionExceptionHandler(OpsCommand::handleFailure);
         cl.setParameterExceptionHandler(OpsCommand::handleBadInput);

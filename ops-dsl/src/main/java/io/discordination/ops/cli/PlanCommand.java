@@ -41,6 +41,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Runbook rb = RunbookInvocation.load(runbook);
+        AwsWarmup.start(rb);
         Map<String, Object> values = rb.bind(params);
         Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {

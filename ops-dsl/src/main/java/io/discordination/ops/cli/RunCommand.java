@@ -56,12 +56,15 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Runbook rb = RunbookInvocation.load(runbook);
+        AwsWarmup.start(rb);
         Resume from = null;
         Map<String, String> given = params;
         if (resume != null) {
             from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, params);
-            if (!from.environment().equals(environment.name())) {
-                throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + environment.name())
+            String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
+                    ? Environment.named(environment.name()).name() : environment.name();
+            if (!from.environment().equals(named)) {
+                throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + named)
                         .hint("resume it with --env " + from.environment()).invalidInput();
             }
             given = from.parameters();

@@ -39,10 +39,14 @@ public final class CommandTemplate {
         return new CommandTemplate(settings, parameters == null ? Map.of() : new LinkedHashMap<>(parameters));
     }
 
-    /** For docs: {@code environment} read with no shell variables at all, so the result never depends on who renders it. */
+    /**
+     * For docs and {@code describe}: parameters show their defaults (else {@code <name>}); {@code environment}
+     * should be read with no shell variables, so the result never depends on who renders it.
+     */
     public static CommandTemplate forDocs(Environment environment, List<Parameter> parameters) {
         Map<String, String> names = new LinkedHashMap<>();
-        parameters.forEach(p -> names.put(p.name(), null));
+        // a parameter shows its default, as the operator would get it, else <name>
+        parameters.forEach(p -> names.put(p.name(), p.defaultValue() == null ? null : p.isSecret() ? io.discordination.ops.Secret.MASK : p.defaultValue()));
         return of(environment, names);
     }
 

@@ -1,0 +1,113 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.runbook.testing.Cli;
+import io.discordination.ops.sandbox.Sandbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ops repl} driven through a real terminal (tmux): a handle call typed at the first prompt
+ * prints its result, in JShell and in Groovy.
+ */
+class ReplTest {
+    static Path home;
+
+    @TempDir
+    Path tmp;
+
+    String session;
+
+    @BeforeAll
+    static void sandbox() {
+        home = Path.of(System.getProperty("ops.test.home", "/tmp/ops-test")).toAbsolutePath();
+        Sandbox.at(home).up();
+    }
+
+    @AfterEach
+    void closeSession() throws Exception {
+        if (session != null) tmux("kill-session", "-t", session);
+    }
+
+    private void start(String... args) throws IOException, InterruptedException {
+        Path script = tmp.resolve("repl.sh");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Dops.home=" + home, "-Dops.root=" + Cli.projectRoot(), OpsCommand.class.getName(), "repl"));
+        command.addAll(List.of(args));
+        StringBuilder line = new StringBuilder();
+        for (String c : command) line.append('\'').append(c.replace("'", "'\\''")).append("' ");
+        Files.writeString(script, "#!/bin/sh\nexec " + line + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        session = "ops-repl-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        assertThat(tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", script.toString())).isZero();
+    }
+
+    private static int tmux(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tmux"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    private String screen() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return text;
+    }
+
+    private String awaitScreen(String... texts) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        String s = "";
+        while (Instant.now().isBefore(deadline)) {
+            s = screen();
+            boolean all = true;
+            for (String t : texts) all &= s.contains(t);
+            if (all) return s;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the screen never showed " + List.of(texts) + ":\n" + s);
+    }
+
+    private void type(String text) throws Exception {
+        assertThat(tmux("send-keys", "-t", session, "-l", text)).isZero();
+        assertThat(tmux("send-keys", "-t", session, "Enter")).isZero();
+    }
+
+    @Test
+    void repl_whenAHandleCallIsTypedAtTheFirstPrompt_printsItsResult() throws Exception {
+        start();
+        awaitScreen("environment local", "jshell>");
+
+        type("ecs(\"api\").status()");
+
+        String shown = awaitScreen("discordination-prod", "DEPLOYMENT", "EVENT TIME");
+        assertThat(shown).doesNotContain("Error", "cannot find symbol");
+        type("/exit");
+    }
+
+    @Test
+    void repl_whenGroovyIsAsked_evaluatesTheSameHandleCall() throws Exception {
+        start("--groovy");
+        awaitScreen("environment local", "groovy>");
+
+        type("ecs('api').status()");
+
+        String shown = awaitScreen("==> service", "discordination-prod", "DEPLOYMENT", "EVENT TIME");
+        assertThat(shown).doesNotContain("error:");
+        type(":exit");
+    }
+}

@@ -1,0 +1,159 @@
+package io.discordination.ops.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discordination.ops.Json;
+import io.discordination.ops.runbook.testing.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Journals and {@code --resume}: a run killed with SIGKILL in the middle of a step, resumed. */
+class ResumeTest {
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+    Path env;
+    Path probeDir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cli = new Cli(Files.createDirectories(tmp.resolve("home")), Cli.projectRoot());
+        env = Cli.probeEnvironment(tmp);
+        probeDir = tmp.resolve("probe");
+    }
+
+    @Test
+    void resume_whenTheRunWasKilledInsideAStep_skipsFinishedActionsAndRunsTheRest() throws Exception {
+        Files.writeString(probeDir.resolve("block"), "");
+        Process child = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "-p", "label=k");
+        Path journal = awaitJournalLine("\"event\":\"step-started\",", "Blocking append", child);
+        awaitMarkerLines(2, child);
+
+        child.destroyForcibly(); // SIGKILL: no shutdown hook, no last journal line
+        child.waitFor();
+        assertThat(Files.readString(journal)).doesNotContain("run-finished");
+        Files.delete(probeDir.resolve("block"));
+        String runId = journal.getFileName().toString().replace(".jsonl", "");
+
+        Cli.Result resumed = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        // the first action finished before the kill and is not repeated; the interrupted one runs again
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first k", "second k", "second k");
+        assertThat(resumed.out()).contains("1. First append  [action: skipped, finished in run " + runId + "]",
+                "3. Count the lines  [check]", "finished ok");
+        assertThat(resumed.err()).contains("stopped inside step 'Blocking append'; it runs again");
+        List<JsonNode> second = entries(newestJournalOtherThan(journal));
+        assertThat(second.get(0).get("resumedFrom").asText()).isEqualTo(runId);
+        assertThat(second.get(0).get("parameters").get("label").asText()).isEqualTo("k");
+        assertThat(second).extracting(e -> e.get("event").asText() + (e.has("title") ? " " + e.get("title").asText() : ""))
+                .containsExactly("run-started", "step-skipped First append", "step-started Blocking append",
+                        "step-finished Blocking append", "step-started Count the lines", "step-finished Count the lines", "run-finished");
+    }
+
+    @Test
+    void resume_whenTheRunbooksStepsChanged_refusesWithExitTwo() throws Exception {
+        Path script = tmp.resolve("resume.jsh");
+        Files.copy(Cli.testRunbook("resume.jsh"), script);
+        // a run whose last step fails, after both actions finished
+        String failing = Files.readString(script).replace("Probe.lines(\"resume-marker\").size()", "Probe.fail(\"broken\")");
+        Files.writeString(script, failing);
+        Cli.Result first = cli.run("run", script.toString(), "--env", env.toString());
+        assertThat(first.exitCode()).as(first.all()).isEqualTo(1);
+        String runId = first.out().replaceFirst("(?s).*Run (\\S+) failed.*", "$1");
+
+        Files.writeString(script, failing.replace("\"First append\"", "\"First append, renamed\""));
+        Cli.Result resumed = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(resumed.exitCode()).isEqualTo(2);
+        assertThat(resumed.err()).contains("changed since run " + runId);
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first x", "second x");
+    }
+
+    @Test
+    void resume_whenOnlyTheCodeChanged_warnsAndRunsTheFixedStep() throws Exception {
+        Path script = tmp.resolve("resume.jsh");
+        String original = Files.readString(Cli.testRunbook("resume.jsh"));
+        Files.writeString(script, original.replace("Probe.lines(\"resume-marker\").size()", "Probe.fail(\"broken\")"));
+        Cli.Result first = cli.run("run", script.toString(), "--env", env.toString(), "-p", "label=y");
+        assertThat(first.exitCode()).isEqualTo(1);
+        String runId = first.out().replaceFirst("(?s).*Run (\\S+) failed.*", "$1");
+
+        Files.writeString(script, original);
+        Cli.Result resumed = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        assertThat(resumed.err()).contains("was edited since run " + runId);
+        assertThat(resumed.out()).contains("[action: skipped", "3. Count the lines  [check]", "   2\n");
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first y", "second y");
+    }
+
+    @Test
+    void resume_whenGivenADifferentParameter_refusesWithExitTwo() throws Exception {
+        Path script = tmp.resolve("resume.jsh");
+        Files.writeString(script, Files.readString(Cli.testRunbook("resume.jsh")).replace("Probe.lines(\"resume-marker\").size()", "Probe.fail(\"broken\")"));
+        Cli.Result first = cli.run("run", script.toString(), "--env", env.toString(), "-p", "label=one");
+        String runId = first.out().replaceFirst("(?s).*Run (\\S+) failed.*", "$1");
+
+        Cli.Result resumed = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId, "-p", "label=two");
+
+        assertThat(resumed.exitCode()).isEqualTo(2);
+        assertThat(resumed.err()).contains("parameter 'label' was 'one' in run " + runId);
+    }
+
+    private Path awaitJournalLine(String event, String title, Process child) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        Path runs = cli.home().resolve("runs");
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(child.isAlive()).as("the run ended early: " + (Files.exists(cli.home().resolve("child.err"))
+                    ? Files.readString(cli.home().resolve("child.err")) : "")).isTrue();
+            if (Files.isDirectory(runs)) {
+                try (Stream<Path> files = Files.list(runs)) {
+                    for (Path f : files.toList()) {
+                        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                            if (line.contains(event) && line.contains("\"title\":\"" + title + "\"")) return f;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + event + " " + title + " in the journal");
+    }
+
+    private void awaitMarkerLines(int n, Process child) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Path marker = probeDir.resolve("resume-marker");
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.exists(marker) && Files.readAllLines(marker).size() >= n) return;
+            assertThat(child.isAlive()).isTrue();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the marker did not get " + n + " lines");
+    }
+
+    private Path newestJournalOtherThan(Path first) throws IOException {
+        try (Stream<Path> files = Files.list(first.getParent())) {
+            return files.filter(f -> !f.equals(first)).findFirst().orElseThrow();
+        }
+    }
+
+    private static List<JsonNode> entries(Path journal) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(journal)) out.add(Json.mapper().readTree(line));
+        return out;
+    }
+}

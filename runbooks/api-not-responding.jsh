@@ -1,0 +1,20 @@
+// API Service Not Responding: 502/503 from the ALB, health checks failing.
+// Plan it first (reads run, the restart is only shown):  ops plan api-not-responding
+runbook("api-not-responding", "API Service Not Responding")
+    .section("Service Recovery")
+    .symptoms("502/503 from ALB, health check failures.")
+    .param(duration("since").defaultValue("10m").description("How far back to read the logs"))
+    .check("Check ECS task status",
+        "aws ecs describe-services --cluster ${ecs.cluster} --services ${ecs.services.api}",
+        () -> ecs("api").status())
+    .check("Check recent logs",
+        "aws logs tail ${logs.api} --since ${since}",
+        () -> logs("api").tail(param("since")).preview())
+    .check("Check database connectivity",
+        "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
+        () -> rds().status())
+    .action("Force new deployment (rolling restart)",
+        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",
+        () -> ecs("api").forceRedeploy().awaitStable(minutes(10)))
+    .verify("The API service is stable again", () -> ecs("api").status().isStable())
+    .timeout(minutes(5)).every(seconds(10));
