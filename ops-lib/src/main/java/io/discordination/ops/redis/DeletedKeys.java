@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@link Redis#deleteMatching(String)} did: keys deleted (UNLINK's own count), keys SCAN
- * returned ({@code matched}; in a dry run, what would be deleted), the keys on those nodes when it
- * began, how long it took, and the same per node.
+ * What {@link Redis#deleteMatching(String)} did: keys deleted (UNLINK's own count, exact), keys
+ * SCAN returned ({@code matched}: in a dry run, what would be deleted; while deleting it may count
+ * a few keys twice, SCAN's own guarantee), the keys on those nodes when it began, how long it
+ * took, and the same per node.
  *
  * <pre>{@code DeletedKeys d = redis().deleteMatching("api:cache:*"); d.deleted();}</pre>
  */

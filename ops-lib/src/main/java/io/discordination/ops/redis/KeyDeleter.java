@@ -38,7 +38,9 @@ import java.util.function.LongFunction;
  * reversing it gives the fraction of the table behind it, whatever the table's size, and that
  * fraction only grows as the scan goes on (resizing included). Slice {@code i} of {@code n} starts
  * at the cursor of fraction {@code i/n} and stops at the first cursor at or past {@code (i+1)/n}.
- * A cluster node keeps one chain: there every master already works in parallel, and newer
+ * A SCAN may run a little past its slice's end, so a few keys come back twice: UNLINK counts only
+ * what it deleted, so the count stays exact, but counting alone (a dry run) takes one chain. A
+ * cluster node keeps one chain too: there every master already works in parallel, and newer
  * servers put a slot number in the cursor's low bits.
  *
  * <p>In a chain, each SCAN reply is answered on the I/O thread by an UNLINK of the keys it returned
@@ -104,7 +106,9 @@ final class KeyDeleter {
                 progress.set(runs.stream().mapToLong(NodeRun::scannedEstimate).sum());
             };
             try {
-                int slices = cluster ? 1 : streams;
+                // counting takes one chain: a SCAN that crosses into the next slice returns its first
+                // keys twice, harmless for UNLINK (it counts what it deleted) but not for a count
+                int slices = cluster || !delete ? 1 : streams;
                 for (NodeRun run : runs) {
                     for (int i = 0; i < slices; i++) {
                         StatefulRedisConnection<byte[], byte[]> c = redis.openWorkConnection(run.node, delete ? "delete" : "count");
