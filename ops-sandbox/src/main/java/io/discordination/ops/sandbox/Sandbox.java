@@ -164,6 +164,29 @@ public final class Sandbox {
         });
     }
 
+    /**
+     * {@link #down()}, then removes the sandbox's folder under OPS_HOME and PostgreSQL's data
+     * directory: the next {@code up} starts from nothing (new credentials, a new cluster).
+     */
+    public void destroy() {
+        down();
+        locked(() -> {
+            SandboxState state = SandboxState.load(stateFile());
+            deleteTree(postgres(state).root());
+            deleteTree(dir);
+            return null;
+        });
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new SandboxException("Cannot remove " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Each component, its address and a live health check. */
     public List<ComponentStatus> status() {
         SandboxState state = SandboxState.load(stateFile());
@@ -174,7 +197,7 @@ public final class Sandbox {
             boolean running = server != null && isOurs(name, server);
             boolean healthy = running && healthy(name, port, state);
             out.add(new ComponentStatus(name, address(name, port), running ? server.pid : 0, running, healthy,
-                    detail(name, running, healthy, port)));
+                    detail(name, running, healthy, port, state)));
         }
         return out;
     }
@@ -235,7 +258,8 @@ public final class Sandbox {
         state.save(stateFile());
 
         Set<String> startedNow = ConcurrentHashMap.newKeySet();
-        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+        List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(5, r -> {
             Thread t = new Thread(r, "sandbox-up");
             t.setDaemon(true);
             return t;
@@ -244,14 +268,20 @@ public final class Sandbox {
             List<Future<?>> work = new ArrayList<>();
             work.add(pool.submit(() -> {
                 long t0 = System.nanoTime();
+                AwsClients aws = new AwsClients(MotoServer.endpoint(state.servers.get(MOTO).port), SeedData.REGION,
+                        state.credentials.awsAccessKeyId, state.credentials.awsSecretAccessKey);
+                closeLater.add(aws);
+                Future<?> warm = pool.submit(aws::warmUp);
                 if (!wasRunning.get(MOTO)) {
                     start(MOTO, state, moto::start, moto::isHealthy, moto.log(), progress);
+                    state.motoPatched = moto.patchesApplied();
                     startedNow.add(MOTO);
                 } else if (reseed && wasRunning.get(AGENT)) {
                     agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/pause");
                 }
                 if (startedNow.contains(MOTO) || reseed || state.aws == null) {
-                    seedAws(state, startedNow.contains(MOTO));
+                    warm.get();
+                    seedAws(state, aws, startedNow.contains(MOTO));
                     progress.accept(line(MOTO, "seeded (ECS, logs, RDS, metrics, S3, WAF, secrets)", t0));
                 } else {
                     progress.accept(line(MOTO, "running on " + MotoServer.endpoint(state.servers.get(MOTO).port) + " (reused)", -1));
@@ -313,10 +343,12 @@ public final class Sandbox {
                     future.get();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    if (failure == null) {
-                        failure = cause instanceof SandboxException se ? se
-                                : new SandboxException("Sandbox start-up failed: " + cause, cause);
-                    }
+                    failure = cause instanceof SandboxException se ? se
+                            : new SandboxException("Sandbox start-up failed: " + cause, cause);
+                    // no point finishing the others: interrupt them and wait until they let go
+                    pool.shutdownNow();
+                    pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
+                    break;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SandboxException("interrupted while starting the sandbox", e);
@@ -326,10 +358,31 @@ public final class Sandbox {
             // the ECS simulator acts only on a seeded moto
             agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/resume");
         } catch (RuntimeException e) {
-            stopStarted(state, pg, startedNow);
+            // everything this call started, including a server whose start was interrupted
+            Set<String> started = new HashSet<>(startedNow);
+            for (String name : COMPONENTS) {
+                SandboxState.Server server = state.servers.get(name);
+                if (!wasRunning.get(name) && server != null && server.pid > 0) started.add(name);
+            }
+            long postmaster = pg.postmasterPid();
+            if (!wasRunning.get(POSTGRES) && postmaster > 0 && Processes.isRunning(postmaster)) {
+                state.server(POSTGRES).pid = postmaster;
+                started.add(POSTGRES);
+            }
+            stopStarted(state, pg, started);
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while starting the sandbox", e);
         } finally {
             pool.shutdownNow();
+            for (AutoCloseable c : closeLater) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // clients of a finished start-up
+                }
+            }
         }
         SandboxInfo info = info(state);
         LocalEnvironmentFile.write(info);
@@ -435,16 +488,15 @@ public final class Sandbox {
         state.save(stateFile());
     }
 
-    private void seedAws(SandboxState state, boolean fresh) {
+    private void seedAws(SandboxState state, AwsClients aws, boolean fresh) {
         int port = state.servers.get(MOTO).port;
-        if (!moto.patchesApplied()) {
+        if (!state.motoPatched) {
             throw new SandboxException("moto started without the sandbox's fixes (see " + moto.log()
                     + "); the sandbox needs moto 5.2.1: pip install 'moto[server]==5.2.1'", Processes.tail(moto.log(), 15), null);
         }
         if (!fresh) moto.resetState(port);
         moto.prepareForSeeding(port);
-        try (AwsClients aws = new AwsClients(MotoServer.endpoint(port), SeedData.REGION,
-                state.credentials.awsAccessKeyId, state.credentials.awsSecretAccessKey)) {
+        try {
             AwsSeeder.AwsSeed seed = new AwsSeeder(aws, state.credentials.databasePassword, Clock.systemUTC()).seed();
             new EcsSimulator(aws.ecs(), aws.logs(), dir, Clock.systemUTC()).reconcileServices();
             SandboxState.AwsIds ids = new SandboxState.AwsIds();
@@ -493,11 +545,11 @@ public final class Sandbox {
         };
     }
 
-    private String detail(String name, boolean running, boolean healthy, int port) {
+    private String detail(String name, boolean running, boolean healthy, int port, SandboxState state) {
         if (!running) return "not running";
         if (!healthy) return "running but not answering its health check (see " + logFile(name) + ")";
         return switch (name) {
-            case MOTO -> "AWS emulator" + (moto.patchesApplied() ? "" : " (WITHOUT the sandbox's fixes: ECS is not realistic)");
+            case MOTO -> "AWS emulator" + (state.motoPatched ? "" : " (WITHOUT the sandbox's fixes: ECS is not realistic)");
             case REDIS -> "PING answered PONG";
             case POSTGRES -> "accepts connections";
             case AGENT -> {

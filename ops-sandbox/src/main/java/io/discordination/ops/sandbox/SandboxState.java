@@ -30,6 +30,8 @@ final class SandboxState {
     public Map<String, Server> servers = new LinkedHashMap<>();
     public String postgresRoot;
     public AwsIds aws;
+    /** Whether the running moto loaded the sandbox's fixes (seen in its log when it started). */
+    public boolean motoPatched;
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     static final class Credentials {

@@ -94,6 +94,21 @@ public final class AwsClients implements AutoCloseable {
         return secrets;
     }
 
+    /**
+     * Builds every client without calling anything, so the SDK's classes are loaded (about two
+     * seconds on a cold JVM) while moto is still starting.
+     */
+    public void warmUp() {
+        ec2();
+        ecs();
+        logs();
+        cloudWatch();
+        rds();
+        s3();
+        waf();
+        secrets();
+    }
+
     @Override
     public synchronized void close() {
         for (AutoCloseable c : new AutoCloseable[]{ec2, ecs, logs, cloudWatch, rds, s3, waf, secrets}) {

@@ -78,12 +78,13 @@ public final class MotoServer {
         }
     }
 
-    /** True if moto's log says the sandbox's fixes were loaded. */
+    /** True if moto's log says the sandbox's fixes were loaded by the moto started last. */
     public boolean patchesApplied() {
-        String head = Processes.tail(log(), 400);
-        int applied = head.lastIndexOf("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times");
-        int notApplied = head.lastIndexOf("NOT applied");
-        return applied >= 0 && applied > notApplied;
+        String tail = Processes.tail(log(), 2000);
+        int start = tail.lastIndexOf("=== ");
+        String run = start < 0 ? tail : tail.substring(start);
+        return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times")
+                && !run.contains("NOT applied");
     }
 
     public static String endpoint(int port) {

@@ -137,8 +137,16 @@ public final class Processes {
         }
     }
 
-    /** The executable {@code name} on the PATH, if any. */
+    /**
+     * The executable {@code name}: the system property {@code ops.sandbox.bin.<name>} if set (to
+     * run another build of a server), else the first on the PATH.
+     */
     public static Optional<Path> which(String name) {
+        String configured = System.getProperty("ops.sandbox.bin." + name);
+        if (configured != null && !configured.isBlank()) {
+            Path path = Path.of(configured);
+            return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+        }
         if (name.contains("/")) {
             Path direct = Path.of(name);
             return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();

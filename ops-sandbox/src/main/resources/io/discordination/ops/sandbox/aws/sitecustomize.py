@@ -178,5 +178,13 @@ try:
 except Exception as error:
     sys.stderr.write("sandbox: moto RDS patch NOT applied: %r\n" % (error,))
 
+try:
+    import logging
+
+    # one line per request makes the log grow without telling anything; errors still show
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+except Exception:
+    pass
+
 sys.stderr.write("sandbox: moto patches applied: %s\n" % ", ".join(_applied))
 sys.stderr.flush()

@@ -1,0 +1,117 @@
+package io.discordination.ops.sandbox;
+
+import io.discordination.ops.sandbox.process.Processes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A second, private sandbox (its own OPS_HOME) taken through up, reuse, a crash, down and a taken port. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxLifecycleTest {
+    private static Path home;
+    private static Sandbox sandbox;
+    private static SandboxInfo first;
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = Files.createTempDirectory("ops-sandbox-lifecycle-");
+        sandbox = Sandbox.at(home);
+        first = sandbox.up();
+    }
+
+    @AfterAll
+    static void destroy() {
+        if (sandbox != null) sandbox.destroy();
+    }
+
+    private static Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (ComponentStatus status : sandbox.status()) pids.put(status.name(), status.pid());
+        return pids;
+    }
+
+    @Test
+    @Order(1)
+    void up_whenAlreadyUp_reusesEveryProcessAndKeepsAddresses() {
+        Map<String, Long> before = pids();
+
+        SandboxInfo again = sandbox.up();
+
+        assertThat(pids()).isEqualTo(before);
+        assertThat(before.values()).allMatch(pid -> pid > 0);
+        assertThat(again.exports()).isEqualTo(first.exports());
+        assertThat(sandbox.isUp()).isTrue();
+        assertThat(Sandbox.at(home).environmentFile()).exists();
+    }
+
+    @Test
+    @Order(2)
+    void up_afterRedisCrashed_restartsAndReseedsOnlyRedis() throws Exception {
+        Map<String, Long> before = pids();
+        ProcessHandle.of(before.get(Sandbox.REDIS)).orElseThrow().destroyForcibly();
+        Processes.waitForExit(before.get(Sandbox.REDIS), java.time.Duration.ofSeconds(5));
+        assertThat(sandbox.status()).filteredOn(s -> s.name().equals(Sandbox.REDIS))
+                .singleElement().satisfies(s -> assertThat(s.running()).isFalse());
+
+        SandboxInfo info = sandbox.up();
+
+        Map<String, Long> after = pids();
+        assertThat(after.get(Sandbox.REDIS)).isNotEqualTo(before.get(Sandbox.REDIS)).isPositive();
+        assertThat(after.get(Sandbox.MOTO)).isEqualTo(before.get(Sandbox.MOTO));
+        assertThat(after.get(Sandbox.POSTGRES)).isEqualTo(before.get(Sandbox.POSTGRES));
+        Shell.Result keys = Shell.run(info.exports(), "redis-cli -u $REDIS_URL --scan --pattern 'api:cache:*' | wc -l");
+        assertThat(keys.out().trim()).isEqualTo("5000");
+    }
+
+    @Test
+    @Order(3)
+    void down_stopsEveryProcessItStartedAndRemovesTheEnvironment() {
+        Map<String, Long> running = pids();
+
+        sandbox.down();
+
+        for (long pid : running.values()) assertThat(Processes.isRunning(pid)).as("pid " + pid).isFalse();
+        assertThat(sandbox.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
+        assertThat(sandbox.environmentFile()).doesNotExist();
+        for (String name : Sandbox.COMPONENTS) assertThat(sandbox.directory().resolve(name + ".pid")).doesNotExist();
+    }
+
+    @Test
+    @Order(4)
+    void up_whenItsRememberedPortIsTaken_startsOnAnotherPort() throws Exception {
+        int remembered = first.redisPort();
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), remembered));
+
+            SandboxInfo info = sandbox.up();
+
+            assertThat(info.redisPort()).isNotEqualTo(remembered);
+            assertThat(info.awsEndpoint()).isEqualTo(first.awsEndpoint());
+            assertThat(sandbox.isUp()).isTrue();
+            assertThat(Files.readString(sandbox.environmentFile())).contains(info.redisUrl());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void twoOpsHomes_runSideBySide() {
+        List<Integer> shared = List.of(first.postgresPort());
+        assertThat(sandbox.info().opsHome()).isEqualTo(home.toAbsolutePath().normalize());
+        assertThat(sandbox.info().sandboxDir()).isNotEqualTo(Sandbox.at(io.discordination.ops.sandbox.junit.SandboxExtension.testHome()).directory());
+        assertThat(shared).doesNotContain(0);
+    }
+}
