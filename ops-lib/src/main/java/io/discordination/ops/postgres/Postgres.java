@@ -1,0 +1,287 @@
+package io.discordination.ops.postgres;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.Effect;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment's PostgreSQL database ({@code postgres.url}, {@code postgres.database}): the
+ * connection runbook's reads, idle-session termination through the Gate, and parameterized
+ * ad-hoc reads for the REPL. All SQL is parameterized; connections come from the context's small
+ * pool ({@link PostgresPool}).
+ *
+ * <pre>{@code
+ * postgres().connectionsByState();
+ * postgres().terminateIdle(minutes(10));
+ * }</pre>
+ */
+public final class Postgres {
+    /** Rows {@link #query} returns at most. */
+    public static final int MAX_ROWS = 1000;
+
+    private static final String SESSIONS = """
+            SELECT pid, usename, application_name, client_addr::text, state,
+                   extract(epoch FROM now() - coalesce(state_change, backend_start)), wait_event_type || ':' || wait_event, left(query, 100)
+            FROM pg_stat_activity WHERE datname = ? ORDER BY coalesce(state_change, backend_start)""";
+    private static final String BY_STATE = "SELECT coalesce(state, '(no state)'), count(*) FROM pg_stat_activity WHERE datname = ? GROUP BY 1 ORDER BY 2 DESC";
+    private static final String IDLE_CONDITION = """
+            datname = ? AND state = 'idle' AND state_change < now() - make_interval(secs => ?)
+            AND pid <> pg_backend_pid() AND coalesce(application_name, '') <> ?""";
+    private static final String IDLE = "SELECT pid, usename, application_name, client_addr::text, extract(epoch FROM now() - state_change)"
+            + " FROM pg_stat_activity WHERE " + IDLE_CONDITION + " ORDER BY state_change";
+    // the conditions are checked again at the moment of termination: a session that woke up is spared
+    private static final String TERMINATE = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? AND " + IDLE_CONDITION;
+
+    private final OpsContext context;
+
+    public Postgres(OpsContext context) {
+        this.context = context;
+    }
+
+    private PostgresPool pool() {
+        return PostgresPool.of(context);
+    }
+
+    /** The sessions connected to the environment's database. */
+    public DatabaseConnections connections() {
+        PostgresPool pool = pool();
+        return pool.withConnection(c -> {
+            List<DatabaseConnections.Session> sessions = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement(SESSIONS)) {
+                st.setString(1, pool.database());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        sessions.add(new DatabaseConnections.Session(rs.getInt(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), seconds(rs.getDouble(6)), rs.getString(7), rs.getString(8)));
+                    }
+                }
+            }
+            return new DatabaseConnections(pool.database(), sessions);
+        });
+    }
+
+    /** Connections to the environment's database per state. */
+    public ConnectionsByState connectionsByState() {
+        PostgresPool pool = pool();
+        return pool.withConnection(c -> {
+            Map<String, Long> states = new LinkedHashMap<>();
+            try (PreparedStatement st = c.prepareStatement(BY_STATE)) {
+                st.setString(1, pool.database());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) states.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return new ConnectionsByState(pool.database(), states);
+        });
+    }
+
+    /** The server's {@code max_connections}. */
+    public int maxConnections() {
+        return pool().withConnection(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT current_setting('max_connections')::int");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** {@code max_connections}, reserved slots, client connections in use, and the share taken. */
+    public ConnectionUtilization utilization() {
+        PostgresPool pool = pool();
+        return pool.withConnection(c -> {
+            String sql = """
+                    SELECT current_setting('max_connections')::int,
+                           current_setting('superuser_reserved_connections')::int
+                             + coalesce(current_setting('reserved_connections', true)::int, 0),
+                           (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
+                           (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ?)""";
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                st.setString(1, pool.database());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return new ConnectionUtilization(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), pool.database());
+                }
+            }
+        });
+    }
+
+    /**
+     * Terminates the sessions of the environment's database that have been idle for longer than
+     * {@code olderThan} ({@code pg_terminate_backend}), never our own ({@value PostgresPool#APPLICATION_NAME})
+     * and never one that became busy in the meantime. Destructive: their clients reconnect.
+     * Returns who was terminated; in a dry run, who would be.
+     */
+    public TerminatedConnections terminateIdle(Duration olderThan) {
+        if (olderThan == null || olderThan.isNegative() || olderThan.isZero()) {
+            throw OpsException.builder("terminateIdle needs a positive idle time, such as minutes(10); got " + olderThan)
+                    .service("postgres").invalidInput();
+        }
+        PostgresPool pool = pool();
+        double secs = olderThan.toMillis() / 1000.0;
+        List<TerminatedConnections.IdleConnection> idle = pool.withConnection(c -> {
+            List<TerminatedConnections.IdleConnection> out = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement(IDLE)) {
+                bindIdle(st, 1, pool.database(), secs);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TerminatedConnections.IdleConnection(rs.getInt(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), seconds(rs.getDouble(5)), true, null));
+                    }
+                }
+            }
+            return out;
+        });
+        String interval = human(olderThan);
+        Effect effect = Effect.on("postgres", "database " + pool.database() + " at " + pool.endpoint())
+                .verb("terminate-idle-connections").param("olderThan", interval).param("connections", idle.size())
+                .destructive().inverse("none needed: clients reconnect")
+                .command("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + sqlText(pool.database())
+                        + "' AND state = 'idle' AND state_change < now() - interval '" + (long) Math.ceil(secs) + " seconds'"
+                        + " AND pid <> pg_backend_pid() AND application_name <> '" + PostgresPool.APPLICATION_NAME + "';")
+                .build();
+        return context.gate().apply(effect, () -> pool.withConnection(c -> {
+            List<TerminatedConnections.IdleConnection> done = new ArrayList<>();
+            int denied = 0;
+            try (PreparedStatement st = c.prepareStatement(TERMINATE)) {
+                for (TerminatedConnections.IdleConnection candidate : idle) {
+                    st.setInt(1, candidate.pid());
+                    bindIdle(st, 2, pool.database(), secs);
+                    boolean terminated = false;
+                    String note = null;
+                    try (ResultSet rs = st.executeQuery()) {
+                        if (rs.next()) terminated = rs.getBoolean(1);
+                        else note = "no longer idle";
+                    } catch (SQLException e) {
+                        if (!"42501".equals(e.getSQLState())) throw e;
+                        // another role's session (or a superuser's): the rest can still be terminated
+                        denied++;
+                        note = "permission denied (needs pg_signal_backend)";
+                    }
+                    done.add(new TerminatedConnections.IdleConnection(candidate.pid(), candidate.user(), candidate.application(),
+                            candidate.clientAddress(), candidate.idleFor(), terminated, note));
+                }
+            } catch (SQLException e) {
+                throw pool.failure("Terminating idle connections failed after " + done.stream().filter(
+                        TerminatedConnections.IdleConnection::terminated).count() + " of " + idle.size(), e);
+            }
+            if (denied > 0 && denied == idle.size()) {
+                throw OpsException.builder("Could not terminate any of the " + denied + " idle connections to " + pool.database()
+                                + ": permission denied").service("postgres").environment(pool.environment())
+                        .resource(pool.endpoint())
+                        .hint("the database user must be a member of the sessions' roles or of pg_signal_backend: GRANT pg_signal_backend TO <user>")
+                        .accessDenied();
+            }
+            return new TerminatedConnections(pool.database(), olderThan, done, false);
+        }), () -> new TerminatedConnections(pool.database(), olderThan, idle, true));
+    }
+
+    private static void bindIdle(PreparedStatement st, int first, String database, double secs) throws SQLException {
+        st.setString(first, database);
+        st.setDouble(first + 1, secs);
+        st.setString(first + 2, PostgresPool.APPLICATION_NAME);
+    }
+
+    /**
+     * An ad-hoc read with {@code ?} parameters, run in a read-only transaction (a write fails and
+     * changes nothing). At most {@value #MAX_ROWS} rows.
+     *
+     * <pre>{@code postgres().query("SELECT id, disabled FROM users WHERE id = ?", userId);}</pre>
+     */
+    public QueryResult query(String sql, Object... args) {
+        if (sql == null || sql.isBlank()) {
+            throw OpsException.builder("query() needs SQL, such as SELECT count(*) FROM sessions").service("postgres").invalidInput();
+        }
+        Object[] params = args == null ? new Object[0] : args;
+        PostgresPool pool = pool();
+        return pool.withConnection(c -> {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                int expected = st.getParameterMetaData().getParameterCount();
+                if (expected != params.length) {
+                    throw OpsException.builder("The query has " + expected + " parameters (?) but " + params.length + " values were given")
+                            .service("postgres").invalidInput();
+                }
+                for (int i = 0; i < params.length; i++) st.setObject(i + 1, params[i]);
+                st.setMaxRows(MAX_ROWS + 1);
+                return read(st);
+            } finally {
+                c.rollback();
+                c.setReadOnly(false);
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    private static QueryResult read(PreparedStatement st) throws SQLException {
+        if (!st.execute()) return new QueryResult(List.of("updated"), List.of(List.of(st.getUpdateCount())), false);
+        try (ResultSet rs = st.getResultSet()) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) columns.add(md.getColumnLabel(i));
+            List<List<Object>> rows = new ArrayList<>();
+            boolean truncated = false;
+            while (rs.next()) {
+                if (rows.size() == MAX_ROWS) {
+                    truncated = true;
+                    break;
+                }
+                List<Object> row = new ArrayList<>(columns.size());
+                for (int i = 1; i <= columns.size(); i++) row.add(plain(rs.getObject(i)));
+                rows.add(row);
+            }
+            return new QueryResult(columns, rows, truncated);
+        }
+    }
+
+    /** JDBC values as plain ones that print and serialize well. */
+    private static Object plain(Object v) throws SQLException {
+        if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) return v;
+        if (v instanceof Timestamp t) return t.toInstant();
+        if (v instanceof java.sql.Date d) return d.toLocalDate();
+        if (v instanceof java.util.UUID u) return u.toString();
+        if (v instanceof Array a) {
+            Object items = a.getArray();
+            return items instanceof Object[] arr ? Arrays.asList(arr) : String.valueOf(items);
+        }
+        return String.valueOf(v);
+    }
+
+    static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** {@code 10m}, {@code 1h5m}, {@code 42s}: how the tables show durations. */
+    static String human(Duration d) {
+        if (d == null) return "";
+        long s = d.toSeconds();
+        if (s < 60) return s + "s";
+        if (s < 3600) return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
+        return (s / 3600) + "h" + ((s % 3600) / 60 == 0 ? "" : ((s % 3600) / 60) + "m");
+    }
+
+    /** A value quoted for the SQL shown to operators (the code binds it as a parameter). */
+    static String sqlText(String s) {
+        return s.replace("'", "''");
+    }
+
+    @Override
+    public String toString() {
+        return "Postgres[" + context.environment().name() + "]";
+    }
+}

@@ -1,0 +1,190 @@
+package io.discordination.ops.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Secret;
+import io.discordination.ops.env.Environment;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The context's small PostgreSQL pool (HikariCP, at most two connections, application name
+ * {@value #APPLICATION_NAME} so that {@link Postgres#terminateIdle} can tell our own sessions
+ * apart), created on first use and closed with the context.
+ *
+ * <p>Settings: {@code postgres.url} is libpq's {@code postgresql://user:password@host:port/db}
+ * (query parameters such as {@code sslmode=require} pass through) or a {@code jdbc:postgresql:}
+ * URL; {@code postgres.database} names the database when the URL does not. The password stays a
+ * {@link Secret} and is registered with the redactor.
+ *
+ * <pre>{@code try (Connection c = PostgresPool.of(context).connection()) { ... }}</pre>
+ */
+public final class PostgresPool implements AutoCloseable {
+    /** The application name of our connections, as {@code pg_stat_activity} shows it. */
+    public static final String APPLICATION_NAME = "discordination-ops";
+    static final int MAX_CONNECTIONS = 2;
+
+    private final HikariDataSource dataSource;
+    private final JdbcSettings settings;
+    private final String environment;
+    private final Function<String, String> redact;
+
+    /** A libpq URL turned into what JDBC needs; {@code endpoint} is {@code host:port/db}, for messages. */
+    record JdbcSettings(String jdbcUrl, String user, Secret password, String database, String endpoint) {
+    }
+
+    private PostgresPool(JdbcSettings settings, String environment, Function<String, String> redact) {
+        this.settings = settings;
+        this.environment = environment;
+        this.redact = redact;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(APPLICATION_NAME);
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) config.setUsername(settings.user());
+        if (settings.password() != null) config.setPassword(settings.password().reveal());
+        config.setMaximumPoolSize(MAX_CONNECTIONS);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(10_000);
+        config.setIdleTimeout(60_000);
+        // connect on first use, so a context that never touches the database never needs it
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("socketTimeout", "120");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        // text parameters go untyped, so '8d3c...' compares with a uuid column as it does in psql
+        config.addDataSourceProperty("stringtype", "unspecified");
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    /** The context's pool, created on first use from its environment. */
+    public static PostgresPool of(OpsContext context) {
+        return context.resource(PostgresPool.class, () -> {
+            JdbcSettings settings = settings(context.environment());
+            if (settings.password() != null) context.redactor().register(settings.password());
+            return new PostgresPool(settings, context.environment().name(), context.redactor()::redact);
+        });
+    }
+
+    static JdbcSettings settings(Environment environment) {
+        return settings(environment.secret("postgres.url"), environment.optionalString("postgres.database"), environment.name());
+    }
+
+    /** Converts {@code postgresql://user:password@host:port/db?params} (or a JDBC URL) for JDBC. */
+    static JdbcSettings settings(Secret url, Optional<String> databaseSetting, String environment) {
+        String raw = url.reveal().trim();
+        try {
+            if (raw.startsWith("jdbc:postgresql:")) {
+                URI u = URI.create(raw.substring("jdbc:".length()));
+                String db = databaseSetting.orElseGet(() -> stripSlash(u.getPath()));
+                return new JdbcSettings(raw, null, null, db, u.getHost() + ":" + port(u) + "/" + db);
+            }
+            URI u = URI.create(raw);
+            if (!"postgresql".equals(u.getScheme()) && !"postgres".equals(u.getScheme())) throw new IllegalArgumentException("scheme");
+            if (u.getHost() == null) throw new IllegalArgumentException("host");
+            String user = null;
+            Secret password = null;
+            String userInfo = u.getRawUserInfo();
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+                if (colon >= 0) password = Secret.of(decode(userInfo.substring(colon + 1)));
+            }
+            String db = stripSlash(u.getPath());
+            if (db.isEmpty()) db = databaseSetting.orElse("postgres");
+            String host = u.getHost();
+            String jdbc = "jdbc:postgresql://" + host + ":" + port(u) + "/" + db + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            return new JdbcSettings(jdbc, user, password, databaseSetting.orElse(db), host + ":" + port(u) + "/" + db);
+        } catch (IllegalArgumentException e) {
+            // the URL holds the password: never quote it
+            throw OpsException.builder("postgres.url is not a PostgreSQL URL").service("postgres").environment(environment)
+                    .hint("use postgresql://user:password@host:5432/discordination (DATABASE_URL)").invalidInput();
+        }
+    }
+
+    private static int port(URI u) {
+        return u.getPort() > 0 ? u.getPort() : 5432;
+    }
+
+    private static String stripSlash(String path) {
+        return path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The environment's database, whose sessions the verbs look at. */
+    public String database() {
+        return settings.database();
+    }
+
+    String endpoint() {
+        return settings.endpoint();
+    }
+
+    String environment() {
+        return environment;
+    }
+
+    /** A connection from the pool; the caller closes it (back to the pool). */
+    public Connection connection() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure("Cannot connect to PostgreSQL at " + settings.endpoint(), e);
+        }
+    }
+
+    /** Work with one pooled connection; SQL errors become {@link OpsException}s. */
+    public <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw failure("PostgreSQL " + settings.endpoint() + " failed", e);
+        }
+    }
+
+    /** Code that uses one connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** An {@link OpsException} for a SQL failure, by SQLSTATE, with what to do; no secret in it. */
+    public OpsException failure(String what, SQLException e) {
+        SQLException root = e;
+        // HikariCP wraps the driver's error when a connection cannot be made
+        if (e.getCause() instanceof SQLException inner) root = inner;
+        String state = root.getSQLState() == null ? "" : root.getSQLState();
+        String reason = redact.apply(String.valueOf(root.getMessage()));
+        OpsException.Builder b = OpsException.builder(what + ": " + reason).service("postgres").environment(environment)
+                .resource(settings.endpoint()).cause(e);
+        if (state.equals("28P01") || state.equals("28000")) {
+            return b.hint("check the user and password in postgres.url (DATABASE_URL)").accessDenied();
+        }
+        if (state.equals("42501")) {
+            return b.hint("the database user lacks a privilege; ask for it (terminating other roles' sessions needs pg_signal_backend)").accessDenied();
+        }
+        if (state.equals("3D000")) return b.hint("check the database name in postgres.url").notFound();
+        if (state.startsWith("08") || e instanceof java.sql.SQLTransientConnectionException) {
+            return b.hint("check postgres.url (DATABASE_URL) and that the server is reachable").build();
+        }
+        if (state.equals("25006")) return b.hint("query() runs read-only; write through a verb that goes through the Gate").invalidInput();
+        if (state.startsWith("42")) return b.hint("check the SQL").invalidInput();
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,42 @@
+package io.discordination.ops.postgres;
+
+import io.discordination.ops.text.Table;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Who {@link Postgres#terminateIdle(Duration)} terminated (in a dry run: would terminate): pid,
+ * user, application, client and how long each had been idle.
+ *
+ * <pre>{@code postgres().terminateIdle(minutes(10)).connections().size();}</pre>
+ */
+public record TerminatedConnections(String database, Duration olderThan, List<IdleConnection> connections, boolean dryRun) {
+
+    /**
+     * One idle session; {@code terminated} says whether it was, and {@code note} why not (it had
+     * gone or woken up; permission denied).
+     */
+    public record IdleConnection(int pid, String user, String application, String clientAddress, Duration idleFor,
+                                 boolean terminated, String note) {
+    }
+
+    public TerminatedConnections {
+        connections = List.copyOf(connections);
+    }
+
+    public long terminated() {
+        return connections.stream().filter(IdleConnection::terminated).count();
+    }
+
+    @Override
+    public String toString() {
+        Table table = Table.with("PID", "USER", "APPLICATION", "CLIENT", "IDLE FOR", dryRun ? "WOULD TERMINATE" : "TERMINATED");
+        connections.forEach(c -> table.row(c.pid(), c.user(), c.application(), c.clientAddress(), Postgres.human(c.idleFor()),
+                c.terminated() ? "yes" : c.note() == null ? "no" : "no: " + c.note()));
+        String head = dryRun
+                ? "Would terminate " + connections.size() + " connections to " + database + " idle for more than " + Postgres.human(olderThan) + " (dry run)"
+                : "Terminated " + terminated() + " connections to " + database + " idle for more than " + Postgres.human(olderThan);
+        return head + "\n" + table;
+    }
+}

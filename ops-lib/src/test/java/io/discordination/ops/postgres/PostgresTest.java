@@ -1,0 +1,283 @@
+package io.discordination.ops.postgres;
+
+import io.discordination.ops.Json;
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.env.Environment;
+import io.discordination.ops.gate.AuditLog;
+import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Mode;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SeedData;
+import io.discordination.ops.sandbox.junit.ResetSandbox;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The PostgreSQL handle against the sandbox's database, checked with plain JDBC connections of
+ * the test's own (which also play the api's sessions, idle and busy).
+ */
+@ExtendWith(SandboxExtension.class)
+@ResetSandbox
+class PostgresTest {
+    @TempDir
+    Path home;
+
+    private OpsContext context(SandboxInfo info, Mode mode, boolean yes) {
+        return OpsContext.builder().environment(Environment.load(info.environmentFile())).opsHome(home).mode(mode)
+                .confirmer(Confirmer.nonInteractive(yes, null)).build();
+    }
+
+    private static Connection connect(SandboxInfo info, String application) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", info.databaseUser());
+        props.setProperty("password", info.databasePassword());
+        props.setProperty("ApplicationName", application);
+        return DriverManager.getConnection(info.jdbcUrl(), props);
+    }
+
+    private static int pid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static long scalar(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static boolean alive(Connection checker, int pid) throws SQLException {
+        return scalar(checker, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid) > 0;
+    }
+
+    @Test
+    void connections_whenAnotherClientIsConnected_listsItsSession(SandboxInfo info) throws Exception {
+        try (Connection api = connect(info, "api-test"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            int pid = pid(api);
+
+            DatabaseConnections connections = new Postgres(ctx).connections();
+
+            assertThat(connections.database()).isEqualTo(SeedData.DATABASE);
+            assertThat(connections.sessions()).anySatisfy(s -> {
+                assertThat(s.pid()).isEqualTo(pid);
+                assertThat(s.application()).isEqualTo("api-test");
+                assertThat(s.user()).isEqualTo(info.databaseUser());
+                assertThat(s.state()).isEqualTo("idle");
+            });
+            assertThat(connections.toString()).contains("api-test");
+        }
+    }
+
+    @Test
+    void connectionsByState_whenIdleAndActiveSessions_countsAsTheRunbookQueryDoes(SandboxInfo info) throws Exception {
+        try (Connection idle = connect(info, "api-idle"); Connection busy = connect(info, "api-busy");
+             Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            int busyPid = pid(busy);
+            pid(idle);
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 3));
+            awaitState(checker, busyPid, "active");
+
+            ConnectionsByState states = new Postgres(ctx).connectionsByState();
+
+            assertThat(states.count("active")).isGreaterThanOrEqualTo(2); // the sleeper and our own query
+            assertThat(states.count("idle")).isGreaterThanOrEqualTo(1);
+            assertThat(states.total()).isEqualTo(scalar(checker, "SELECT count(*) FROM pg_stat_activity WHERE datname = ?", SeedData.DATABASE));
+            assertThat(Json.write(states)).contains("\"active\"");
+            sleeping.join();
+        }
+    }
+
+    @Test
+    void maxConnectionsAndUtilization_whenRead_matchTheServerSettings(SandboxInfo info) throws Exception {
+        try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            Postgres postgres = new Postgres(ctx);
+            long max = scalar(checker, "SELECT current_setting('max_connections')::int");
+
+            assertThat(postgres.maxConnections()).isEqualTo(max);
+            ConnectionUtilization u = postgres.utilization();
+            assertThat(u.maxConnections()).isEqualTo(max);
+            assertThat(u.inUse()).isGreaterThanOrEqualTo(2);
+            assertThat(u.inUseByDatabase()).isGreaterThanOrEqualTo(2);
+            assertThat(u.ratio()).isBetween(0.0, 1.0);
+            assertThat(u.toString()).contains("max_connections");
+        }
+    }
+
+    @Test
+    void terminateIdle_whenSessionsIdleLongerThanTheLimit_terminatesThemButSparesOursAndActiveOnes(SandboxInfo info) throws Exception {
+        List<Connection> victims = new ArrayList<>();
+        try (Connection busy = connect(info, "api-busy"); Connection checker = connect(info, "checker");
+             OpsContext ctx = context(info, Mode.EXECUTE, true)) {
+            Postgres postgres = new Postgres(ctx);
+            postgres.connectionsByState(); // our pool now holds an idle session of its own
+            int ourPid = ((Number) postgres.query("SELECT pg_backend_pid()").single()).intValue();
+            List<Integer> victimPids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Connection victim = connect(info, "api-" + i);
+                victims.add(victim);
+                victimPids.add(pid(victim));
+            }
+            int busyPid = pid(busy);
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 6));
+            awaitState(checker, busyPid, "active");
+            Thread.sleep(2500);
+            scalar(checker, "SELECT 1"); // the test's own session was idle only a moment
+
+            TerminatedConnections result = postgres.terminateIdle(Duration.ofSeconds(2));
+
+            assertThat(result.connections()).filteredOn(TerminatedConnections.IdleConnection::terminated)
+                    .extracting(TerminatedConnections.IdleConnection::pid).containsAll(victimPids)
+                    .doesNotContain(busyPid, ourPid, pid(checker));
+            assertThat(result.connections()).noneMatch(c -> PostgresPool.APPLICATION_NAME.equals(c.application()));
+            for (int victimPid : victimPids) awaitGone(checker, victimPid);
+            assertThat(alive(checker, busyPid)).isTrue();
+            sleeping.join(); // the busy session's query ran to its end
+            assertThat(alive(checker, ourPid)).isTrue();
+            assertThat(postgres.connectionsByState().total()).isPositive();
+            List<AuditLog.Record> audit = ctx.gate().audit().read();
+            assertThat(audit).extracting(AuditLog.Record::event).containsExactly("started", "ok");
+            assertThat(audit.get(0).effect().command())
+                    .startsWith("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'discordination' AND state = 'idle'")
+                    .contains("interval '2 seconds'", "application_name <> 'discordination-ops'");
+        } finally {
+            for (Connection v : victims) v.close();
+        }
+    }
+
+    @Test
+    void terminateIdle_whenDryRun_listsWhoWouldGoAndTerminatesNobody(SandboxInfo info) throws Exception {
+        try (Connection victim = connect(info, "api-idle"); Connection checker = connect(info, "checker");
+             OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
+            int victimPid = pid(victim);
+            Thread.sleep(1200);
+
+            TerminatedConnections planned = new Postgres(ctx).terminateIdle(Duration.ofSeconds(1));
+
+            assertThat(planned.dryRun()).isTrue();
+            assertThat(planned.connections()).extracting(TerminatedConnections.IdleConnection::pid).contains(victimPid);
+            assertThat(alive(checker, victimPid)).isTrue();
+            assertThat(scalar(victim, "SELECT 1")).isEqualTo(1);
+            Effect effect = ctx.plan().effects().get(0);
+            assertThat(effect.destructive()).isTrue();
+            assertThat(effect.parameters()).containsEntry("olderThan", "1s");
+            assertThat(planned.toString()).startsWith("Would terminate");
+        }
+    }
+
+    @Test
+    void terminateIdle_whenLimitNotPositive_failsBeforeAnything(SandboxInfo info) {
+        try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
+            assertThatThrownBy(() -> new Postgres(ctx).terminateIdle(Duration.ZERO))
+                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("positive");
+            assertThat(ctx.gate().audit().read()).isEmpty();
+        }
+    }
+
+    @Test
+    void query_whenParameterized_returnsTheRowsAndTreatsInjectionAsAValue(SandboxInfo info) {
+        try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            Postgres postgres = new Postgres(ctx);
+
+            QueryResult user = postgres.query("SELECT username, disabled FROM users WHERE id = ?", SeedData.WELL_KNOWN_USER_ID);
+            assertThat(user.columns()).containsExactly("username", "disabled");
+            assertThat(user.rows()).containsExactly(List.of(SeedData.WELL_KNOWN_USERNAME, false));
+            assertThat(postgres.query("SELECT count(*) FROM users WHERE username = ?", "x' OR '1'='1").single()).isEqualTo(0L);
+            assertThat(postgres.query("SELECT count(*) FROM users").single()).isEqualTo((long) SeedData.USERS);
+            assertThat(Json.write(user)).contains("\"" + SeedData.WELL_KNOWN_USERNAME + "\"");
+        }
+    }
+
+    @Test
+    void query_whenItWrites_failsAndChangesNothing(SandboxInfo info) throws Exception {
+        try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            long sessions = scalar(checker, "SELECT count(*) FROM sessions");
+
+            assertThatThrownBy(() -> new Postgres(ctx).query("DELETE FROM sessions"))
+                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("read-only");
+            assertThat(scalar(checker, "SELECT count(*) FROM sessions")).isEqualTo(sessions);
+            assertThatThrownBy(() -> new Postgres(ctx).query("SELECT * FROM users WHERE id = ?"))
+                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("1 parameters");
+        }
+    }
+
+    @Test
+    void connections_whenPasswordWrong_failsWithAccessDeniedAndNoPasswordAnywhere(SandboxInfo info) throws Exception {
+        String url = "postgresql://" + info.databaseUser() + ":Wrong-Pw-55821@127.0.0.1:" + info.postgresPort() + "/" + SeedData.DATABASE;
+        Path env = home.resolve("wrong.yaml");
+        Files.writeString(env, "name: wrong\npostgres:\n  url: " + url + "\n  database: " + SeedData.DATABASE + "\n");
+        try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(home).build()) {
+            assertThatThrownBy(() -> new Postgres(ctx).connections())
+                    .isInstanceOf(OpsException.AccessDeniedException.class)
+                    .hasMessageContaining("DATABASE_URL")
+                    .hasMessageNotContaining("Wrong-Pw-55821");
+        }
+    }
+
+    @Test
+    void settings_whenLibpqUrl_becomeJdbcWithTheSecretKeptApart() {
+        PostgresPool.JdbcSettings s = PostgresPool.settings(io.discordination.ops.Secret.of(
+                "postgresql://app:p%40ss+w@db.internal:6432/discordination?sslmode=require"), java.util.Optional.empty(), "test");
+
+        assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/discordination?sslmode=require");
+        assertThat(s.user()).isEqualTo("app");
+        assertThat(s.password().reveal()).isEqualTo("p@ss+w");
+        assertThat(s.toString()).doesNotContain("p@ss");
+        assertThat(s.database()).isEqualTo("discordination");
+        assertThatThrownBy(() -> PostgresPool.settings(io.discordination.ops.Secret.of("mysql://u:Secret-1@h/db"),
+                java.util.Optional.empty(), "test"))
+                .isInstanceOf(OpsException.InvalidInputException.class).hasMessageNotContaining("Secret-1");
+        assertThat(Map.of("k", s.password()).toString()).doesNotContain("p@ss");
+    }
+
+    private static void sleep(Connection c, int seconds) {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_sleep(" + seconds + ")");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitState(Connection checker, int pid, String state) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (scalar(checker, "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND state = ?", pid, state) > 0) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("session " + pid + " never became " + state);
+    }
+
+    private static void awaitGone(Connection checker, int pid) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (!alive(checker, pid)) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("session " + pid + " is still there");
+    }
+}
