@@ -122,14 +122,16 @@ public final class JShellCompiler implements ScriptCompiler {
                 remaining = skipped;
                 SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
                 if (info.completeness() == Completeness.EMPTY) break;
-                String consumedText = remaining.substring(0, remaining.length() - info.remaining().length());
+                if (info.completeness() == Completeness.DEFINITELY_INCOMPLETE || info.completeness() == Completeness.CONSIDERED_INCOMPLETE) {
+                    int start = offset + remaining.length() - remaining.stripLeading().length();
+                    errors.add(new ScriptError(name, lineOf(content, start),
+                            "this statement is not complete at the end of the file (a missing ';', ')' or '}'?)"));
+                    break;
+                }
+                String consumedText = remaining.substring(0, Math.max(0, remaining.length() - info.remaining().length()));
                 String stripped = consumedText.stripLeading();
                 int start = offset + consumedText.length() - stripped.length();
                 int startLine = lineOf(content, start);
-                if (info.completeness() == Completeness.DEFINITELY_INCOMPLETE || info.completeness() == Completeness.CONSIDERED_INCOMPLETE) {
-                    errors.add(new ScriptError(name, startLine, "this statement is not complete at the end of the file (a missing ';', ')' or '}'?)"));
-                    break;
-                }
                 String source = info.completeness() == Completeness.COMPLETE_WITH_SEMI && !stripped.strip().endsWith(";")
                         ? stripped.stripTrailing() + ";" : stripped;
                 List<SnippetEvent> events = shell.eval(source);
