@@ -21,7 +21,7 @@ import java.io.StringWriter;
         versionProvider = OpsCommand.Version.class,
         description = "Runbooks as code for the Discordination platform: plan, run and audit operations.",
         subcommands = {ListCommand.class, DescribeCommand.class, PlanCommand.class, RunCommand.class, CheckCommand.class,
-                DocsCommand.class, ReplCommand.class, EnvCommand.class, AuditCommand.class},
+                DocsCommand.class, ReplCommand.class, EnvCommand.class, AuditCommand.class, SandboxCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",

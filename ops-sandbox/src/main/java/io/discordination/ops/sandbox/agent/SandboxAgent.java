@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>{@code SANDBOX_DIR=... SANDBOX_AGENT_PORT=7880 LK_KEY=... LK_SECRET=... AWS_ENDPOINT_URL=... java -cp ... io.discordination.ops.sandbox.agent.SandboxAgent}</pre>
  */
 public final class SandboxAgent {
-    private static final long TICK_MILLIS = 500;
+    private static final long TICK_MILLIS = 1000;
 
     private final AtomicBoolean ecsPaused = new AtomicBoolean(true);
     private final AtomicLong ticks = new AtomicLong();

@@ -1,0 +1,203 @@
+package io.discordination.ops.cli;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.OpsPaths;
+import io.discordination.ops.sandbox.ComponentStatus;
+import io.discordination.ops.sandbox.Sandbox;
+import io.discordination.ops.sandbox.SandboxException;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.text.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ops sandbox up|down|status|reset|env}: the local Discordination that the {@code local}
+ * environment points at. Progress goes to stderr; stdout carries what runs where (or the
+ * {@code export} lines of {@code env}).
+ *
+ * <pre>{@code ops sandbox up && eval "$(ops sandbox env)" && aws ecs describe-services --cluster discordination-prod --services api}</pre>
+ */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = "A complete local Discordination (AWS emulator, Redis, PostgreSQL, LiveKit emulator) for drills, demos and tests.",
+        subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class,
+                SandboxCommand.Reset.class, SandboxCommand.Env.class})
+final class SandboxCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Sandbox sandbox() {
+        return Sandbox.at(OpsPaths.home());
+    }
+
+    /**
+     * Runs a sandbox action. A {@link SandboxException} reaches the command line's failure handler
+     * as it is: one line saying what failed, then the failing server's log tail; exit code 1.
+     */
+    static <T> T failingClearly(java.util.function.Supplier<T> action) {
+        return action.get();
+    }
+
+    static void printWhere(PrintWriter out, Sandbox sandbox) {
+        Table table = Table.with("COMPONENT", "ADDRESS", "PID", "HEALTH");
+        for (ComponentStatus s : sandbox.status()) {
+            table.row(label(s.name()), s.address(), s.pid() > 0 ? s.pid() : "-", s.healthy() ? "ok" : s.running() ? "NOT ANSWERING" : "down");
+        }
+        out.print(table);
+        out.println();
+        out.println("environment  local  (" + sandbox.environmentFile() + ")");
+        out.println("shell        eval \"$(ops sandbox env)\"   then the runbook's aws, redis-cli and psql commands reach the sandbox");
+        out.flush();
+    }
+
+    static String label(String component) {
+        return switch (component) {
+            case Sandbox.MOTO -> "aws (moto)";
+            case Sandbox.AGENT -> "livekit + ecs agent";
+            default -> component;
+        };
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start everything on free 127.0.0.1 ports (reusing what already runs), seed it, write the local environment.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            Sandbox sandbox = sandbox();
+            long start = System.nanoTime();
+            failingClearly(() -> sandbox.up(line -> {
+                err.println("sandbox: " + line);
+                err.flush();
+            }));
+            err.printf(Locale.ROOT, "sandbox: up in %.1f s (%s)%n", (System.nanoTime() - start) / 1e9, sandbox.directory());
+            err.flush();
+            printWhere(spec.commandLine().getOut(), sandbox);
+            return 0;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Stop exactly the processes the sandbox started (by PID); data and logs stay.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            failingClearly(() -> {
+                sandbox().down(line -> out.println(line));
+                return null;
+            });
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Each component, its address and a live health check. Exit code 1 when any is not healthy.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+                description = "table or json (default: ${DEFAULT-VALUE}).")
+        OutputFormat output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Sandbox sandbox = sandbox();
+            List<ComponentStatus> status = sandbox.status();
+            PrintWriter out = spec.commandLine().getOut();
+            if (output == OutputFormat.JSON) {
+                output.print(out, status);
+            } else {
+                Table table = Table.with("COMPONENT", "ADDRESS", "PID", "HEALTH", "DETAIL");
+                for (ComponentStatus s : status) {
+                    table.row(label(s.name()), s.address(), s.pid() > 0 ? s.pid() : "-",
+                            s.healthy() ? "ok" : s.running() ? "NOT ANSWERING" : "down", s.detail());
+                }
+                out.print(table);
+                out.flush();
+            }
+            boolean healthy = status.stream().allMatch(ComponentStatus::healthy);
+            if (!healthy) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("ops: the sandbox is not (fully) up; start it with: ops sandbox up");
+                err.flush();
+            }
+            return healthy ? 0 : 1;
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Back to the seeded state, reseeding running servers in place (and starting any that are missing).")
+    static final class Reset implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            Sandbox sandbox = sandbox();
+            long start = System.nanoTime();
+            failingClearly(() -> sandbox.reset(line -> {
+                err.println("sandbox: " + line);
+                err.flush();
+            }));
+            err.printf(Locale.ROOT, "sandbox: reset in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            err.flush();
+            printWhere(spec.commandLine().getOut(), sandbox);
+            return 0;
+        }
+    }
+
+    @Command(name = "env", mixinStandardHelpOptions = true,
+            description = "Print export lines: after eval \"$(ops sandbox env)\" the runbook's own commands run verbatim against the sandbox.")
+    static final class Env implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Sandbox sandbox = sandbox();
+            if (!Files.isRegularFile(sandbox.environmentFile())) {
+                throw OpsException.builder("The sandbox in " + sandbox.directory() + " is not up")
+                        .hint("start it with: ops sandbox up").build();
+            }
+            SandboxInfo info = failingClearly(sandbox::info);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("# the Discordination sandbox of " + info.opsHome() + "; use: eval \"$(ops sandbox env)\"");
+            // the sandbox's AWS CLI config has no profiles: a profile from the shell would not be found
+            out.println("unset AWS_PROFILE AWS_SESSION_TOKEN");
+            for (Map.Entry<String, String> e : info.exports().entrySet()) {
+                String value = quote(e.getValue());
+                if (e.getKey().equals("PYTHONPATH")) value += "\"${PYTHONPATH:+:$PYTHONPATH}\"";
+                out.println("export " + e.getKey() + "=" + value);
+            }
+            out.flush();
+            return 0;
+        }
+
+        static String quote(String value) {
+            return "'" + value.replace("'", "'\\''") + "'";
+        }
+    }
+}
