@@ -1,0 +1,51 @@
+// Rate Limit Bypass: find the client IPs behind recent HTTP 429s in the API logs and block the chosen ones in the WAF.
+// Plan it first (reads the logs, blocks nothing):  ops plan rate-limit-bypass --param since=1h
+// Without --param block it only shows the top IPs; then: ops run rate-limit-bypass --param block=203.0.113.7[,198.51.100.0/24]
+// Its twin is runbooks/jshell/rate-limit-bypass.jsh; both must plan the same.
+
+/** What the block step shows: each chosen address, the 429s it got, and what the WAF update did. */
+String blockTable(List changes, TopValues top) {
+    def table = Table.with('ADDRESS', '429S', 'OUTCOME', 'ATTEMPTS')
+    for (IpSetChange change in changes) {
+        def seen = top.top().find { change.cidr() == Cidr.parse(it.value()).toString() }
+        table.row(change.cidr(), seen == null ? '' : seen.count(), change.outcome(), change.attempts())
+    }
+    table.toString()
+}
+
+runbook('rate-limit-bypass') {
+    title 'Rate Limit Bypass'
+    section 'Security Incidents'
+    param 'since', type: 'duration', defaultValue: '1h', description: 'How far back to look for 429s'
+    param 'top', type: 'int', defaultValue: 10, min: 1, max: 100, description: 'How many client IPs to show'
+    param 'block', type: 'cidr', many: true, required: false,
+            description: 'Addresses or ranges to block (a bare address is /32); without it nothing is blocked'
+    check('Check for suspicious patterns (the first 429s)', 'aws logs tail ${logs.api} --since ${since} --filter-pattern \'"429"\'') {
+        logs('api').filter('429', param('since')).first(10)
+    }
+    check('Find the top client IPs behind the 429s',
+            'aws logs tail ${logs.api} --since ${since} --filter-pattern \'"429"\' | grep -o \'client_ip=[^ ]*\' | sort | uniq -c | sort -rn | head -n ${top}') {
+        logs('api').filter('429', param('since')).topClientIps(param('top'))
+    }
+    check('Show the WAF blocklist', 'aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id}') {
+        waf().addresses()
+    }
+    action('Block IP at ALB (add the chosen addresses to the WAF blocklist)') {
+        TopValues top = result('Find the top client IPs behind the 429s')
+        List<String> block = param('block')
+        if (block == null) {
+            def candidates = top.top().collect { it.value() + ' (' + it.count() + ')' }.join(', ')
+            return 'Nothing blocked: no --param block. Top client IPs behind 429s: ' + (candidates ?: 'none') + '.'
+        }
+        blockTable(block.collect { waf().block(it) }, top)
+    }
+    command 'aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --query \'[IPSet.Addresses,LockToken]\'',
+            'aws wafv2 update-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --addresses $ADDRESSES ${block} --lock-token $LOCK_TOKEN'
+    verify('The chosen addresses are in the WAF blocklist') {
+        List<String> block = param('block')
+        def set = waf().addresses()
+        block == null || block.every { set.contains(it) }
+    }
+    timeout seconds(30)
+    every seconds(2)
+}
