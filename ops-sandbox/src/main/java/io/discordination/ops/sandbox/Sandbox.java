@@ -268,10 +268,11 @@ public final class Sandbox {
             List<Future<?>> work = new ArrayList<>();
             work.add(pool.submit(() -> {
                 long t0 = System.nanoTime();
+                boolean seed = !wasRunning.get(MOTO) || reseed || state.aws == null;
                 AwsClients aws = new AwsClients(MotoServer.endpoint(state.servers.get(MOTO).port), SeedData.REGION,
                         state.credentials.awsAccessKeyId, state.credentials.awsSecretAccessKey);
                 closeLater.add(aws);
-                Future<?> warm = pool.submit(aws::warmUp);
+                Future<?> warm = seed ? pool.submit(aws::warmUp) : null;
                 if (!wasRunning.get(MOTO)) {
                     start(MOTO, state, moto::start, moto::isHealthy, moto.log(), progress);
                     state.motoPatched = moto.patchesApplied();
@@ -279,7 +280,7 @@ public final class Sandbox {
                 } else if (reseed && wasRunning.get(AGENT)) {
                     agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/pause");
                 }
-                if (startedNow.contains(MOTO) || reseed || state.aws == null) {
+                if (seed) {
                     warm.get();
                     seedAws(state, aws, startedNow.contains(MOTO));
                     progress.accept(line(MOTO, "seeded (ECS, logs, RDS, metrics, S3, WAF, secrets)", t0));
