@@ -70,6 +70,17 @@ public final class Ops {
     /** A secret: {@code secret("jwt-secret").rotate()}. */
     public static io.discordination.ops.secrets.SecretsManagerSecret secret(String name) { return context().secret(name); }
     // --- data-plane handles ---
+    /** The current environment's Redis: {@code redis().deleteMatching("api:cache:*")}. */
+    public static io.discordination.ops.redis.Redis redis() { return context().redis(); }
+
+    /** The current environment's PostgreSQL: {@code postgres().terminateIdle(minutes(10))}. */
+    public static io.discordination.ops.postgres.Postgres postgres() { return context().postgres(); }
+
+    /** One user's account: {@code account(userId).lockDown()}. */
+    public static io.discordination.ops.account.Account account(String userId) { return context().account(userId); }
+
+    /** The current environment's LiveKit: {@code livekit().room("voice:" + channelId).remove(userId)}. */
+    public static io.discordination.ops.livekit.LiveKit livekit() { return context().livekit(); }
 
     /** Restores the previous context when closed. Does not close the context it made current. */
     public static final class Scope implements AutoCloseable {

@@ -227,6 +227,25 @@ public final class OpsContext implements AutoCloseable {
         return new io.discordination.ops.secrets.SecretsManagerSecret(this, name);
     }
     // --- data-plane handles ---
+    /** The environment's Redis (standalone or cluster): reads, publish, flushDb, deleteMatching. */
+    public io.discordination.ops.redis.Redis redis() {
+        return new io.discordination.ops.redis.Redis(this);
+    }
+
+    /** The environment's PostgreSQL database: connections, idle termination, parameterized reads. */
+    public io.discordination.ops.postgres.Postgres postgres() {
+        return new io.discordination.ops.postgres.Postgres(this);
+    }
+
+    /** One user's account, for the compromised-account runbook; the id must be a UUID (checked here). */
+    public io.discordination.ops.account.Account account(String userId) {
+        return new io.discordination.ops.account.Account(this, userId);
+    }
+
+    /** The environment's LiveKit voice cluster: health, rooms, participants, kicks. */
+    public io.discordination.ops.livekit.LiveKit livekit() {
+        return new io.discordination.ops.livekit.LiveKit(this);
+    }
 
     @Override
     public synchronized void close() {

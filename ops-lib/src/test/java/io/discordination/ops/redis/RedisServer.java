@@ -52,7 +52,12 @@ public final class RedisServer implements AutoCloseable {
             command.addAll(options);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.out").toFile()).start();
-            awaitReady();
+            try {
+                awaitReady();
+            } catch (RuntimeException e) {
+                process.destroyForcibly();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,15 @@
+package io.discordination.ops.account;
+
+/**
+ * The {@code ForceDisconnect} message sent on a user's channel, and how many gateways received it;
+ * in a dry run, how many are listening now.
+ *
+ * <pre>{@code long gateways = account(id).forceDisconnect().gateways();}</pre>
+ */
+public record ForcedDisconnect(String userId, String channel, long gateways, boolean dryRun) {
+    @Override
+    public String toString() {
+        return (dryRun ? "Would send ForceDisconnect on " + channel + " to " + gateways + " gateways (dry run)"
+                : "Sent ForceDisconnect on " + channel + ": " + gateways + " gateways received it");
+    }
+}

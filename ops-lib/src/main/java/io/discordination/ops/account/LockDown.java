@@ -1,0 +1,20 @@
+package io.discordination.ops.account;
+
+import io.discordination.ops.text.Table;
+
+/**
+ * The compromised-account runbook's three outcomes, in its order: sessions invalidated, gateways
+ * told to disconnect, account disabled.
+ *
+ * <pre>{@code LockDown done = account(id).lockDown();}</pre>
+ */
+public record LockDown(String userId, SessionsInvalidated sessions, ForcedDisconnect disconnect, AccountDisabled disabled) {
+    @Override
+    public String toString() {
+        return "Lock-down of user " + userId + (sessions.dryRun() ? " (dry run)" : "") + "\n"
+                + Table.with("STEP", "OUTCOME")
+                .row("1. invalidate sessions", sessions.sessions() + " sessions " + (sessions.dryRun() ? "to delete" : "deleted"))
+                .row("2. force disconnect", disconnect.gateways() + " gateways " + (disconnect.dryRun() ? "listening" : "notified"))
+                .row("3. disable account", disabled.dryRun() ? "planned" : disabled.wasDisabled() ? "was already disabled" : "disabled");
+    }
+}

@@ -1,0 +1,70 @@
+package io.discordination.ops.livekit;
+
+import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.Effect;
+
+import java.util.stream.Collectors;
+
+/**
+ * One LiveKit room, such as {@code voice:<channel id>}: its participants, and removing one (the
+ * runbook's "Kick User from Voice").
+ *
+ * <pre>{@code livekit().room("voice:" + channelId).remove(userId);}</pre>
+ */
+public final class LiveKitRoom {
+    private final LiveKit livekit;
+    private final OpsContext context;
+    private final String name;
+
+    LiveKitRoom(LiveKit livekit, OpsContext context, String name) {
+        this.livekit = livekit;
+        this.context = context;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Participants participants() {
+        return livekit.participants(name);
+    }
+
+    /**
+     * Removes the participant {@code identity} from the room. Destructive (it cuts their voice);
+     * they can rejoin. A room or participant that does not exist is a not-found error, before
+     * anything is done.
+     */
+    public ParticipantRemoved remove(String identity) {
+        LiveKit.requireName(identity, "participant identity");
+        Participants present = participants();
+        if (present.find(identity).isEmpty()) {
+            String known = present.participants().stream().limit(10).map(Participants.Participant::identity)
+                    .collect(Collectors.joining(", "));
+            throw OpsException.builder("No participant '" + identity + "' in LiveKit room '" + name + "'")
+                    .service("livekit").environment(context.environment().name())
+                    .hint(known.isEmpty() ? "the room is empty" : "present: " + known).notFound();
+        }
+        LiveKitClients clients = livekit.clients();
+        Effect effect = Effect.on("livekit", "room " + name).verb("remove-participant").param("identity", identity)
+                .destructive().inverse("none: they can rejoin the room")
+                .command("livekit-cli remove-participant --url " + clients.url() + " --api-key $LK_KEY --api-secret $LK_SECRET"
+                        + " --room " + quote(name) + " --identity " + quote(identity))
+                .build();
+        return context.gate().apply(effect, () -> {
+            livekit.call("remove participant '" + identity + "'", name, clients.rooms().removeParticipant(name, identity));
+            return new ParticipantRemoved(name, identity, false);
+        }, () -> new ParticipantRemoved(name, identity, true));
+    }
+
+    private static String quote(String s) {
+        if (!s.isEmpty() && s.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ":_-./@".indexOf(ch) >= 0)) return s;
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "LiveKitRoom[" + name + "]";
+    }
+}
