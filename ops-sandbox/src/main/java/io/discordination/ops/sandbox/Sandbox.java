@@ -266,7 +266,8 @@ public final class Sandbox {
         });
         try {
             List<Future<?>> work = new ArrayList<>();
-            work.add(pool.submit(() -> {
+            java.util.concurrent.CompletionService<Object> finished = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            work.add(finished.submit(() -> {
                 long t0 = System.nanoTime();
                 boolean seed = !wasRunning.get(MOTO) || reseed || state.aws == null;
                 AwsClients aws = new AwsClients(MotoServer.endpoint(state.servers.get(MOTO).port), SeedData.REGION,
@@ -289,7 +290,7 @@ public final class Sandbox {
                 }
                 return null;
             }));
-            work.add(pool.submit(() -> {
+            work.add(finished.submit(() -> {
                 long t0 = System.nanoTime();
                 if (!wasRunning.get(REDIS)) {
                     start(REDIS, state, redis::start, redis::isHealthy, redis.log(), progress);
@@ -303,7 +304,7 @@ public final class Sandbox {
                 }
                 return null;
             }));
-            work.add(pool.submit(() -> {
+            work.add(finished.submit(() -> {
                 long t0 = System.nanoTime();
                 if (!wasRunning.get(POSTGRES)) {
                     startPostgres(state, pg, progress);
@@ -318,7 +319,7 @@ public final class Sandbox {
                 }
                 return null;
             }));
-            work.add(pool.submit(() -> {
+            work.add(finished.submit(() -> {
                 if (!wasRunning.get(AGENT)) {
                     // the agent needs moto's port, which is fixed above
                     Map<String, String> env = Map.of(
@@ -339,9 +340,10 @@ public final class Sandbox {
                 return null;
             }));
             SandboxException failure = null;
-            for (Future<?> future : work) {
+            // the first failure counts, whichever component it comes from
+            for (int done = 0; done < work.size() && failure == null; done++) {
                 try {
-                    future.get();
+                    finished.take().get();
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     failure = cause instanceof SandboxException se ? se
@@ -349,10 +351,6 @@ public final class Sandbox {
                     // no point finishing the others: interrupt them and wait until they let go
                     pool.shutdownNow();
                     pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
-                    break;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SandboxException("interrupted while starting the sandbox", e);
                 }
             }
             if (failure != null) throw failure;

@@ -192,7 +192,15 @@ public final class Processes {
                         .redirectOutput(output.toFile());
                 builder.environment().putAll(environment);
                 Process process = builder.start();
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                boolean finished;
+                try {
+                    finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    // the caller gave up: do not leave the command running behind its back
+                    process.destroyForcibly();
+                    throw e;
+                }
+                if (!finished) {
                     process.destroyForcibly();
                     process.waitFor(5, TimeUnit.SECONDS);
                     return new Result(124, Files.readString(output) + "\n(timed out after " + timeout.toSeconds() + " s)");
