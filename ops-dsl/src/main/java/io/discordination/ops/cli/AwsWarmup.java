@@ -1,7 +1,5 @@
 package io.discordination.ops.cli;
 
-import io.discordination.ops.runbook.Runbook;
-import io.discordination.ops.runbook.Step;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * Loads the AWS SDK's classes on the second core while the first one starts the run: for each
- * {@code aws SERVICE} a runbook's commands name, in step order, a throwaway client is built and
+ * {@code aws SERVICE} a runbook's commands name, in order, a throwaway client is built and
  * closed (no request, no credentials used). The context's real clients are still created lazily
  * by the handles, on first use; they just find the classes loaded. Creating the first SDK client
  * in a fresh JVM costs a few hundred milliseconds, most of it class loading and initialisation.
@@ -48,15 +46,15 @@ final class AwsWarmup {
     private AwsWarmup() {
     }
 
-    static void start(Runbook runbook) {
+    /**
+     * Starts warming for the services named in {@code scriptText}: the script's own text, read
+     * before it is compiled, so that warming overlaps a first run's compile too.
+     */
+    static void start(String scriptText) {
         if ("false".equals(System.getProperty("ops.warmup"))) return;
         Set<String> services = new LinkedHashSet<>();
-        for (Step s : runbook.steps()) {
-            for (String c : s.commands()) {
-                Matcher m = AWS_COMMAND.matcher(c);
-                while (m.find()) if (BUILDERS.containsKey(m.group(1))) services.add(m.group(1));
-            }
-        }
+        Matcher m = AWS_COMMAND.matcher(scriptText);
+        while (m.find()) if (BUILDERS.containsKey(m.group(1))) services.add(m.group(1));
         if (services.isEmpty()) return;
         Thread t = new Thread(() -> {
             for (String service : services) warm(BUILDERS.get(service).get());

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code ops plan NAME}: a dry run. Checks run, actions show what they would do, nothing changes. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -40,13 +41,13 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Runbook rb = RunbookInvocation.load(runbook);
-        AwsWarmup.start(rb);
+        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
+        Runbook rb = RunbookInvocation.loadForRun(runbook);
         Map<String, Object> values = rb.bind(params);
-        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+        Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
             ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
-            RunReport report = new RunbookRunner(context, reporter).run(rb, values, null);
+            RunReport report = new RunbookRunner(context, reporter, output == OutputFormat.JSON).run(rb, values, null);
             if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), report);
             if (!report.ok()) {
                 spec.commandLine().getErr().println("ops: " + report.error());

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -55,8 +56,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Runbook rb = RunbookInvocation.load(runbook);
-        AwsWarmup.start(rb);
+        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
+        Runbook rb = RunbookInvocation.loadForRun(runbook);
         Resume from = null;
         Map<String, String> given = params;
         if (resume != null) {
@@ -70,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
             given = from.parameters();
         }
         Map<String, Object> values = rb.bind(given);
-        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+        Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
             ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
             RunReport report = new RunbookRunner(context, reporter).run(rb, values, from);

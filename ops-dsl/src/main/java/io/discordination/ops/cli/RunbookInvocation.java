@@ -9,6 +9,10 @@ import io.discordination.ops.runbook.RunbookLoader;
 import io.discordination.ops.text.Progress;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /** What {@code plan}, {@code run} and {@code repl} share: finding and loading a runbook, opening the context. */
 final class RunbookInvocation {
@@ -20,6 +24,18 @@ final class RunbookInvocation {
         return loader.load(loader.find(nameOrPath));
     }
 
+    /** Loads the runbook that is about to be planned or run, warming the AWS SDK meanwhile. */
+    static Runbook loadForRun(String nameOrPath) {
+        RunbookLoader loader = RunbookLoader.standard();
+        java.nio.file.Path file = loader.find(nameOrPath);
+        try {
+            AwsWarmup.start(java.nio.file.Files.readString(file));
+        } catch (java.io.IOException unreadable) {
+            // the load below reports it
+        }
+        return loader.load(file);
+    }
+
     /**
      * The environment {@code name}; for {@code local}, the sandbox is started first when it is not
      * up, with one line on stderr saying so.
@@ -27,6 +43,26 @@ final class RunbookInvocation {
     static Environment environment(String name, PrintWriter err) {
         if ("local".equals(name)) LocalSandbox.ensureUp(OpsPaths.home(), err);
         return Environment.named(name);
+    }
+
+    /**
+     * The environment {@code name}, read on another thread while the runbook loads (two cores, and
+     * the YAML parser's start-up is a tenth of a second). A local sandbox that is not set up is
+     * started only when the result is asked for, after bad input has been ruled out.
+     */
+    static Supplier<Environment> environmentAhead(String name, PrintWriter err) {
+        if ("local".equals(name) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) {
+            return () -> environment(name, err);
+        }
+        CompletableFuture<Environment> ahead = CompletableFuture.supplyAsync(() -> Environment.named(name));
+        return () -> {
+            try {
+                return ahead.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw e;
+            }
+        };
     }
 
     static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer) {

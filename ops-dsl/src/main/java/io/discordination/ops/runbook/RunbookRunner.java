@@ -35,9 +35,21 @@ public final class RunbookRunner {
     /** The parameters of the run in progress, as shown: what step commands are rendered with. */
     private Map<String, String> shownParameters = Map.of();
 
+    private final boolean jsonResults;
+
     public RunbookRunner(OpsContext context, RunListener listener) {
+        this(context, listener, true);
+    }
+
+    /**
+     * With {@code jsonResults} false, a plan's step results are kept as text only (a run always
+     * has them as JSON, for its journal): a plan printed as text then never pays for serializing
+     * them, which is a tenth of a second at start-up.
+     */
+    public RunbookRunner(OpsContext context, RunListener listener, boolean jsonResults) {
         this.context = context;
         this.listener = listener == null ? RunListener.NONE : listener;
+        this.jsonResults = jsonResults;
     }
 
     /** Plans (dry-run context) or runs (executing context) {@code runbook} with bound {@code values}; {@code resume} may be null. */
@@ -154,7 +166,7 @@ public final class RunbookRunner {
             }
         }
         state.recordResult(step.title(), result);
-        JsonNode json = result == null ? null : toJson(result);
+        JsonNode json = result == null || (dryRun && !jsonResults) ? null : toJson(result);
         String text = result == null ? null : context.redactor().redact(String.valueOf(result));
         return new RunReport.StepReport(step.number(), step.kind().label(), step.title(), status, elapsedMs(t0),
                 commands(step), step.kind() == Step.Kind.ACTION && dryRun ? effectsOf(step) : null, json, text, null, step.text());
