@@ -3,7 +3,6 @@ package io.discordination.ops.redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,16 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server in {@code dir} (created if needed) with extra {@code redis-server} options. */
     public static RedisServer start(Path dir, String... options) {
-        return start(dir, freePort(), options);
+        IllegalStateException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return start(dir, freePort(), options);
+            } catch (IllegalStateException e) {
+                // another process may have taken the port between choosing and binding it
+                failure = e;
+            }
+        }
+        throw failure;
     }
 
     public static RedisServer start(Path dir, int port, String... options) {
@@ -46,6 +54,7 @@ public final class RedisServer implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve("redis.log"));
             List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
                     "--logfile", dir.resolve("redis.log").toString(), "--protected-mode", "no"));
@@ -63,20 +72,16 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for this process's own log to say it is ready: a server of someone else's that answers on
+     * the same port (a port taken between choosing and binding it) must not pass for ours.
+     */
     private void awaitReady() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Path logFile = dir.resolve("redis.log");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("redis-server on port " + port + " exited: " + log());
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                byte[] buf = new byte[64];
-                int n = s.getInputStream().read(buf);
-                // -LOADING while it reads its data back: keep waiting
-                String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
-                if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
+            if (Files.exists(logFile) && log().contains("Ready to accept connections")) return;
             sleep(20);
         }
         throw new IllegalStateException("redis-server on port " + port + " did not start: " + log());
