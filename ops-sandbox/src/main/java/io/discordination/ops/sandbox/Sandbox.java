@@ -242,6 +242,15 @@ public final class Sandbox {
             SandboxState.Server server = state.servers.get(name);
             wasRunning.put(name, server != null && isOurs(name, server) && healthy(name, server.port, state));
         }
+        if (!wasRunning.get(MOTO) && wasRunning.get(AGENT)) {
+            // the agent talks to moto at the address it was started with: restart it with the new one
+            SandboxState.Server agentServer = state.servers.get(AGENT);
+            Processes.stop(agentServer.pid, Duration.ofSeconds(5));
+            agentServer.pid = 0;
+            deleteQuietly(pidFile(AGENT));
+            wasRunning.put(AGENT, false);
+            progress.accept(line(AGENT, "restarted with the new moto", -1));
+        }
         // ports first, one thread, so two servers never pick the same one
         Set<Integer> taken = new HashSet<>();
         for (String name : COMPONENTS) {
@@ -274,12 +283,14 @@ public final class Sandbox {
                         state.credentials.awsAccessKeyId, state.credentials.awsSecretAccessKey);
                 closeLater.add(aws);
                 Future<?> warm = seed ? pool.submit(aws::warmUp) : null;
+                if (seed && wasRunning.get(AGENT)) {
+                    // the ECS simulator must not act while moto is emptied and seeded (ids would shift)
+                    agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/pause");
+                }
                 if (!wasRunning.get(MOTO)) {
                     start(MOTO, state, moto::start, moto::isHealthy, moto.log(), progress);
                     state.motoPatched = moto.patchesApplied();
                     startedNow.add(MOTO);
-                } else if (reseed && wasRunning.get(AGENT)) {
-                    agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/pause");
                 }
                 if (seed) {
                     warm.get();

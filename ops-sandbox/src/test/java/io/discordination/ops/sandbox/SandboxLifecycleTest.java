@@ -60,10 +60,12 @@ class SandboxLifecycleTest {
 
     @Test
     @Order(2)
-    void up_afterRedisCrashed_restartsAndReseedsOnlyRedis() throws Exception {
+    void up_afterRedisAndMotoCrashed_restartsAndReseedsThemWithTheSameIds() throws Exception {
         Map<String, Long> before = pids();
-        ProcessHandle.of(before.get(Sandbox.REDIS)).orElseThrow().destroyForcibly();
-        Processes.waitForExit(before.get(Sandbox.REDIS), java.time.Duration.ofSeconds(5));
+        for (String crashed : List.of(Sandbox.REDIS, Sandbox.MOTO)) {
+            ProcessHandle.of(before.get(crashed)).orElseThrow().destroyForcibly();
+            Processes.waitForExit(before.get(crashed), java.time.Duration.ofSeconds(5));
+        }
         assertThat(sandbox.status()).filteredOn(s -> s.name().equals(Sandbox.REDIS))
                 .singleElement().satisfies(s -> assertThat(s.running()).isFalse());
 
@@ -71,10 +73,16 @@ class SandboxLifecycleTest {
 
         Map<String, Long> after = pids();
         assertThat(after.get(Sandbox.REDIS)).isNotEqualTo(before.get(Sandbox.REDIS)).isPositive();
-        assertThat(after.get(Sandbox.MOTO)).isEqualTo(before.get(Sandbox.MOTO));
+        assertThat(after.get(Sandbox.MOTO)).isNotEqualTo(before.get(Sandbox.MOTO)).isPositive();
         assertThat(after.get(Sandbox.POSTGRES)).isEqualTo(before.get(Sandbox.POSTGRES));
+        assertThat(info.exports()).isEqualTo(first.exports());
         Shell.Result keys = Shell.run(info.exports(), "redis-cli -u $REDIS_URL --scan --pattern 'api:cache:*' | wc -l");
         assertThat(keys.out().trim()).isEqualTo("5000");
+        try (var aws = new io.discordination.ops.sandbox.aws.AwsClients(info.awsEndpoint(), info.region(), info.accessKeyId(), info.secretAccessKey())) {
+            var service = aws.ecs().describeServices(r -> r.cluster(SeedData.CLUSTER).services("api")).services().get(0);
+            assertThat(service.runningCount()).isEqualTo(2);
+            assertThat(aws.ecs().listTasks(r -> r.cluster(SeedData.CLUSTER).serviceName("api")).taskArns()).hasSize(2);
+        }
     }
 
     @Test
@@ -108,10 +116,12 @@ class SandboxLifecycleTest {
 
     @Test
     @Order(5)
-    void twoOpsHomes_runSideBySide() {
-        List<Integer> shared = List.of(first.postgresPort());
-        assertThat(sandbox.info().opsHome()).isEqualTo(home.toAbsolutePath().normalize());
-        assertThat(sandbox.info().sandboxDir()).isNotEqualTo(Sandbox.at(io.discordination.ops.sandbox.junit.SandboxExtension.testHome()).directory());
-        assertThat(shared).doesNotContain(0);
+    void anotherOpsHome_hasItsOwnIndependentSandbox() throws Exception {
+        Sandbox other = Sandbox.at(Files.createTempDirectory("ops-sandbox-other-"));
+
+        assertThat(sandbox.isUp()).isTrue();
+        assertThat(other.isUp()).isFalse();
+        assertThat(other.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
+        assertThat(other.environmentFile()).isNotEqualTo(sandbox.environmentFile()).doesNotExist();
     }
 }
