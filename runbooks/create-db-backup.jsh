@@ -1,0 +1,19 @@
+// Create Database Backup: a manual RDS snapshot named manual-<UTC time>, then waits until it is available.
+// Plan it first (no snapshot is taken):  ops plan create-db-backup
+runbook("create-db-backup", "Create Database Backup")
+    .section("Database Operations")
+    .check("Check the DB instance",
+        "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
+        () -> rds().status())
+    .action("Manual RDS snapshot",
+        "aws rds create-db-snapshot \\\n"
+            + "  --db-instance-identifier ${rds.instance} \\\n"
+            + "  --db-snapshot-identifier manual-$(date +%Y%m%d-%H%M%S)",
+        () -> rds().snapshot())
+    .verify("The snapshot is available", () -> {
+            RdsSnapshotCreation created = result("Manual RDS snapshot");
+            return rds().snapshots().snapshots().stream()
+                .anyMatch(s -> s.snapshotId().equals(created.snapshotId()) && s.isAvailable());
+        })
+    .command("aws rds wait db-snapshot-available --db-snapshot-identifier <snapshot-id>")
+    .timeout(minutes(60)).every(seconds(20));

@@ -1,0 +1,27 @@
+// Gateway WebSocket Connections Dropping: users disconnected, presence not updating.
+// Plan it first (reads run, the restart is only shown):  ops plan gateway-connections-dropping
+runbook("gateway-connections-dropping", "Gateway WebSocket Connections Dropping")
+    .section("Service Recovery")
+    .symptoms("Users disconnected, presence not updating.")
+    .check("Check Gateway task health",
+        "aws ecs describe-tasks --cluster ${ecs.cluster} \\\n"
+            + "  --tasks $(aws ecs list-tasks --cluster ${ecs.cluster} --service-name ${ecs.services.gateway} --query 'taskArns' --output text)",
+        () -> ecs("gateway").tasks())
+    .check("Check Redis pub/sub clients",
+        "redis-cli -u $REDIS_URL info clients",
+        () -> redis().info("clients"))
+    .check("Check Redis pub/sub subscribers",
+        "redis-cli -u $REDIS_URL pubsub numsub",
+        () -> redis().pubsubNumsub())
+    // the gateway is an Elixir release: BEAM memory pressure shows as the service's memory utilization
+    .check("Check memory (Elixir BEAM memory pressure) over the last hour",
+        "aws cloudwatch get-metric-data --metric-data-queries '[{\"Id\":\"mem\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/ECS\","
+            + "\"MetricName\":\"MemoryUtilization\",\"Dimensions\":[{\"Name\":\"ServiceName\",\"Value\":\"${ecs.services.gateway}\"}]},"
+            + "\"Period\":300,\"Stat\":\"Average\"}}]' --start-time $(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%S) "
+            + "--end-time $(date -u +%Y-%m-%dT%H:%M:%S)",
+        () -> metrics().memoryUtilization("gateway", hours(1)))
+    .action("Restart gateway with rolling deploy",
+        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
+        () -> ecs("gateway").forceRedeploy().awaitStable(minutes(10)))
+    .verify("The gateway service is stable again", () -> ecs("gateway").status().isStable())
+    .timeout(minutes(5)).every(seconds(10));
