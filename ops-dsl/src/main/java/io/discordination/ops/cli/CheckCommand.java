@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ops check}: compiles every runbook (JShell and Groovy) and checks names and command placeholders; for CI. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Compile every runbook in runbooks/ (or the given files) without the cache, and check that names are "
+        description = {"Compile every runbook in runbooks/ and its subfolders (or the given files or folders) without the cache, and check that names are "
                 + "unique and match their files, sections are known, and command placeholders exist in environments/prod.yaml. "
                 + "Exit 1 with file:line errors if any fail."})
 final class CheckCommand implements Callable<Integer> {
@@ -37,11 +37,20 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunbookLoader loader = new RunbookLoader(OpsPaths.runbooks(), ScriptCache.none());
+        try (RunbookLoader loader = new RunbookLoader(OpsPaths.runbooks(), ScriptCache.none())) {
+            return check(loader);
+        }
+    }
+
+    private int check(RunbookLoader loader) {
         List<Path> targets = new ArrayList<>();
-        if (files.isEmpty()) targets.addAll(loader.files());
+        if (files.isEmpty()) targets.addAll(loader.allFiles());
         for (Path f : files) {
-            if (Files.isDirectory(f)) targets.addAll(new RunbookLoader(f, ScriptCache.none()).files());
+            if (Files.isDirectory(f)) {
+                try (RunbookLoader folder = new RunbookLoader(f, ScriptCache.none())) {
+                    targets.addAll(folder.allFiles());
+                }
+            }
             else targets.add(f);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -39,9 +39,10 @@ final class DocsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        RunbookLoader loader = RunbookLoader.standard();
         List<Runbook> runbooks = new ArrayList<>();
-        for (Path f : loader.files()) runbooks.add(loader.load(f));
+        try (RunbookLoader loader = RunbookLoader.standard()) {
+            for (Path f : loader.files()) runbooks.add(loader.load(f));
+        }
         Environment env = Environment.named(environment, OpsPaths.home(), OpsPaths.environments(), v -> null);
         String markdown = MarkdownDocs.render(runbooks, env);
         Path target = file != null ? file : OpsPaths.projectRoot().resolve("docs").resolve("RUNBOOKS.md");

@@ -29,7 +29,12 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunbookLoader loader = RunbookLoader.standard();
+        try (RunbookLoader loader = RunbookLoader.standard()) {
+            return list(loader);
+        }
+    }
+
+    private int list(RunbookLoader loader) {
         Table table = Table.with("NAME", "TITLE", "PARAMETERS", "FILE");
         List<Map<String, Object>> json = new ArrayList<>();
         int broken = 0;

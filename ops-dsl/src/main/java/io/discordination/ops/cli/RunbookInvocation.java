@@ -20,20 +20,22 @@ final class RunbookInvocation {
     }
 
     static Runbook load(String nameOrPath) {
-        RunbookLoader loader = RunbookLoader.standard();
-        return loader.load(loader.find(nameOrPath));
+        try (RunbookLoader loader = RunbookLoader.standard()) {
+            return loader.load(loader.find(nameOrPath));
+        }
     }
 
     /** Loads the runbook that is about to be planned or run, warming the AWS SDK meanwhile. */
     static Runbook loadForRun(String nameOrPath) {
-        RunbookLoader loader = RunbookLoader.standard();
-        java.nio.file.Path file = loader.find(nameOrPath);
-        try {
-            AwsWarmup.start(java.nio.file.Files.readString(file));
-        } catch (java.io.IOException unreadable) {
-            // the load below reports it
+        try (RunbookLoader loader = RunbookLoader.standard()) {
+            java.nio.file.Path file = loader.find(nameOrPath);
+            try {
+                AwsWarmup.start(java.nio.file.Files.readString(file));
+            } catch (java.io.IOException unreadable) {
+                // the load below reports it
+            }
+            return loader.load(file);
         }
-        return loader.load(file);
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code Runbook rb = RunbookLoader.standard().load(RunbookLoader.standard().find("api-not-responding"));}</pre>
  */
-public final class RunbookLoader {
+public final class RunbookLoader implements AutoCloseable {
     private final Path directory;
     private final ScriptCache cache;
     private final JShellCompiler jshell = new JShellCompiler();
@@ -43,6 +43,16 @@ public final class RunbookLoader {
     public List<Path> files() {
         if (!Files.isDirectory(directory)) return List.of();
         try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile).filter(f -> ScriptSource.Language.of(f).isPresent()).sorted().toList();
+        } catch (IOException e) {
+            throw OpsException.builder("Cannot list runbooks in " + directory + ": " + e.getMessage()).cause(e).build();
+        }
+    }
+
+    /** Every script in the runbooks folder and its subfolders (twins in another language live there): {@code ops check}. */
+    public List<Path> allFiles() {
+        if (!Files.isDirectory(directory)) return List.of();
+        try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).filter(f -> ScriptSource.Language.of(f).isPresent()).sorted().toList();
         } catch (IOException e) {
             throw OpsException.builder("Cannot list runbooks in " + directory + ": " + e.getMessage()).cause(e).build();
@@ -90,6 +100,13 @@ public final class RunbookLoader {
         ScriptSource.Language language = ScriptSource.Language.of(file).orElseThrow(() -> OpsException.builder(
                 "Not a runbook script: " + file).hint("runbooks are .jsh (JShell) or .groovy files").invalidInput());
         return language == ScriptSource.Language.JSHELL ? jshell : groovy;
+    }
+
+    /** Frees the compilers' kept state (a warm JShell). */
+    @Override
+    public void close() {
+        jshell.close();
+        groovy.close();
     }
 
     private static String read(Path file) {

@@ -38,14 +38,19 @@ final class CapturingExecution extends DirectExecutionControl {
         };
     }
 
-    /** From now on, invocations belong to the script (the preamble's do not matter). */
+    /** From now on, classes and invocations belong to the next script (the preamble's, or an earlier script's, do not). */
     void startRecording() {
         recording = true;
+        classes.clear();
+        invocations.clear();
+        values.clear();
+        cacheable = true;
     }
 
     @Override
     public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
         for (ClassBytecodes c : cbcs) {
+            if (!recording) continue;
             // a class JShell generates twice (a redefined snippet) cannot be replayed from one map
             if (classes.put(c.name(), c.bytecodes()) != null) cacheable = false;
         }
@@ -62,7 +67,7 @@ final class CapturingExecution extends DirectExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         Object value = doitMethod.invoke(null);
         if (recording) values.add(value);
-        return valueString(value);
+        return "";  // JShell shows values; nothing here does
     }
 
     @Override

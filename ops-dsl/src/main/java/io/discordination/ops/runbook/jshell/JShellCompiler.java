@@ -92,15 +92,23 @@ public final class JShellCompiler implements ScriptCompiler {
     private record Compiled(CompiledScript script, List<Object> declared, boolean cacheable) {
     }
 
-    private Compiled compile(Path file, String content, List<String> preamble) {
-        String name = displayName(file);
-        CapturingExecution execution = new CapturingExecution();
-        try (JShell shell = JShell.builder()
-                .executionEngine(execution.provider(), Map.of())
-                .compilerOptions("-proc:none")
-                .build()) {
+    /**
+     * One JShell with the preamble evaluated, kept for the next script this compiler loads: javac
+     * is warm after the first, so {@code ops list}, {@code docs} and {@code check} compile a folder
+     * of runbooks at a fraction of a second each. Between scripts every snippet but the preamble is
+     * dropped.
+     */
+    private static final class Session {
+        final JShell shell;
+        final CapturingExecution execution;
+        final List<String> preamble;
+        final java.util.Set<Snippet> kept = new java.util.HashSet<>();
+
+        Session(List<String> preamble, String name) {
+            this.preamble = preamble;
+            this.execution = new CapturingExecution();
+            this.shell = JShell.builder().executionEngine(execution.provider(), Map.of()).compilerOptions("-proc:none").build();
             shell.addToClasspath(String.join(java.io.File.pathSeparator, Library.classPath()));
-            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
             // one import snippet holding every import: JShell compiles each snippet it is given, and
             // twenty separate imports cost a second on a cold JVM; one costs a tenth of that
             if (!allValid(shell.eval(String.join(" ", preamble)))) {
@@ -108,13 +116,45 @@ public final class JShellCompiler implements ScriptCompiler {
                 for (String line : preamble) {
                     for (SnippetEvent e : shell.eval(line)) {
                         if (e.status() == Snippet.Status.REJECTED) {
-                            throw new ScriptException(new ScriptError(name, 0, "the preamble does not compile: " + line + ": "
-                                    + firstLine(shell.diagnostics(e.snippet()).findFirst().map(d -> d.getMessage(Locale.ROOT)).orElse("?"))));
+                            String why = firstLine(shell.diagnostics(e.snippet()).findFirst().map(d -> d.getMessage(Locale.ROOT)).orElse("?"));
+                            shell.close();
+                            throw new ScriptException(new ScriptError(name, 0, "the preamble does not compile: " + line + ": " + why));
                         }
                     }
                 }
             }
+            shell.snippets().forEach(kept::add);
+        }
+
+        /** Drops what the last script declared and starts recording for the next one. */
+        void reset() {
+            shell.snippets().filter(sn -> !kept.contains(sn)).filter(sn -> shell.status(sn).isActive()).forEach(shell::drop);
             execution.startRecording();
+        }
+    }
+
+    private Session session;
+
+    /** Closes the JShell kept for the next script, if any. */
+    @Override
+    public void close() {
+        if (session != null) {
+            session.shell.close();
+            session = null;
+        }
+    }
+
+    private Compiled compile(Path file, String content, List<String> preamble) {
+        String name = displayName(file);
+        if (session == null || !session.preamble.equals(preamble)) {
+            close();
+            session = new Session(preamble, name);
+        }
+        session.reset();
+        JShell shell = session.shell;
+        CapturingExecution execution = session.execution;
+        {
+            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
             Map<String, Integer> snippetLines = new LinkedHashMap<>(); // snippet id -> file line of its first line
             Map<String, int[]> lineMaps = new LinkedHashMap<>();
             List<ScriptError> errors = new ArrayList<>();
