@@ -272,7 +272,9 @@ public final class Redis {
      * deleted. Destructive. Refuses a pattern that matches every key ({@code *}, empty): use
      * {@link #flushDb()} for that. In a dry run it counts the matching keys and deletes nothing.
      * If the connection drops midway it stops with an error saying how many keys were deleted;
-     * running it again finishes the job.
+     * running it again finishes the job. Under concurrent writes: every key that matches from the
+     * start to the end is deleted (SCAN's guarantee); a matching key written while it runs may or
+     * may not be.
      */
     public DeletedKeys deleteMatching(String pattern) {
         requireSelective(pattern);

@@ -90,7 +90,7 @@ public final class DeleteMatchingBenchmark {
         deleteTree(work);
     }
 
-    private static void reseed(RedisServer server, Path work) {
+    static void reseed(RedisServer server, Path work) {
         server.cli("FLUSHALL");
         SEED.into(server, work);
         check(server.dbsize() == SEED.total(), "seed incomplete: " + server.dbsize());
@@ -103,7 +103,7 @@ public final class DeleteMatchingBenchmark {
         return MATCHING;
     }
 
-    private static long deleteWithOps(String url, Path work, int scanCount) {
+    static long deleteWithOps(String url, Path work, int scanCount) {
         try {
             Path env = work.resolve("bench.yaml");
             Files.writeString(env, "name: bench\nredis:\n  url: " + url + "\n");
@@ -117,7 +117,7 @@ public final class DeleteMatchingBenchmark {
         }
     }
 
-    private static Measure measure(List<RedisServer> nodes, RedisServer probed, Supplier<Long> deletion) throws Exception {
+    static Measure measure(List<RedisServer> nodes, RedisServer probed, Supplier<Long> deletion) throws Exception {
         return measure(nodes, probed, deletion, "rl:1");
     }
 
