@@ -52,9 +52,12 @@ public final class AgentProcess {
 
     /**
      * This JVM's class path with manifest-only jars opened up (Maven Surefire and {@code java -jar}
-     * put the real entries in a jar's Class-Path), so the agent finds the same classes.
+     * put the real entries in a jar's Class-Path), so the agent finds the same classes. Build
+     * output (class folders, SNAPSHOT jars, the manifest jar) is copied to
+     * {@code OPS_HOME/sandbox/agent-classpath} first: a rebuild while the agent runs rewrites
+     * those files in place, which would break a JVM that still loads classes from them.
      */
-    static String classPath() {
+    String classPath() {
         Set<String> entries = new LinkedHashSet<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (entry.isBlank()) continue;
@@ -63,7 +66,53 @@ public final class AgentProcess {
             if (entry.endsWith(".jar") && Files.isRegularFile(path)) entries.addAll(manifestClassPath(path));
         }
         if (entries.isEmpty()) throw new SandboxException("Cannot find this program's class path to start the sandbox agent");
-        return String.join(File.pathSeparator, entries);
+        Path copies = sandboxDir.resolve("agent-classpath");
+        List<String> out = new ArrayList<>();
+        try {
+            deleteTree(copies);
+            Files.createDirectories(copies);
+            int n = 0;
+            for (String entry : entries) {
+                Path path = Path.of(entry);
+                String name = path.getFileName() == null ? "" : path.getFileName().toString();
+                boolean file = Files.isRegularFile(path);
+                boolean snapshotJar = file && name.contains("SNAPSHOT");
+                boolean inBuildFolder = entry.matches(".*/target[^/]*/.*");
+                boolean releaseDependency = file && !snapshotJar && path.getParent() != null
+                        && path.getParent().getFileName().toString().equals("lib");
+                if (!Files.exists(path) || !(snapshotJar || (inBuildFolder && !releaseDependency))) {
+                    out.add(entry);
+                    continue;
+                }
+                Path copy = copies.resolve((n++) + "-" + path.getFileName());
+                copyTree(path, copy);
+                out.add(copy.toString());
+            }
+        } catch (IOException e) {
+            throw new SandboxException("Cannot copy the sandbox agent's classes to " + copies + ": " + e.getMessage(), e);
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (Files.isRegularFile(from)) {
+            Files.copy(from, to);
+            return;
+        }
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static List<String> manifestClassPath(Path jar) {
@@ -90,7 +139,7 @@ public final class AgentProcess {
     public boolean isHealthy(int port) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(port) + "/healthz"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().trim().equals("OK");
         } catch (IOException e) {
             return false;

@@ -68,7 +68,7 @@ public final class MotoServer {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             URI.create(endpoint(port) + "/moto-api/state-manager/get-transition?model_name=ecs::task"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

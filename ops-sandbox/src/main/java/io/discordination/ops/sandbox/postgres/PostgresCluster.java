@@ -195,8 +195,10 @@ public final class PostgresCluster {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        props.setProperty("connectTimeout", "3");
-        props.setProperty("loginTimeout", "3");
+        // generous: on a loaded 2-core machine a scram login can take seconds, and a health check
+        // that gives up too early would make up restart a server that is fine
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("loginTimeout", "20");
         props.setProperty("socketTimeout", "30");
         props.setProperty("ApplicationName", "ops-sandbox");
         return DriverManager.getConnection(url, props);
