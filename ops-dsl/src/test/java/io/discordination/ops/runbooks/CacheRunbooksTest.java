@@ -58,7 +58,7 @@ class CacheRunbooksTest {
         long before = ops.dbsize();
 
         Cli.Result plan = ops.plan("redis-memory-pressure");
-        Cli.Result run = ops.runWithoutYes("redis-memory-pressure");
+        Cli.Result run = ops.run("redis-memory-pressure");
 
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         assertThat(plan.out()).contains("Symptoms: Eviction warnings, slow responses.", "Nothing was changed.");

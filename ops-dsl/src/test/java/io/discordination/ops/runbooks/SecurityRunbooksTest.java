@@ -1,0 +1,372 @@
+package io.discordination.ops.runbooks;
+
+import io.discordination.ops.runbook.testing.Cli;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SeedData;
+import io.discordination.ops.sandbox.junit.ResetSandbox;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
+import software.amazon.awssdk.services.wafv2.model.Scope;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Security Incidents runbooks, compromised-account, rate-limit-bypass and rotate-secrets,
+ * planned and run against the sandbox through the {@code ops} command line. Effects are checked
+ * with independent clients: JDBC for sessions and the account flag, a Lettuce subscriber standing
+ * in for a gateway, and AWS SDK clients built here for the WAF IP set, the secrets' versions and
+ * the ECS deployments. Each runbook's plan and refusal run before the run that changes things.
+ */
+@ExtendWith(SandboxExtension.class)
+@ResetSandbox
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityRunbooksTest {
+    private static final String USER = "user=" + SeedData.WELL_KNOWN_USER_ID;
+
+    /** One OPS_HOME for the class, so each script compiles once. */
+    @TempDir
+    static Path home;
+
+    // --- compromised-account ---
+
+    /** The user's sessions and whether the account is disabled, read with JDBC. */
+    private record AccountRow(long sessions, boolean disabled, long otherSessions) {
+    }
+
+    private static AccountRow account(AreaBRunbookSupport ops, String userId) throws SQLException {
+        try (Connection c = ops.database();
+             PreparedStatement sessions = c.prepareStatement(
+                     "SELECT count(*) FILTER (WHERE user_id::text = ?), count(*) FILTER (WHERE user_id::text <> ?) FROM sessions");
+             PreparedStatement user = c.prepareStatement("SELECT disabled FROM users WHERE id::text = ?")) {
+            sessions.setString(1, userId);
+            sessions.setString(2, userId);
+            user.setString(1, userId);
+            try (ResultSet s = sessions.executeQuery(); ResultSet u = user.executeQuery()) {
+                s.next();
+                assertThat(u.next()).as("user " + userId + " exists").isTrue();
+                return new AccountRow(s.getLong(1), u.getBoolean(1), s.getLong(2));
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void compromisedAccount_plan_whenTheUserExists_showsTheAccountAndTheThreeEffectsAndChangesNothing(SandboxInfo sandbox) throws SQLException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        AccountRow before = account(ops, SeedData.WELL_KNOWN_USER_ID);
+
+        Cli.Result r = ops.plan("compromised-account", USER);
+
+        assertThat(before.sessions()).isEqualTo(SeedData.WELL_KNOWN_USER_SESSIONS);
+        assertThat(before.disabled()).isFalse();
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("1. Check the account  [check]", "sessions             " + before.sessions(),
+                "2. Invalidate all sessions  [action]", "$ DELETE FROM sessions WHERE user_id = '" + SeedData.WELL_KNOWN_USER_ID + "';",
+                "would: invalidate-sessions sessions of user " + SeedData.WELL_KNOWN_USER_ID + " in discordination  (destructive)",
+                "3. Notify via Redis pub/sub to disconnect WebSocket  [action]",
+                "$ redis-cli -u $REDIS_URL PUBLISH \"user:" + SeedData.WELL_KNOWN_USER_ID + "\" '{\"type\":\"ForceDisconnect\"}'",
+                "4. Disable account  [action]", "$ UPDATE users SET disabled = true WHERE id = '" + SeedData.WELL_KNOWN_USER_ID + "';",
+                "5. The account is disabled and has no sessions  [verify]", "3 effects (2 destructive). Nothing was changed.");
+        assertThat(account(ops, SeedData.WELL_KNOWN_USER_ID)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(2)
+    void compromisedAccount_run_whenTheUserIsNotAUuid_exitsTwoAndRunsNothing(SandboxInfo sandbox) throws SQLException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        AccountRow before = account(ops, SeedData.WELL_KNOWN_USER_ID);
+
+        Cli.Result r = ops.run("compromised-account", "user=' OR '1'='1");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).contains("parameter 'user': expected a UUID");
+        assertThat(account(ops, SeedData.WELL_KNOWN_USER_ID)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void compromisedAccount_run_whenNoTerminalAndNoYes_exitsThreeAndChangesNothing(SandboxInfo sandbox) throws SQLException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        AccountRow before = account(ops, SeedData.WELL_KNOWN_USER_ID);
+
+        Cli.Result r = ops.runWithoutTerminal("compromised-account", USER);
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("step 2 'Invalidate all sessions' failed: Refused: invalidate-sessions", "re-run with --yes");
+        assertThat(account(ops, SeedData.WELL_KNOWN_USER_ID)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void compromisedAccount_run_whenConfirmed_deletesTheSessionsTellsTheGatewaysAndDisablesTheUser(SandboxInfo sandbox) throws Exception {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        AccountRow before = account(ops, SeedData.WELL_KNOWN_USER_ID);
+        String channel = "user:" + SeedData.WELL_KNOWN_USER_ID;
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        RedisClient redis = RedisClient.create(sandbox.redisUrl());
+        Cli.Result r;
+        try (StatefulRedisPubSubConnection<String, String> gateway = redis.connectPubSub()) {
+            gateway.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String ch, String message) {
+                    received.add(ch + " " + message);
+                }
+            });
+            gateway.sync().subscribe(channel);
+
+            r = ops.run("compromised-account", USER);
+
+            // the message was published during the run; waiting only covers its delivery to this connection
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(channel + " {\"type\":\"ForceDisconnect\"}");
+        } finally {
+            redis.shutdown();
+        }
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Deleted " + before.sessions() + " sessions of user " + SeedData.WELL_KNOWN_USER_ID,
+                "Sent ForceDisconnect on " + channel + ": 1 gateways received it", "Disabled user " + SeedData.WELL_KNOWN_USER_ID,
+                "held after", "finished ok");
+        AccountRow after = account(ops, SeedData.WELL_KNOWN_USER_ID);
+        assertThat(before.sessions()).isPositive();
+        assertThat(after.sessions()).isZero();
+        assertThat(after.disabled()).isTrue();
+        assertThat(after.otherSessions()).isEqualTo(before.otherSessions()).isPositive();
+        assertThat(account(ops, SeedData.userId(1)).disabled()).isFalse();
+    }
+
+    // --- rate-limit-bypass ---
+
+    private static List<String> blockedAddresses(AreaBRunbookSupport ops, SandboxInfo sandbox) {
+        try (Wafv2Client waf = ops.aws(Wafv2Client.builder())) {
+            return waf.getIPSet(b -> b.name(SeedData.IP_SET_NAME).scope(Scope.REGIONAL).id(sandbox.ipSetId())).ipSet().addresses();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void rateLimitBypass_plan_whenBlockIsGiven_showsTheTopIpsAndTheBlockAndChangesNothing(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        List<String> before = blockedAddresses(ops, sandbox);
+
+        Cli.Result r = ops.plan("rate-limit-bypass", "since=2h", "block=" + SeedData.DOMINANT_429_IP);
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("1. Check for suspicious patterns (the first 429s)  [check]", "status=429",
+                "2. Find the top client IPs behind the 429s  [check]", "CLIENT IP", "3. Show the WAF blocklist  [check]",
+                "4. Block IP at ALB (add the chosen addresses to the WAF blocklist)  [action]",
+                "would: block waf ip set " + SeedData.IP_SET_NAME, SeedData.DOMINANT_429_IP + "/32",
+                "1 effect (0 destructive). Nothing was changed.");
+        String top = r.out().substring(r.out().indexOf("CLIENT IP"));
+        assertThat(top.lines().skip(1).findFirst().orElseThrow().strip()).startsWith(SeedData.DOMINANT_429_IP + " ");
+        assertThat(top).contains(SeedData.OTHER_429_IPS.get(0));
+        assertThat(before).containsExactlyInAnyOrderElementsOf(SeedData.BLOCKED_ADDRESSES);
+        assertThat(blockedAddresses(ops, sandbox)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(11)
+    void rateLimitBypass_run_whenNoBlockIsGiven_showsTheCandidatesAndBlocksNothing(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        List<String> before = blockedAddresses(ops, sandbox);
+
+        Cli.Result r = ops.runWithoutYes("rate-limit-bypass", "since=2h", "top=3");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Nothing blocked: no --param block. Top client IPs behind 429s: " + SeedData.DOMINANT_429_IP + " (",
+                "held after", "finished ok");
+        assertThat(blockedAddresses(ops, sandbox)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(12)
+    void rateLimitBypass_run_whenBlockIsGiven_addsTheChosenAddressesAndKeepsTheOthers(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        List<String> before = blockedAddresses(ops, sandbox);
+
+        Cli.Result r = ops.run("rate-limit-bypass", "since=2h", "block=" + SeedData.DOMINANT_429_IP + ",198.51.100.0/24");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("ADDRESS", SeedData.DOMINANT_429_IP + "/32", "198.51.100.0/24", "blocked", "held after", "finished ok");
+        assertThat(blockedAddresses(ops, sandbox)).containsAll(before)
+                .contains(SeedData.DOMINANT_429_IP + "/32", "198.51.100.0/24").hasSize(before.size() + 2);
+    }
+
+    // --- rotate-secrets ---
+
+    /** The version ids of a secret by stage (AWSCURRENT, AWSPREVIOUS), read with the SDK. */
+    private static Map<String, String> stages(AreaBRunbookSupport ops, String secretId) {
+        Map<String, String> byStage = new LinkedHashMap<>();
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            for (SecretVersionsListEntry v : sm.listSecretVersionIds(b -> b.secretId(secretId)).versions()) {
+                for (String stage : v.versionStages()) byStage.put(stage, v.versionId());
+            }
+        }
+        return byStage;
+    }
+
+    private static String currentValue(AreaBRunbookSupport ops, String secretId) {
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            return sm.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+        }
+    }
+
+    /** The id of each service's PRIMARY deployment. */
+    private static Map<String, String> primaryDeployments(AreaBRunbookSupport ops) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        try (EcsClient ecs = ops.aws(EcsClient.builder())) {
+            for (Service s : ecs.describeServices(b -> b.cluster(SeedData.CLUSTER).services(SeedData.SERVICES)).services()) {
+                ids.put(s.serviceName(), s.deployments().stream().filter(d -> "PRIMARY".equals(d.status()))
+                        .map(Deployment::id).findFirst().orElseThrow());
+            }
+        }
+        return ids;
+    }
+
+    private static String everythingWritten(Cli.Result r) throws IOException {
+        StringBuilder all = new StringBuilder(r.all());
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                all.append(Files.readString(f));
+            }
+        }
+        return all.toString();
+    }
+
+    @Test
+    @Order(20)
+    void rotateSecrets_plan_whenBoth_showsTheRotationsAndRestartsAndChangesNothing(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        Map<String, String> jwt = stages(ops, SeedData.JWT_SECRET_ID);
+        Map<String, String> db = stages(ops, SeedData.DB_PASSWORD_SECRET_ID);
+        Map<String, String> deployments = primaryDeployments(ops);
+
+        Cli.Result r = ops.plan("rotate-secrets", "secret=both");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains(jwt.get("AWSCURRENT"), db.get("AWSCURRENT"),
+                "$ aws secretsmanager rotate-secret --secret-id " + SeedData.JWT_SECRET_ID,
+                "would: rotate-secret secret " + SeedData.JWT_SECRET_ID + "  (destructive)",
+                "would: rotate-secret secret " + SeedData.DB_PASSWORD_SECRET_ID + "  (destructive)",
+                "$ aws ecs update-service --cluster " + SeedData.CLUSTER + " --service api --force-new-deployment",
+                "would: force-redeploy ecs service " + SeedData.CLUSTER + "/gateway  (destructive)",
+                "4 effects (4 destructive). Nothing was changed.");
+        assertThat(stages(ops, SeedData.JWT_SECRET_ID)).isEqualTo(jwt);
+        assertThat(stages(ops, SeedData.DB_PASSWORD_SECRET_ID)).isEqualTo(db);
+        assertThat(primaryDeployments(ops)).isEqualTo(deployments);
+    }
+
+    @Test
+    @Order(21)
+    void rotateSecrets_run_whenNoTerminalAndNoYes_exitsThreeAndRotatesNothing(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        Map<String, String> jwt = stages(ops, SeedData.JWT_SECRET_ID);
+        Map<String, String> deployments = primaryDeployments(ops);
+
+        Cli.Result r = ops.runWithoutTerminal("rotate-secrets", "secret=both");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("Refused: rotate-secret secret " + SeedData.JWT_SECRET_ID, "re-run with --yes");
+        assertThat(stages(ops, SeedData.JWT_SECRET_ID)).isEqualTo(jwt);
+        assertThat(primaryDeployments(ops)).isEqualTo(deployments);
+    }
+
+    @Test
+    @Order(22)
+    void rotateSecrets_run_whenJwt_rotatesOnlyTheJwtSecretAndRedeploysApiAndGateway(SandboxInfo sandbox) throws IOException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        Map<String, String> jwt = stages(ops, SeedData.JWT_SECRET_ID);
+        Map<String, String> db = stages(ops, SeedData.DB_PASSWORD_SECRET_ID);
+        Map<String, String> deployments = primaryDeployments(ops);
+
+        Cli.Result r = ops.run("rotate-secrets", "secret=jwt");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        Map<String, String> jwtAfter = stages(ops, SeedData.JWT_SECRET_ID);
+        assertThat(jwtAfter.get("AWSCURRENT")).isNotNull().isNotEqualTo(jwt.get("AWSCURRENT"));
+        assertThat(jwtAfter.get("AWSPREVIOUS")).isEqualTo(jwt.get("AWSCURRENT"));
+        assertThat(stages(ops, SeedData.DB_PASSWORD_SECRET_ID)).isEqualTo(db);
+        assertThat(r.out()).contains("not chosen: secret=jwt", "stable after", "held after", "finished ok");
+        Map<String, String> deploymentsAfter = primaryDeployments(ops);
+        for (String service : SeedData.SERVICES) {
+            assertThat(deploymentsAfter.get(service)).as(service).isNotEqualTo(deployments.get(service));
+        }
+        assertThat(everythingWritten(r)).doesNotContain(currentValue(ops, SeedData.JWT_SECRET_ID));
+    }
+
+    @Test
+    @Order(23)
+    void rotateSecrets_run_whenBoth_makesNewCurrentVersionsKeepsTheOldAsPreviousAndRedeploys(SandboxInfo sandbox) throws IOException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        Map<String, Map<String, String>> before = Map.of(
+                SeedData.JWT_SECRET_ID, stages(ops, SeedData.JWT_SECRET_ID),
+                SeedData.DB_PASSWORD_SECRET_ID, stages(ops, SeedData.DB_PASSWORD_SECRET_ID));
+        Map<String, String> deployments = primaryDeployments(ops);
+
+        Cli.Result r = ops.run("rotate-secrets", "secret=both");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        for (Map.Entry<String, Map<String, String>> secret : before.entrySet()) {
+            Map<String, String> after = stages(ops, secret.getKey());
+            assertThat(after.get("AWSCURRENT")).as(secret.getKey()).isNotNull().isNotEqualTo(secret.getValue().get("AWSCURRENT"));
+            assertThat(after.get("AWSPREVIOUS")).as(secret.getKey()).isEqualTo(secret.getValue().get("AWSCURRENT"));
+            assertThat(r.out()).contains("AWSCURRENT now    " + after.get("AWSCURRENT"));
+            assertThat(everythingWritten(r)).doesNotContain(currentValue(ops, secret.getKey()));
+        }
+        Map<String, String> deploymentsAfter = primaryDeployments(ops);
+        for (String service : SeedData.SERVICES) {
+            assertThat(deploymentsAfter.get(service)).as(service).isNotEqualTo(deployments.get(service));
+        }
+    }
+
+    @Test
+    @Order(24)
+    void rotateSecrets_run_whenProtectedAndThePasswordHasNoRotationFunction_refusesBeforeRotatingIt(SandboxInfo sandbox,
+                                                                                                     @TempDir Path dir) throws IOException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        // the sandbox's names under a protected environment, as prod is; its secrets have no rotation function
+        String local = Files.readString(sandbox.environmentFile());
+        assertThat(local).contains("name: local\n", "protected: false\n");
+        Path drill = Files.writeString(dir.resolve("drill.yaml"),
+                local.replace("name: local\n", "name: drill\n").replace("protected: false\n", "protected: true\n"));
+        Map<String, String> db = stages(ops, SeedData.DB_PASSWORD_SECRET_ID);
+        Map<String, String> deployments = primaryDeployments(ops);
+
+        Cli.Result r = new Cli(home, Cli.projectRoot()).run("run", "rotate-secrets", "--env", drill.toString(), "--yes",
+                "--confirm-env", "drill", "--param", "secret=db-password");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("step 4 'Rotate database password' failed: Refused to rotate " + SeedData.DB_PASSWORD_SECRET_ID
+                + ": it has no rotation function");
+        assertThat(stages(ops, SeedData.DB_PASSWORD_SECRET_ID)).isEqualTo(db);
+        assertThat(primaryDeployments(ops)).isEqualTo(deployments);
+    }
+}
