@@ -240,7 +240,16 @@ public final class Sandbox {
         Map<String, Boolean> wasRunning = new LinkedHashMap<>();
         for (String name : COMPONENTS) {
             SandboxState.Server server = state.servers.get(name);
-            wasRunning.put(name, server != null && isOurs(name, server) && healthy(name, server.port, state));
+            boolean ours = server != null && isOurs(name, server);
+            boolean healthy = ours && healthy(name, server.port, state);
+            if (ours && !healthy) {
+                // ours but not answering: stop it rather than leave it behind a new one
+                if (name.equals(POSTGRES)) pg.stop(server.pid);
+                else Processes.stop(server.pid, Duration.ofSeconds(5));
+                progress.accept(line(name, "was running (pid " + server.pid + ") but not answering; restarting it", -1));
+                server.pid = 0;
+            }
+            wasRunning.put(name, healthy);
         }
         if (!wasRunning.get(MOTO) && wasRunning.get(AGENT)) {
             // the agent talks to moto at the address it was started with: restart it with the new one
