@@ -163,6 +163,12 @@ final class AreaARunbookSupport {
                 .findFirst().map(o -> List.copyOf(o.command())).orElse(List.of());
     }
 
+    /** The subnet of the task's network interface (awsvpc mode), or null. */
+    static String subnet(Task task) {
+        return task.attachments().stream().flatMap(a -> a.details().stream()).filter(d -> "subnetId".equals(d.name()))
+                .map(d -> d.value()).findFirst().orElse(null);
+    }
+
     /** The exit code of a task's first container that reports one. */
     static Integer exitCode(Task task) {
         return task.containers().stream().map(c -> c.exitCode()).filter(java.util.Objects::nonNull).findFirst().orElse(null);

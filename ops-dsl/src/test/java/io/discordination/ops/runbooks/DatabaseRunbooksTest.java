@@ -75,6 +75,7 @@ class DatabaseRunbooksTest {
             assertThat(AreaARunbookSupport.exitCode(task)).isZero();
             assertThat(AreaARunbookSupport.commandOverride(task)).as("the task definition's own command").isEmpty();
             assertThat(task.launchTypeAsString()).isEqualTo("FARGATE");
+            assertThat(AreaARunbookSupport.subnet(task)).isIn(sandbox.privateSubnets());
             assertThat(r.out()).contains(task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1), "exit code        0");
         });
     }

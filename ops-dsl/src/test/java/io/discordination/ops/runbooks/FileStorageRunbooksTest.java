@@ -100,6 +100,7 @@ class FileStorageRunbooksTest {
         assertThat(started).extracting(AreaARunbookSupport::commandOverride)
                 .containsExactly(List.of("--once", "--dry-run"), List.of("--once"));
         assertThat(started).extracting(AreaARunbookSupport::exitCode).containsExactly(0, 0);
+        assertThat(started).extracting(AreaARunbookSupport::subnet).allMatch(sandbox.privateSubnets()::contains);
         String out = r.out();
         assertThat(out.indexOf("dry run: would delete")).as("the dry run's report comes before the real run")
                 .isPositive().isLessThan(out.indexOf("3. If dry run looks good, run for real"));
