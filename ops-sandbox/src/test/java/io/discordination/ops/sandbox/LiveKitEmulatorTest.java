@@ -89,6 +89,35 @@ class LiveKitEmulatorTest {
     }
 
     @Test
+    void listParticipants_withAdminGrantForAnotherRoom_isPermissionDenied(SandboxInfo sandbox) throws Exception {
+        io.livekit.server.AccessToken token = new io.livekit.server.AccessToken(sandbox.lkKey(), sandbox.lkSecret());
+        token.addGrants(new io.livekit.server.RoomAdmin(true), new io.livekit.server.RoomName("voice:1180000000000000102"));
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(sandbox.livekitUrl() + "/twirp/livekit.RoomService/ListParticipants"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.toJwt())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + SeedData.VOICE_ROOM + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("permissions denied");
+    }
+
+    @Test
+    void createAndDeleteRoom_withTheSdk_changeTheRoomList(SandboxInfo sandbox) throws Exception {
+        RoomServiceClient client = client(sandbox, sandbox.lkSecret());
+
+        LivekitModels.Room created = client.createRoom("voice:1180000000000000999").execute().body();
+        List<String> withIt = client.listRooms().execute().body().stream().map(LivekitModels.Room::getName).toList();
+        int deleted = client.deleteRoom("voice:1180000000000000999").execute().code();
+        int deletedAgain = client.deleteRoom("voice:1180000000000000999").execute().code();
+
+        assertThat(created.getSid()).startsWith("RM_");
+        assertThat(withIt).contains("voice:1180000000000000999");
+        assertThat(deleted).isEqualTo(200);
+        assertThat(deletedAgain).isEqualTo(404);
+    }
+
+    @Test
     void healthz_answersOk(SandboxInfo sandbox) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(sandbox.livekitUrl() + "/healthz")).GET().build(), HttpResponse.BodyHandlers.ofString());
