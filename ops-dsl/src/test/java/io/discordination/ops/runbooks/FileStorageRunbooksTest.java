@@ -45,19 +45,15 @@ class FileStorageRunbooksTest {
     @Test
     void planAndRun_whenUsageIsAsked_reportTheObjectsAndBytesThatAListingCounts(SandboxInfo sandbox) {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
-        long objects = 0;
-        long bytes = 0;
-        try (S3Client s3 = s3(ops)) {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(SeedData.BUCKET)).contents()) {
-                objects++;
-                bytes += o.size();
-            }
-        }
+        List<S3Object> before = objects(ops);
+        long objects = before.size();
+        long bytes = before.stream().mapToLong(S3Object::size).sum();
 
         Cli.Result plan = ops.plan("s3-usage");
         Cli.Result run = ops.run("s3-usage");
 
         assertThat(objects).isPositive();
+        assertThat(objects(ops)).as("a read changes nothing").isEqualTo(before);
         for (Cli.Result r : List.of(plan, run)) {
             assertThat(r.exitCode()).as(r.all()).isZero();
             assertThat(r.out()).contains("$ aws s3 ls s3://discordination-files --recursive --summarize | tail -2",
@@ -191,6 +187,14 @@ class FileStorageRunbooksTest {
 
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains("parameter 'file': expected a file id of 1 to 20 digits");
+    }
+
+    private static List<S3Object> objects(AreaARunbookSupport ops) {
+        try (S3Client s3 = s3(ops)) {
+            List<S3Object> all = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(SeedData.BUCKET)).contents().forEach(all::add);
+            return all;
+        }
     }
 
     private static S3Client s3(AreaARunbookSupport ops) {
