@@ -38,6 +38,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Seeds moto with production's names and realistic recent activity: network, ECS cluster,
@@ -58,7 +62,17 @@ public final class AwsSeeder {
     private final AwsClients aws;
     private final String dbPassword;
     private final Clock clock;
+    /** One generator per seed part, so parts seeded in parallel still get the same data every time. */
     private final Random random = new Random(20261129L);
+    private final Random logRandom = new Random(20261130L);
+    private final Random metricRandom = new Random(20261131L);
+    private final Random bucketRandom = new Random(20261201L);
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(3, r -> {
+        Thread t = new Thread(r, "aws-seed");
+        t.setDaemon(true);
+        return t;
+    });
 
     public AwsSeeder(AwsClients aws, String dbPassword, Clock clock) {
         this.aws = aws;
@@ -71,14 +85,24 @@ public final class AwsSeeder {
     }
 
     public AwsSeed seed() {
+        // resources whose ids the environment carries: one thread, fixed order, repeatable ids
         var network = network();
         Map<String, String> secretArns = secrets();
         String ipSetId = waf();
-        rds(network);
-        ecs(network, secretArns);
-        logs();
-        metrics();
-        bucket();
+        // the rest in parallel: moto answers one request at a time, but the SDK's side overlaps
+        List<CompletableFuture<Void>> parts = List.of(
+                CompletableFuture.runAsync(() -> rds(network), pool),
+                CompletableFuture.runAsync(() -> ecs(network, secretArns), pool),
+                CompletableFuture.runAsync(this::logs, pool),
+                CompletableFuture.runAsync(this::metrics, pool),
+                CompletableFuture.runAsync(this::bucket, pool));
+        try {
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            pool.shutdownNow();
+        }
         return new AwsSeed(network.vpcId, network.privateSubnets, network.dbSecurityGroup, network.appSecurityGroup, ipSetId);
     }
 
@@ -216,7 +240,7 @@ public final class AwsSeeder {
             logs.putRetentionPolicy(r -> r.logGroupName(group).retentionInDays(30));
         }
         Instant now = clock.instant();
-        HistoricalLogs history = new HistoricalLogs(random, now);
+        HistoricalLogs history = new HistoricalLogs(logRandom, now);
         put(SeedData.LOG_GROUP_API, "api/api/" + hexId(), history.api(0));
         put(SeedData.LOG_GROUP_API, "api/api/" + hexId(), history.api(1));
         put(SeedData.LOG_GROUP_GATEWAY, "gateway/gateway/" + hexId(), history.gateway(0));
@@ -227,7 +251,7 @@ public final class AwsSeeder {
 
     private String hexId() {
         StringBuilder id = new StringBuilder();
-        for (int i = 0; i < 32; i++) id.append(Character.forDigit(random.nextInt(16), 16));
+        for (int i = 0; i < 32; i++) id.append(Character.forDigit(logRandom.nextInt(16), 16));
         return id.toString();
     }
 
@@ -251,9 +275,9 @@ public final class AwsSeeder {
                 Instant at = end.minus(Duration.ofMinutes(5L * step));
                 double progress = (36 - step) / 36.0;
                 double memory = service.equals("gateway")
-                        ? 52 + 36 * progress * progress + random.nextDouble() * 3   // BEAM memory creeping up
-                        : 41 + random.nextDouble() * 6;
-                double cpu = (service.equals("gateway") ? 28 : 35) + random.nextDouble() * 15;
+                        ? 52 + 36 * progress * progress + metricRandom.nextDouble() * 3   // BEAM memory creeping up
+                        : 41 + metricRandom.nextDouble() * 6;
+                double cpu = (service.equals("gateway") ? 28 : 35) + metricRandom.nextDouble() * 15;
                 for (List<Dimension> dimensions : List.of(
                         List.of(dim("ClusterName", SeedData.CLUSTER), dim("ServiceName", service)),
                         List.of(dim("ServiceName", service)))) {
@@ -295,9 +319,9 @@ public final class AwsSeeder {
         };
         for (String[] file : files) {
             String key = "attachments/" + file[0] + "/" + file[1];
-            byte[] body = content(file[1], 200 + random.nextInt(4000));
+            byte[] body = content(file[1], 200 + bucketRandom.nextInt(4000));
             s3.putObject(r -> r.bucket(SeedData.BUCKET).key(key).contentType(file[2])
-                    .metadata(Map.of("uploaded-by", "user-" + (1 + random.nextInt(SeedData.USERS)))), RequestBody.fromBytes(body));
+                    .metadata(Map.of("uploaded-by", "user-" + (1 + bucketRandom.nextInt(SeedData.USERS)))), RequestBody.fromBytes(body));
         }
         // edited twice: two versions, both live history
         String edited = "attachments/1183244459177254912/standup.txt";
@@ -319,7 +343,7 @@ public final class AwsSeeder {
             return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         byte[] bytes = new byte[size];
-        random.nextBytes(bytes);
+        bucketRandom.nextBytes(bytes);
         return bytes;
     }
 }
