@@ -68,10 +68,10 @@ final class AreaARunbookSupport {
         return cli.run(args("run", runbook, true, params).toArray(String[]::new));
     }
 
-    /** {@code ops run RUNBOOK --env <sandbox> --yes --output json --param p...}. */
-    Cli.Result runJson(String runbook, String... params) {
-        List<String> a = args("run", runbook, true, params);
-        a.addAll(List.of("--output", "json"));
+    /** {@code ops run RUNBOOK --env <sandbox> --yes --resume RUN_ID}: the same parameters as that run. */
+    Cli.Result resume(String runbook, String runId) {
+        List<String> a = args("run", runbook, true);
+        a.addAll(List.of("--resume", runId));
         return cli.run(a.toArray(String[]::new));
     }
 

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +106,7 @@ class FileStorageRunbooksTest {
     }
 
     @Test
-    void run_whenNoTerminalCanConfirmTheRealRun_refusesItAfterTheDryRun(SandboxInfo sandbox) {
+    void run_whenNoTerminalCanConfirmTheRealRun_refusesItAfterTheDryRunAndAResumeWithYesRunsOnlyTheRealOne(SandboxInfo sandbox) {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
         Set<String> before = arns(ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY));
 
@@ -113,8 +115,19 @@ class FileStorageRunbooksTest {
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
         assertThat(r.err()).contains("step 3 'If dry run looks good, run for real' failed: Refused: run-task ecs task discordination-cleanup");
         assertThat(r.out()).contains("dry run: would delete");
-        List<Task> started = ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY).stream().filter(t -> !before.contains(t.taskArn())).toList();
-        assertThat(started).extracting(AreaARunbookSupport::commandOverride).containsExactly(List.of("--once", "--dry-run"));
+        List<Task> refused = ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY).stream().filter(t -> !before.contains(t.taskArn())).toList();
+        assertThat(refused).extracting(AreaARunbookSupport::commandOverride).containsExactly(List.of("--once", "--dry-run"));
+
+        // approved later: the finished dry run is skipped, only the real run starts
+        Matcher runId = Pattern.compile("--resume (\\S+)").matcher(r.out());
+        assertThat(runId.find()).as(r.out()).isTrue();
+        Set<String> afterRefusal = arns(ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY));
+        Cli.Result resumed = ops.resume("cleanup-run", runId.group(1));
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        assertThat(resumed.out()).contains("[action: skipped, finished in run " + runId.group(1) + "]", "deleted 1284 objects");
+        List<Task> resumedTasks = ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY).stream().filter(t -> !afterRefusal.contains(t.taskArn())).toList();
+        assertThat(resumedTasks).extracting(AreaARunbookSupport::commandOverride).containsExactly(List.of("--once"));
     }
 
     // --- restore-deleted-file ---
