@@ -165,8 +165,9 @@ public final class Sandbox {
     }
 
     /**
-     * {@link #down()}, then removes the sandbox's folder under OPS_HOME and PostgreSQL's data
-     * directory: the next {@code up} starts from nothing (new credentials, a new cluster).
+     * {@link #down()}, then removes the sandbox's folder under OPS_HOME, PostgreSQL's data
+     * directory, and OPS_HOME itself if nothing else is left in it: the next {@code up} starts
+     * from nothing (new credentials, a new cluster).
      */
     public void destroy() {
         down();
@@ -174,6 +175,7 @@ public final class Sandbox {
             SandboxState state = SandboxState.load(stateFile());
             deleteTree(postgres(state).root());
             deleteTree(dir);
+            deleteIfEmpty(opsHome);
             return null;
         });
     }
@@ -468,7 +470,8 @@ public final class Sandbox {
 
     private void startPostgres(SandboxState state, PostgresCluster pg, Consumer<String> progress) {
         long t0 = System.nanoTime();
-        pg.initialize(state.credentials.adminPassword);
+        if (!pg.isInitialized()) PostgresCluster.removeOrphans();
+        pg.initialize(state.credentials.adminPassword, opsHome);
         SandboxState.Server server = state.server(POSTGRES);
         // a cluster left running by a crashed sandbox (postmaster.pid alive) is stopped first
         long stale = pg.postmasterPid();
@@ -641,6 +644,14 @@ public final class Sandbox {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the server's own output still goes to the log
+        }
+    }
+
+    private static void deleteIfEmpty(Path folder) {
+        try (var entries = Files.list(folder)) {
+            if (entries.findAny().isEmpty()) Files.delete(folder);
+        } catch (IOException ignored) {
+            // not empty or already gone: leave it
         }
     }
 

@@ -14,17 +14,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** A server that cannot start: the error names it and shows its log; nothing of the attempt keeps running. */
 class SandboxFailureTest {
     private Sandbox sandbox;
+    private Path broken;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
         System.clearProperty("ops.sandbox.bin.redis-server");
+        if (broken != null) Files.deleteIfExists(broken);
         if (sandbox != null) sandbox.destroy();
     }
 
     @Test
     void up_whenRedisFailsToStart_reportsItsLogTailAndStopsWhatItStarted() throws Exception {
         Path home = Files.createTempDirectory("ops-sandbox-failure-");
-        Path broken = home.resolve("redis-server");
+        broken = home.resolve("redis-server");
         Files.writeString(broken, "#!/bin/sh\necho 'FATAL: cannot allocate the keyspace (simulated)'\nexit 1\n");
         Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwx------"));
         System.setProperty("ops.sandbox.bin.redis-server", broken.toString());

@@ -117,11 +117,13 @@ class SandboxLifecycleTest {
     @Test
     @Order(5)
     void anotherOpsHome_hasItsOwnIndependentSandbox() throws Exception {
-        Sandbox other = Sandbox.at(Files.createTempDirectory("ops-sandbox-other-"));
+        Path otherHome = Files.createTempDirectory("ops-sandbox-other-");
+        Sandbox other = Sandbox.at(otherHome);
 
         assertThat(sandbox.isUp()).isTrue();
         assertThat(other.isUp()).isFalse();
         assertThat(other.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
         assertThat(other.environmentFile()).isNotEqualTo(sandbox.environmentFile()).doesNotExist();
+        Files.delete(otherHome);
     }
 }

@@ -109,12 +109,40 @@ public final class PostgresCluster {
         return Files.isRegularFile(dataDirectory().resolve("PG_VERSION"));
     }
 
+    /**
+     * Removes clusters of sandboxes whose OPS_HOME is gone (a test run's temporary home, deleted
+     * after the run) and whose postmaster is not running. Clusters of live homes are untouched.
+     */
+    public static void removeOrphans() {
+        Path parent = Path.of("/var/tmp");
+        String prefix = "discordination-sandbox-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "") + "-";
+        try (Stream<Path> roots = Files.list(parent)) {
+            for (Path root : roots.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                Path owner = root.resolve(OWNER_FILE);
+                if (!Files.isRegularFile(owner)) continue;
+                if (Files.exists(Path.of(Files.readString(owner).trim()))) continue;
+                PostgresCluster orphan = new PostgresCluster(root);
+                long pid = orphan.postmasterPid();
+                if (pid > 0 && Processes.isRunning(pid)) continue;
+                try (Stream<Path> tree = Files.walk(root)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: an orphan left for the next time costs only disk space
+        }
+    }
+
+    /** The file in a cluster's root naming the OPS_HOME it belongs to. */
+    private static final String OWNER_FILE = "ops-home";
+
     /** Runs initdb once; the superuser {@code postgres} gets {@code adminPassword}. */
-    public void initialize(String adminPassword) {
+    public void initialize(String adminPassword, Path opsHome) {
         if (isInitialized()) return;
         Path bin = binaries();
         try {
             Files.createDirectories(root);
+            Files.writeString(root.resolve(OWNER_FILE), opsHome.toAbsolutePath().normalize() + "\n");
             Files.createDirectories(socketDirectory());
             Path passwordFile = root.resolve("initdb.pw");
             Files.writeString(passwordFile, adminPassword + "\n");
