@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 /**
  * The {@code ops} command line. One class per subcommand; diagnostics go to stderr so stdout stays
@@ -20,8 +21,6 @@ import java.io.StringWriter;
         usageHelpAutoWidth = true,
         versionProvider = OpsCommand.Version.class,
         description = "Runbooks as code for the Discordination platform: plan, run and audit operations.",
-        subcommands = {ListCommand.class, DescribeCommand.class, PlanCommand.class, RunCommand.class, CheckCommand.class,
-                DocsCommand.class, ReplCommand.class, EnvCommand.class, AuditCommand.class, SandboxCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
@@ -33,6 +32,22 @@ import java.io.StringWriter;
                 "  OPS_HOME   where ops writes its audit log, run journals and sandbox state (default ~/.ops)",
                 "  The default environment is 'local', the sandbox; production always takes --env prod."})
 public final class OpsCommand implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. They are registered here rather than in
+     * {@code @Command(subcommands = ...)} so that a start registers only the one it runs: picocli
+     * builds each command's model by reflection, and all of them cost every start about 0.2 s.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ListCommand.class,
+            DescribeCommand.class,
+            PlanCommand.class,
+            RunCommand.class,
+            CheckCommand.class,
+            DocsCommand.class,
+            ReplCommand.class,
+            EnvCommand.class,
+            AuditCommand.class,
+            SandboxCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of failures (secrets still redacted).")
@@ -52,14 +67,37 @@ public final class OpsCommand implements Runnable {
 
     /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The command line with every subcommand. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name when they name one
+     * (the first argument that is not an option), else with all of them, for help and for errors
+     * that list them.
+     */
+    static CommandLine commandLine(String[] args) {
         // picocli looks for Groovy closures in annotations when Groovy is on the class path; that loads
         // Groovy's runtime (about 0.3 s) on every start, for a feature no command uses
         if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         CommandLine cl = new CommandLine(new OpsCommand());
+        String named = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+        }
+        boolean known = false;
+        for (Class<?> c : SUBCOMMANDS) known |= c.getAnnotation(Command.class).name().equals(named);
+        for (Class<?> c : SUBCOMMANDS) {
+            String name = c.getAnnotation(Command.class).name();
+            if (!known || name.equals(named)) cl.addSubcommand(name, c);
+        }
         cl.setExecutionExceptionHandler(OpsCommand::handleFailure);
         cl.setParameterExceptionHandler(OpsCommand::handleBadInput);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

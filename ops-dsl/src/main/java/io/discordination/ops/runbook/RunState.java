@@ -19,6 +19,7 @@ public final class RunState {
     private final Map<String, Object> parameters;
     private final Map<String, Object> results = new ConcurrentHashMap<>();
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
+    private volatile Set<String> knownSteps = Set.of();
 
     RunState(String runbook, Map<String, Object> parameters) {
         this.runbook = runbook;
@@ -77,8 +78,6 @@ public final class RunState {
         }
         return null;
     }
-
-    private volatile Set<String> knownSteps = Set.of();
 
     void knownSteps(Set<String> titles) {
         this.knownSteps = Set.copyOf(titles);
