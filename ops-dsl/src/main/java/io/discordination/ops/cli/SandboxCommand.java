@@ -185,7 +185,7 @@ final class SandboxCommand implements Runnable {
             SandboxInfo info = failingClearly(sandbox::info);
             PrintWriter out = spec.commandLine().getOut();
             out.println("# the Discordination sandbox of " + info.opsHome() + "; use: eval \"$(ops sandbox env)\"");
-            // the sandbox's AWS CLI config has no profiles: a profile from the shell would not be found
+            // a sandbox shell talks to the sandbox only: no profile or session token of a real account
             out.println("unset AWS_PROFILE AWS_SESSION_TOKEN");
             for (Map.Entry<String, String> e : info.exports().entrySet()) {
                 String value = quote(e.getValue());

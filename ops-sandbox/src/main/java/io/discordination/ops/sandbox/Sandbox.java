@@ -602,24 +602,15 @@ public final class Sandbox {
                 ids.ipSetId, ids.privateSubnets, ids.dbSecurityGroup, ids.appSecurityGroup, ids.vpcId, dir);
     }
 
-    /** The AWS CLI configuration {@code sandbox env} points AWS_CONFIG_FILE at, and its plugin. */
+    /** The Python start-up file {@code sandbox env}'s PYTHONPATH points at (see usercustomize.py). */
     private void writeAwsCliConfig() {
         Path cli = dir.resolve("aws-cli");
-        try (var plugin = MotoServer.class.getResourceAsStream("discordination_sandbox_awscli.py")) {
+        try (var fix = MotoServer.class.getResourceAsStream("usercustomize.py")) {
             Files.createDirectories(cli);
-            if (plugin == null) throw new SandboxException("discordination_sandbox_awscli.py is missing from the ops-sandbox jar");
-            Files.write(cli.resolve("discordination_sandbox_awscli.py"), plugin.readAllBytes());
-            Files.writeString(cli.resolve("config"), """
-                    # AWS CLI configuration of the Discordination sandbox (written by ops sandbox up).
-                    [default]
-                    region = %s
-                    output = json
-
-                    [plugins]
-                    discordination_sandbox = discordination_sandbox_awscli
-                    """.formatted(SeedData.REGION));
+            if (fix == null) throw new SandboxException("usercustomize.py is missing from the ops-sandbox jar");
+            Files.write(cli.resolve("usercustomize.py"), fix.readAllBytes());
         } catch (IOException e) {
-            throw new SandboxException("Cannot write the sandbox's AWS CLI configuration in " + cli + ": " + e.getMessage(), e);
+            throw new SandboxException("Cannot write the sandbox's AWS CLI fix in " + cli + ": " + e.getMessage(), e);
         }
     }
 

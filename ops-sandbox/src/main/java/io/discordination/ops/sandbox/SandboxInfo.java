@@ -81,8 +81,8 @@ public record SandboxInfo(
     /**
      * The variables the seed runbook's commands read, in the order {@code ops sandbox env} prints
      * them: with these exported, {@code aws}, {@code redis-cli} and {@code psql} reach the sandbox.
-     * Besides the runbook's variables: {@code AWS_CONFIG_FILE} (region, and a plugin that makes
-     * aws-cli v1 honour {@code AWS_ENDPOINT_URL} for rds) and {@code PYTHONPATH} (where that plugin is).
+     * Besides the runbook's variables: {@code PYTHONPATH}, the folder of a Python start-up file
+     * that makes aws-cli v1 honour {@code AWS_ENDPOINT_URL} for rds too.
      */
     public Map<String, String> exports() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -99,9 +99,8 @@ public record SandboxInfo(
         env.put("PRIVATE_SUBNETS", String.join(",", privateSubnets));
         env.put("DB_SG", dbSg);
         env.put("IP_SET_ID", ipSetId);
-        // aws-cli v1 ignores AWS_ENDPOINT_URL for rds in us-east-1; the sandbox's CLI config loads a
-        // plugin (found through PYTHONPATH) that honours it, so the runbook's rds commands work verbatim
-        env.put("AWS_CONFIG_FILE", sandboxDir.resolve("aws-cli").resolve("config").toString());
+        // aws-cli v1 ignores AWS_ENDPOINT_URL for rds in us-east-1; a Python start-up file in this
+        // folder makes it honour the variable, so the runbook's rds commands work verbatim
         env.put("PYTHONPATH", sandboxDir.resolve("aws-cli").toString());
         return env;
     }
