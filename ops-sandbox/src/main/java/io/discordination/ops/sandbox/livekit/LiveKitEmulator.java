@@ -192,9 +192,8 @@ public final class LiveKitEmulator {
             case "UpdateRoomMetadata": {
                 var request = parse(LivekitRoom.UpdateRoomMetadataRequest.newBuilder(), body, json).build();
                 if (!grants.canAdmin(request.getRoom())) throw TwirpError.permissionsDenied();
-                if (!rooms.exists(request.getRoom())) throw TwirpError.notFound("requested room does not exist");
-                LivekitModels.Room room = rooms.list(java.util.List.of(request.getRoom())).get(0);
-                return room.toBuilder().setMetadata(request.getMetadata()).build();
+                return rooms.updateMetadata(request.getRoom(), request.getMetadata())
+                        .orElseThrow(() -> TwirpError.notFound("requested room does not exist"));
             }
             case "SendData": {
                 var request = parse(LivekitRoom.SendDataRequest.newBuilder(), body, json).build();

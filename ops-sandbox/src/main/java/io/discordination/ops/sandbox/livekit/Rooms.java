@@ -100,6 +100,15 @@ public final class Rooms {
         return out;
     }
 
+    /** Sets a room's metadata; the updated room, if it exists. */
+    public synchronized Optional<LivekitModels.Room> updateMetadata(String room, String metadata) {
+        LivekitModels.Room existing = rooms.get(room);
+        if (existing == null) return Optional.empty();
+        LivekitModels.Room updated = existing.toBuilder().setMetadata(metadata).build();
+        rooms.put(room, updated);
+        return Optional.of(updated);
+    }
+
     public synchronized boolean exists(String room) {
         return rooms.containsKey(room);
     }
