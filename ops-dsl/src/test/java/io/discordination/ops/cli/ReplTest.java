@@ -1,10 +1,12 @@
 package io.discordination.ops.cli;
 
 import io.discordination.ops.runbook.testing.Cli;
-import io.discordination.ops.sandbox.Sandbox;
+import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ops repl} driven through a real terminal (tmux): a handle call typed at the first prompt
  * prints its result, in JShell and in Groovy.
  */
+@ExtendWith(SandboxExtension.class)
 class ReplTest {
     static Path home;
 
@@ -32,9 +35,8 @@ class ReplTest {
     String session;
 
     @BeforeAll
-    static void sandbox() {
-        home = Path.of(System.getProperty("ops.test.home", "/tmp/ops-test")).toAbsolutePath();
-        Sandbox.at(home).up();
+    static void sandbox(SandboxInfo sandbox) {
+        home = sandbox.opsHome();
     }
 
     @AfterEach

@@ -3,10 +3,11 @@ package io.discordination.ops.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
-import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.ecs.model.Deployment;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same plan from both, a plan that changes nothing, and a run that redeploys, each checked
  * with an ECS client of the test's own.
  */
+@ExtendWith(SandboxExtension.class)
 class ApiNotRespondingTest {
     static SandboxInfo info;
     static Cli cli;
 
     @BeforeAll
-    static void sandbox() {
-        Path home = Path.of(System.getProperty("ops.test.home", "/tmp/ops-test")).toAbsolutePath();
-        info = Sandbox.at(home).up();
-        cli = new Cli(home, Cli.projectRoot());
+    static void sandbox(SandboxInfo sandbox) {
+        info = sandbox;
+        cli = new Cli(sandbox.opsHome(), Cli.projectRoot());
     }
 
     private static EcsClient ecs() {
