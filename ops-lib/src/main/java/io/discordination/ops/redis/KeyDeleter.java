@@ -50,7 +50,7 @@ import java.util.function.LongFunction;
  * by hash slot: a multi-key command must stay within one slot.
  */
 final class KeyDeleter {
-    static final int DEFAULT_SCAN_COUNT = 500;
+    static final int DEFAULT_SCAN_COUNT = 250;
     static final int DEFAULT_STREAMS = 2;
 
     private final RedisConnections redis;
