@@ -102,7 +102,7 @@ class PostgresTest {
              Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
             int busyPid = pid(busy);
             pid(idle);
-            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 3));
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 2));
             awaitState(checker, busyPid, "active");
 
             ConnectionsByState states = new Postgres(ctx).connectionsByState();
@@ -146,7 +146,7 @@ class PostgresTest {
                 victimPids.add(pid(victim));
             }
             int busyPid = pid(busy);
-            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 6));
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 4));
             awaitState(checker, busyPid, "active");
             Thread.sleep(2500);
             scalar(checker, "SELECT 1"); // the test's own session was idle only a moment
