@@ -24,11 +24,15 @@ public record CompiledScript(Map<String, byte[]> classes, List<String> invocatio
         lineMaps = new LinkedHashMap<>(lineMaps);
     }
 
-    /** The script line for line {@code classLine} of class {@code className}, or 0. */
+    /**
+     * The script line for line {@code classLine} of class {@code className}, or 0. An empty map
+     * means the class keeps the script's lines (a script compiled as one class).
+     */
     public int scriptLine(String className, int classLine) {
         int[] map = lineMaps.get(className);
-        if (map == null || classLine <= 0 || classLine >= map.length) return 0;
-        return map[classLine];
+        if (map == null || classLine <= 0) return 0;
+        if (map.length == 0) return classLine;
+        return classLine < map.length ? map[classLine] : 0;
     }
 
     public byte[] toBytes() {

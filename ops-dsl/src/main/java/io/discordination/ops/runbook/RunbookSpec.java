@@ -38,6 +38,7 @@ public final class RunbookSpec {
         }
         this.name = name;
         this.title = title;
+        Declarations.declared(this);
     }
 
     public RunbookSpec title(String title) {

@@ -116,4 +116,43 @@ class ScriptCompilersTest {
         assertThat(failure).isNotNull();
         assertThat(rb.source().where(failure)).endsWith("later.groovy:4");
     }
+
+    @Test
+    void load_whenAMethodUsesATopLevelVariable_compilesWithJShellInstead() throws Exception {
+        // one class cannot hold this (the variable is a local of the statements), JShell can
+        String text = "var cluster = \"c1\";\nString where() { return cluster; }\nrunbook(\"where\", \"Where\").check(\"Where\", () -> where());\n";
+        Path f = write("where.jsh", text);
+
+        Runbook rb = new JShellCompiler().load(f, text, ScriptCache.at(tmp.resolve("home")));
+
+        assertThat(rb.steps().get(0).body().run()).isEqualTo("c1");
+    }
+
+    @Test
+    void load_whenCompiledAsOneClassOrByJShell_declaresTheSameRunbookAndLocatesFailures() throws Exception {
+        Path probe = io.discordination.ops.runbook.testing.Cli.testRunbook("broken-step.jsh");
+        String text = Files.readString(probe);
+
+        Runbook fast = new JShellCompiler().load(probe, text, ScriptCache.none());
+        Runbook viaJShell;
+        System.setProperty("ops.jshell.translate", "false");
+        try (JShellCompiler compiler = new JShellCompiler()) {
+            viaJShell = compiler.load(probe, text, ScriptCache.none());
+        } finally {
+            System.clearProperty("ops.jshell.translate");
+        }
+
+        assertThat(viaJShell.steps()).extracting(Step::key).isEqualTo(fast.steps().stream().map(Step::key).toList());
+        assertThat(fast.steps().get(1).body().getClass().getName()).startsWith("RunbookScript_");
+        assertThat(viaJShell.steps().get(1).body().getClass().getName()).startsWith("REPL.");
+        for (Runbook rb : List.of(fast, viaJShell)) {
+            Throwable failure = null;
+            try {
+                rb.steps().get(1).body().run();
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+            assertThat(rb.source().where(failure)).endsWith("broken-step.jsh:7");
+        }
+    }
 }

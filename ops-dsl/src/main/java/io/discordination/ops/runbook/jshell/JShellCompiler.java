@@ -1,6 +1,7 @@
 package io.discordination.ops.runbook.jshell;
 
 import io.discordination.ops.runbook.CompiledScript;
+import io.discordination.ops.runbook.Declarations;
 import io.discordination.ops.runbook.Library;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookSpec;
@@ -83,6 +84,17 @@ public final class JShellCompiler implements ScriptCompiler {
             } catch (LinkageError stale) {
                 cache.forget(key); // compiled against another build of the library
             }
+        }
+        // first the fast way (one javac task); JShell when the script does not fit a class or does not compile
+        String className = "RunbookScript_" + contentHash.substring(0, 16);
+        Optional<ClassTranslation.Compiled> translated = "false".equals(System.getProperty("ops.jshell.translate"))
+                ? Optional.empty() : ClassTranslation.compile(content, preamble, className);
+        if (translated.isPresent()) {
+            CompiledScript script = new CompiledScript(translated.get().classes(),
+                    List.of(className + "#" + ClassTranslation.DECLARE), Map.of(className, new int[0]));
+            Runbook runbook = replay(file, contentHash, script);
+            cache.store(key, script);
+            return runbook;
         }
         Compiled compiled = compile(file, content, preamble);
         if (compiled.cacheable()) cache.store(key, compiled.script());
@@ -223,25 +235,36 @@ public final class JShellCompiler implements ScriptCompiler {
         }
     }
 
+    /** Declares the runbook again from compiled classes: invokes their methods in order, no compiler involved. */
     private Runbook replay(Path file, String contentHash, CompiledScript script) {
         ClassLoader loader = script.loader(JShellCompiler.class.getClassLoader());
         List<Object> values = new ArrayList<>();
-        for (String invocation : script.invocations()) {
-            int hash = invocation.indexOf('#');
-            try {
-                Class<?> c = Class.forName(invocation.substring(0, hash), true, loader);
-                Method m = c.getDeclaredMethod(invocation.substring(hash + 1));
-                m.setAccessible(true);
-                values.add(m.invoke(null));
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof LinkageError le) throw le;
-                int line = locate(script, cause).orElse(0);
-                throw new ScriptException(new ScriptError(displayName(file), line, message(cause.getClass().getName(), cause.getMessage())));
-            } catch (ReflectiveOperationException e) {
-                throw new LinkageError("cached runbook does not fit: " + e, e);
-            }
+        List<RunbookSpec> declared;
+        try {
+            declared = Declarations.collect(() -> {
+                for (String invocation : script.invocations()) {
+                    int hash = invocation.indexOf('#');
+                    try {
+                        Class<?> c = Class.forName(invocation.substring(0, hash), true, loader);
+                        Method m = c.getDeclaredMethod(invocation.substring(hash + 1));
+                        m.setAccessible(true);
+                        values.add(m.invoke(null));
+                    } catch (InvocationTargetException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof LinkageError le) throw le;
+                        int line = locate(script, cause).orElse(0);
+                        throw new ScriptException(new ScriptError(displayName(file), line, message(cause.getClass().getName(), cause.getMessage())));
+                    } catch (ReflectiveOperationException e) {
+                        throw new LinkageError("cached runbook does not fit: " + e, e);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
+        values.addAll(declared);
         return build(file, contentHash, script, values);
     }
 
@@ -267,14 +290,14 @@ public final class JShellCompiler implements ScriptCompiler {
         }
     }
 
-    /** The script line of the deepest frame of {@code failure} in a snippet class. */
+    /** The script line of the deepest frame of {@code failure} in one of the script's classes. */
     static OptionalInt locate(CompiledScript script, Throwable failure) {
         for (StackTraceElement frame : failure.getStackTrace()) {
-            Matcher m = SNIPPET_CLASS.matcher(frame.getClassName());
-            if (m.find()) {
-                int line = script.scriptLine(m.group(1), frame.getLineNumber());
-                if (line > 0) return OptionalInt.of(line);
-            }
+            String c = frame.getClassName();
+            Matcher m = SNIPPET_CLASS.matcher(c);
+            String owner = m.find() ? m.group(1) : c.contains("$") ? c.substring(0, c.indexOf('$')) : c;
+            int line = script.scriptLine(owner, frame.getLineNumber());
+            if (line > 0) return OptionalInt.of(line);
         }
         return OptionalInt.empty();
     }
