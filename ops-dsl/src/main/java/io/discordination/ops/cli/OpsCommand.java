@@ -62,6 +62,7 @@ public final class OpsCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        AwsWarmup.startEarly(args);
         System.exit(execute(args));
     }
 
