@@ -81,6 +81,18 @@ class DatabaseRunbooksTest {
     }
 
     @Test
+    void run_whenNoTerminalCanConfirmTheMigrations_refusesWithExitThreeAndStartsNoTask(SandboxInfo sandbox) throws Exception {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        int before = ops.tasksOf(SeedData.MIGRATE_TASK_FAMILY).size();
+
+        Cli.Result r = ops.runWithoutTerminal("run-migrations");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("run-task ecs task discordination-migrate");
+        assertThat(ops.tasksOf(SeedData.MIGRATE_TASK_FAMILY)).hasSize(before);
+    }
+
+    @Test
     void run_whenTheMigrationFails_failsTheRunWithTheTasksExitCode(SandboxInfo sandbox) throws Exception {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
         Set<String> before = arns(ops.tasksOf(SeedData.MIGRATE_TASK_FAMILY));

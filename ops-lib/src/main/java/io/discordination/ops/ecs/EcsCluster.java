@@ -36,6 +36,7 @@ import java.util.Map;
  */
 public final class EcsCluster {
     private static final String CLEANUP = "cleanup";
+    private static final String MIGRATE = "migrate";
 
     private final OpsContext context;
     private final String cluster;
@@ -76,9 +77,10 @@ public final class EcsCluster {
      * Runs a one-off task ({@code aws ecs run-task}) of {@code taskDefinition}: a short name from
      * {@code ecs.taskDefinitions} ({@code migrate}, {@code cleanup}) or a family, in the
      * environment's subnets and security groups ({@code ecs.network}). Not destructive in itself:
-     * what it changes is up to the task; the exception is a cleanup run without
-     * {@code --dry-run}, which deletes files and is confirmed. Inverse: {@code aws ecs stop-task}
-     * stops it, but what it already did stays done.
+     * what it changes is up to the task; the exceptions are confirmed: the migrations (a schema
+     * change cannot be taken back by stopping the task) and a cleanup run without
+     * {@code --dry-run}, which deletes files. Inverse: {@code aws ecs stop-task} stops it, but what
+     * it already did stays done.
      */
     public EcsTaskRun runTask(String taskDefinition, TaskOverrides overrides) {
         TaskOverrides o = overrides == null ? TaskOverrides.none() : overrides;
@@ -122,7 +124,7 @@ public final class EcsCluster {
         }
         RunTaskRequest built = request.build();
 
-        boolean destructive = CLEANUP.equals(shortName) && !o.command().contains("--dry-run");
+        boolean destructive = MIGRATE.equals(shortName) || CLEANUP.equals(shortName) && !o.command().contains("--dry-run");
         Effect effect = Effect.on("aws", "ecs task " + family + " in " + cluster).verb("run-task")
                 .param("cluster", cluster).param("taskDefinition", family).param("launchType", launchType.toString())
                 .param("command", o.command().isEmpty() ? null : String.join(" ", o.command()))

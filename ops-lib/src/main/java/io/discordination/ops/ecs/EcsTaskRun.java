@@ -29,6 +29,8 @@ public final class EcsTaskRun {
     private final String logGroup;
     private final String streamPrefix;
     private final boolean planned;
+    /** The newest state read by status() or awaitStopped(), so that printing the run shows where it is. */
+    private volatile EcsTask latest;
 
     EcsTaskRun(EcsCluster cluster, EcsTask started, String family, String container, String logGroup,
                String streamPrefix, boolean planned) {
@@ -59,7 +61,9 @@ public final class EcsTaskRun {
     /** The task now ({@code aws ecs describe-tasks}). */
     public EcsTask status() {
         requireStarted();
-        return cluster.task(started.taskArn());
+        EcsTask now = cluster.task(started.taskArn());
+        latest = now;
+        return now;
     }
 
     /** True once the task has stopped (always true for a planned run). */
@@ -118,7 +122,9 @@ public final class EcsTaskRun {
     @Override
     public String toString() {
         if (planned) return "planned (dry run): run-task " + family + " in " + cluster.name();
+        EcsTask now = latest != null ? latest : started;
         return Table.fields("task", started.taskId(), "task definition", started.taskDefinition(), "cluster", cluster.name(),
-                "status", started.lastStatus(), "log group", logGroup, "log stream", logStream());
+                "status", now.lastStatus(), "exit code", now.exitCode(), "stopped reason", now.stoppedReason(),
+                "log group", logGroup, "log stream", logStream());
     }
 }
