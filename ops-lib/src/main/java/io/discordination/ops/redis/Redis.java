@@ -267,6 +267,17 @@ public final class Redis {
     }
 
     /**
+     * Counts the keys matching {@code pattern} with SCAN (every master of a cluster), changing
+     * nothing: what {@link #deleteMatching(String)} would delete right now.
+     */
+    public MatchingKeys countMatching(String pattern) {
+        requireSelective(pattern);
+        DeletedKeys counted = new KeyDeleter(redis(), scanCount, streams)
+                .run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
+        return new MatchingKeys(pattern, counted.matched(), counted.keyspace());
+    }
+
+    /**
      * Deletes every key matching {@code pattern} (Redis glob syntax) with SCAN and UNLINK in
      * pipelined batches, every master of a cluster in parallel, with progress and the number
      * deleted. Destructive. Refuses a pattern that matches every key ({@code *}, empty): use

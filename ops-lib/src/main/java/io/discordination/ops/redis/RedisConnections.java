@@ -294,7 +294,8 @@ public final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.values().forEach(StatefulRedisConnection::closeAsync);
+        // the clients' shutdown closes their connections; closing them here as well made Lettuce
+        // warn "Connection is already closed" on every context close
         connections.clear();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         workClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));

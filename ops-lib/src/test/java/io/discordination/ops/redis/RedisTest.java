@@ -192,6 +192,22 @@ class RedisTest {
     }
 
     @Test
+    void countMatching_whenKeysMatch_countsWhatScanFindsAndChangesNothing(SandboxInfo info) {
+        cli(info, "MSET", "count-test:a", "1", "count-test:b", "2", "count-test:c", "3");
+        try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            MatchingKeys counted = new Redis(ctx).countMatching("count-test:*");
+
+            assertThat(counted.matched()).isEqualTo(3).isEqualTo(count(info, "count-test:*"));
+            assertThat(counted.keyspace()).isGreaterThan(3);
+            assertThat(counted.toString()).contains("3 keys match count-test:*");
+            assertThat(ctx.gate().audit().read()).isEmpty();
+        } finally {
+            assertThat(count(info, "count-test:*")).isEqualTo(3);
+            cli(info, "DEL", "count-test:a", "count-test:b", "count-test:c");
+        }
+    }
+
+    @Test
     void deleteMatching_whenApiCache_deletesEveryApiCacheKeyAndNoOtherKey(SandboxInfo info) {
         Map<String, Long> before = keyCounts(info);
         assertThat(before.get("api:cache:")).isEqualTo(SeedData.API_CACHE_KEYS);
