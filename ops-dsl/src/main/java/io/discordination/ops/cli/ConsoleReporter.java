@@ -42,7 +42,9 @@ final class ConsoleReporter implements RunListener {
         if (runbook.symptoms() != null) out.println("Symptoms: " + runbook.symptoms());
         if (!header.parameters().isEmpty()) {
             StringBuilder sb = new StringBuilder("Parameters:");
-            for (Map.Entry<String, String> e : header.parameters().entrySet()) sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+            for (Map.Entry<String, String> e : header.parameters().entrySet()) {
+                if (e.getValue() != null) sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+            }
             out.println(sb);
         }
         out.println();
@@ -79,7 +81,7 @@ final class ConsoleReporter implements RunListener {
             out.flush();
             return;
         }
-        if (r.commands() != null) r.commands().forEach(c -> out.println("   $ " + c));
+        if (r.commands() != null) r.commands().forEach(c -> out.println("   $ " + c.replace("\n", "\n     ")));
         switch (r.status()) {
             case "shown" -> {
                 out.println("   Manual step: do this yourself; ops does not do it.");
@@ -93,6 +95,8 @@ final class ConsoleReporter implements RunListener {
                 }
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
                     out.println("   would: " + e.summary() + (e.destructive() ? "  (destructive)" : ""));
+                    // the resolved values ("keys=5000") say how much it would touch
+                    if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + withText(e.parameters()));
                     if (e.command() != null && (r.commands() == null || !r.commands().contains(e.command()))) {
                         out.println("     $ " + e.command());
                     }
@@ -144,6 +148,16 @@ final class ConsoleReporter implements RunListener {
         StringBuilder sb = new StringBuilder();
         report.parameters().forEach((k, v) -> {
             if (v != null) sb.append(" --param ").append(k).append('=').append(v.contains(" ") ? "'" + v + "'" : v);
+        });
+        return sb.toString();
+    }
+
+    private static String withText(Map<String, Object> parameters) {
+        StringBuilder sb = new StringBuilder();
+        parameters.forEach((k, v) -> {
+            if (v == null) return;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(k).append('=').append(v);
         });
         return sb.toString();
     }

@@ -26,7 +26,9 @@ public record RunReport(String runId, String runbook, String title, String file,
     }
 
     /** An effect a plan would apply, with its target resolved and its equivalent command. */
-    public record PlannedEffect(String summary, boolean destructive, String command, String inverse) {
+    /** An effect a plan would apply; its parameters are already redacted, as the Gate planned them. */
+    public record PlannedEffect(String summary, boolean destructive, String command, String inverse,
+                                java.util.Map<String, Object> parameters) {
     }
 
     public boolean ok() {

@@ -121,13 +121,9 @@ public final class RunbookRunner {
                     reports.add(r);
                     listener.stepFinished(step, r);
                     error = message;
-                    if (e instanceof OpsException.RefusedException) {
-                        outcome = "refused";
-                        exitCode = OpsException.EXIT_REFUSED;
-                    } else {
-                        outcome = "failed";
-                        exitCode = OpsException.EXIT_FAILED;
-                    }
+                    // a step may find bad input too (a restore target that exists): exit 2 like any other
+                    exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
+                    outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
                     break;
                 }
             }
@@ -207,7 +203,7 @@ public final class RunbookRunner {
         for (Plan.Entry e : context.plan().entries()) {
             if (step.title().equals(e.step())) {
                 effects.add(new RunReport.PlannedEffect(e.effect().summary(), e.effect().destructive(), e.effect().command(),
-                        e.effect().inverse()));
+                        e.effect().inverse(), e.effect().parameters()));
             }
         }
         return effects;

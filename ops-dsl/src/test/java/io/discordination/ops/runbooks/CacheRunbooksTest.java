@@ -89,6 +89,7 @@ class CacheRunbooksTest {
                 "2. Flush only the API response cache (scope api-cache, safe)  [action]",
                 "$ redis-cli -u $REDIS_URL --scan --pattern \"api:cache:*\" | xargs redis-cli -u $REDIS_URL DEL",
                 "would: delete-matching redis 127.0.0.1:" + sandbox.redisPort() + " db 0  (destructive)",
+                "with: pattern=api:cache:*, keys=" + apiCache,
                 "3. Flush rate limit counters (scope rate-limits, resets all limits)  [action]", "would change nothing",
                 "Nothing was changed.");
         assertThat(json.at("/steps/1/result/matched").asLong()).isEqualTo(apiCache);

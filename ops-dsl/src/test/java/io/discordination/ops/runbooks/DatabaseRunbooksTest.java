@@ -192,6 +192,19 @@ class DatabaseRunbooksTest {
         assertThat(instance(ops, "restore-chosen")).hasValueSatisfying(i -> assertThat(i.dbInstanceClass()).isEqualTo("db.r6g.xlarge"));
     }
 
+    @Test
+    void run_whenTheTargetInstanceExists_failsAsBadInputAndRestoresNothing(SandboxInfo sandbox) {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        int snapshotsBefore = snapshots(ops).size();
+
+        Cli.Result r = ops.run("restore-db-backup", "target=" + SeedData.DB_INSTANCE);
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+        assertThat(r.err()).contains(SeedData.DB_INSTANCE, "exists");
+        assertThat(instance(ops, SeedData.DB_INSTANCE)).hasValueSatisfying(i -> assertThat(i.dbInstanceStatus()).isEqualTo("available"));
+        assertThat(snapshots(ops)).hasSize(snapshotsBefore);
+    }
+
     private static List<DBSnapshot> snapshots(AreaARunbookSupport ops) {
         try (RdsClient rds = ops.aws(RdsClient.builder())) {
             List<DBSnapshot> all = new ArrayList<>();
