@@ -8,7 +8,7 @@ runbook('api-not-responding') {
         ecs('api').status()
     }
     check('Check recent logs', 'aws logs tail ${logs.api} --since ${since}') {
-        logs('api').tail(param('since')).preview()
+        logs('api').tail(param('since')).last(30)
     }
     check('Check database connectivity', 'aws rds describe-db-instances --db-instance-identifier ${rds.instance}') {
         rds().status()

@@ -169,7 +169,29 @@ public final class LogQuery implements Iterable<LogEvent> {
         Iterator<LogEvent> it = iterator();
         while (out.size() < n && it.hasNext()) out.add(it.next());
         boolean truncated = out.size() == n && it.hasNext();
-        return new LogEvents(logGroup, filterPattern, List.copyOf(out), truncated);
+        return new LogEvents(logGroup, filterPattern, List.copyOf(out), truncated, false);
+    }
+
+    /**
+     * The newest {@code n} events, as a terminal wants them after {@code aws logs tail}: every page
+     * is read, but only the last {@code n} events are held.
+     */
+    public LogEvents last(int n) {
+        java.util.ArrayDeque<LogEvent> kept = new java.util.ArrayDeque<>(Math.max(1, n));
+        boolean dropped = false;
+        for (Iterator<LogEvent> it = iterator(); it.hasNext(); ) {
+            LogEvent e = it.next();
+            if (n <= 0) {
+                dropped = true;
+                continue;
+            }
+            if (kept.size() == n) {
+                kept.removeFirst();
+                dropped = true;
+            }
+            kept.addLast(e);
+        }
+        return new LogEvents(logGroup, filterPattern, List.copyOf(kept), dropped, true);
     }
 
     /** The client IPs most often found in the matching events ({@link ClientIps}), most frequent first. */

@@ -63,6 +63,22 @@ class LogGroupTest {
     }
 
     @Test
+    void last_whenMoreEventsThanAsked_keepsTheNewestAcrossPages(SandboxInfo info, @TempDir Path home) {
+        String group = groupWithEvents(info, 40);
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            LogQuery tail = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(10)).withPageSize(7);
+            List<LogEvent> all = tail.stream().toList();
+
+            LogEvents last = tail.last(5);
+
+            assertThat(last.events()).containsExactlyElementsOf(all.subList(all.size() - 5, all.size()));
+            assertThat(last.truncated()).isTrue();
+            assertThat(last.toString()).startsWith("... earlier events left out; the newest 5 follow");
+            assertThat(tail.last(500).truncated()).isFalse();
+        }
+    }
+
+    @Test
     void filter_whenResultsSpanManyPages_readsEveryPage(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 100);
         try (OpsContext ops = SandboxAws.context(info, home)) {
