@@ -33,9 +33,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--run", paramLabel = "RUN_ID", description = "Only records of this run.")
     String runId;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -52,7 +51,7 @@ final class AuditCommand implements Callable<Integer> {
                 .filter(r -> r.time() != null && !r.time().isBefore(from))
                 .filter(r -> runId == null || runId.equals(r.runId()))
                 .toList();
-        if (output == OutputFormat.JSON) {
+        if (output.isJson()) {
             output.print(spec.commandLine().getOut(), records);
             return 0;
         }

@@ -10,6 +10,7 @@ import io.discordination.ops.runbook.Step;
 import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,9 +33,8 @@ final class DescribeCommand implements Callable<Integer> {
             description = "Whose names fill the commands (default: ${DEFAULT-VALUE}; if it cannot be read, placeholders stay).")
     String environment;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -50,7 +50,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         CommandTemplate template = CommandTemplate.forDocs(env, rb.parameters());
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.JSON) {
+        if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", rb.name());
             json.put("title", rb.title());

@@ -4,7 +4,6 @@ import io.discordination.ops.env.Environment;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,9 +20,8 @@ final class EnvCommand implements Callable<Integer> {
     @Mixin
     EnvironmentOption environment;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -34,7 +32,7 @@ final class EnvCommand implements Callable<Integer> {
         Map<String, String> settings = env.describe();
         List<String> missing = env.missingVariables();
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.JSON) {
+        if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", env.name());
             json.put("source", env.source().toString());

@@ -6,7 +6,7 @@ import io.discordination.ops.runbook.RunbookLoader;
 import io.discordination.ops.runbook.ScriptException;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,9 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code ops list}: every runbook with its title and parameters. Needs no server. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runbooks in runbooks/: name, title, parameters.")
 final class ListCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -54,7 +53,7 @@ final class ListCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("ops: " + e.getMessage());
             }
         }
-        if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), json);
+        if (output.isJson()) output.print(spec.commandLine().getOut(), json);
         else output.print(spec.commandLine().getOut(), table);
         if (broken > 0) {
             spec.commandLine().getErr().println("ops: " + broken + " runbook(s) do not compile; see: ops check");

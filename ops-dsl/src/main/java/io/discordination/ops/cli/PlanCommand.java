@@ -32,9 +32,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     EnvironmentOption environment;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -46,9 +45,9 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, Object> values = rb.bind(params);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
-            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
-            RunReport report = new RunbookRunner(context, reporter, output == OutputFormat.JSON).run(rb, values, null);
-            if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), report);
+            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.isJson());
+            RunReport report = new RunbookRunner(context, reporter, output.isJson()).run(rb, values, null);
+            if (output.isJson()) output.print(spec.commandLine().getOut(), report);
             if (!report.ok()) {
                 spec.commandLine().getErr().println("ops: " + report.error());
                 spec.commandLine().getErr().flush();

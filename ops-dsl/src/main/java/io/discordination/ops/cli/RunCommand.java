@@ -47,9 +47,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Resume a run that failed or was killed: same parameters, finished actions are skipped, checks run again.")
     String resume;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -73,9 +72,9 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> values = rb.bind(given);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
-            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output == OutputFormat.JSON);
+            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.isJson());
             RunReport report = new RunbookRunner(context, reporter).run(rb, values, from);
-            if (output == OutputFormat.JSON) output.print(spec.commandLine().getOut(), report);
+            if (output.isJson()) output.print(spec.commandLine().getOut(), report);
             if (!report.ok()) {
                 spec.commandLine().getErr().println("ops: " + report.error());
                 spec.commandLine().getErr().flush();

@@ -8,7 +8,7 @@ import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -114,9 +114,8 @@ final class SandboxCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Each component, its address and a live health check. Exit code 1 when any is not healthy.")
     static final class Status implements Callable<Integer> {
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-                description = "table or json (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -126,7 +125,7 @@ final class SandboxCommand implements Runnable {
             Sandbox sandbox = sandbox();
             List<ComponentStatus> status = sandbox.status();
             PrintWriter out = spec.commandLine().getOut();
-            if (output == OutputFormat.JSON) {
+            if (output.isJson()) {
                 output.print(out, status);
             } else {
                 Table table = Table.with("COMPONENT", "ADDRESS", "PID", "HEALTH", "DETAIL");
