@@ -111,7 +111,8 @@ final class AreaBRunbookSupport {
 
     /** How many keys match {@code pattern}, counted with {@code redis-cli --scan}. */
     long keys(String pattern) {
-        return redisCli("--scan", "--pattern", pattern).lines().filter(l -> !l.isBlank()).count();
+        // SCAN may return a key twice while Redis resizes its table (after a mass deletion): count each once
+        return redisCli("--scan", "--pattern", pattern).lines().filter(l -> !l.isBlank()).distinct().count();
     }
 
     /** {@code DBSIZE}. */

@@ -169,8 +169,10 @@ public final class RedisServer implements AutoCloseable {
         return Long.parseLong(cli("EVAL", COUNT_SCRIPT, "0", pattern));
     }
 
-    private static final String COUNT_SCRIPT = "local c = '0' local n = 0 "
-            + "repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 10000) c = r[1] n = n + #r[2] until c == '0' "
+    /** Counts the keys matching ARGV[1], each once: SCAN may return a key twice while Redis resizes its table. */
+    static final String COUNT_SCRIPT = "local c = '0' local seen = {} local n = 0 "
+            + "repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 10000) c = r[1] "
+            + "for _, k in ipairs(r[2]) do if not seen[k] then seen[k] = true n = n + 1 end end until c == '0' "
             + "return n";
 
     public void stop() {

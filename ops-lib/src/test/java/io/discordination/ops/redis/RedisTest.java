@@ -53,8 +53,7 @@ class RedisTest {
     }
 
     private static long count(SandboxInfo info, String pattern) {
-        return Long.parseLong(cli(info, "EVAL", "local c = '0' local n = 0 repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 1000) "
-                + "c = r[1] n = n + #r[2] until c == '0' return n", "0", pattern));
+        return Long.parseLong(cli(info, "EVAL", RedisServer.COUNT_SCRIPT, "0", pattern));
     }
 
     private static Map<String, Long> keyCounts(SandboxInfo info) {
