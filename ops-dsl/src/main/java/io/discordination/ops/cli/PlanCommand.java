@@ -9,11 +9,9 @@ import io.discordination.ops.runbook.RunbookRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -23,11 +21,8 @@ import java.util.function.Supplier;
         description = {"Dry-run a runbook: check steps run (reads), action steps show their effects with resolved targets "
                 + "and equivalent commands, verify steps are not polled. Nothing changes."})
 final class PlanCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path to a .jsh or .groovy file.")
-    String runbook;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for several.")
-    Map<String, String> params = new LinkedHashMap<>();
+    @Mixin
+    RunbookArguments arguments;
 
     @Mixin
     EnvironmentOption environment;
@@ -41,8 +36,8 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
-        Runbook rb = RunbookInvocation.loadForRun(runbook);
-        Map<String, Object> values = rb.bind(params);
+        Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
+        Map<String, Object> values = rb.bind(arguments.params);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
             ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.isJson());

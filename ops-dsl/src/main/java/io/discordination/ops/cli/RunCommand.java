@@ -13,11 +13,9 @@ import io.discordination.ops.runbook.RunbookRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -27,11 +25,8 @@ import java.util.function.Supplier;
         description = {"Run a runbook step by step. Destructive effects are confirmed (y/N at a terminal, --yes, and the "
                 + "environment's name for protected ones); every step is journaled under OPS_HOME/runs/."})
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path to a .jsh or .groovy file.")
-    String runbook;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for several.")
-    Map<String, String> params = new LinkedHashMap<>();
+    @Mixin
+    RunbookArguments arguments;
 
     @Mixin
     EnvironmentOption environment;
@@ -56,11 +51,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
-        Runbook rb = RunbookInvocation.loadForRun(runbook);
+        Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Resume from = null;
-        Map<String, String> given = params;
+        Map<String, String> given = arguments.params;
         if (resume != null) {
-            from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, params);
+            from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, arguments.params);
             String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
                     ? Environment.named(environment.name()).name() : environment.name();
             if (!from.environment().equals(named)) {

@@ -51,6 +51,17 @@ final class SandboxCommand implements Runnable {
         return action.get();
     }
 
+    /** Runs {@code up} or {@code reset}, streaming its progress lines to stderr, and says how long it took and where. */
+    static void withProgress(PrintWriter err, String what, java.util.function.Function<java.util.function.Consumer<String>, ?> operation) {
+        long start = System.nanoTime();
+        failingClearly(() -> operation.apply(line -> {
+            err.println("sandbox: " + line);
+            err.flush();
+        }));
+        err.printf(Locale.ROOT, "sandbox: %s in %.1f s (%s)%n", what, (System.nanoTime() - start) / 1e9, sandbox().directory());
+        err.flush();
+    }
+
     static void printWhere(PrintWriter out, Sandbox sandbox) {
         Table table = Table.with("COMPONENT", "ADDRESS", "PID", "HEALTH");
         for (ComponentStatus s : sandbox.status()) {
@@ -81,13 +92,7 @@ final class SandboxCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Sandbox sandbox = sandbox();
-            long start = System.nanoTime();
-            failingClearly(() -> sandbox.up(line -> {
-                err.println("sandbox: " + line);
-                err.flush();
-            }));
-            err.printf(Locale.ROOT, "sandbox: up in %.1f s (%s)%n", (System.nanoTime() - start) / 1e9, sandbox.directory());
-            err.flush();
+            withProgress(err, "up", sandbox::up);
             printWhere(spec.commandLine().getOut(), sandbox);
             return 0;
         }
@@ -156,13 +161,7 @@ final class SandboxCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Sandbox sandbox = sandbox();
-            long start = System.nanoTime();
-            failingClearly(() -> sandbox.reset(line -> {
-                err.println("sandbox: " + line);
-                err.flush();
-            }));
-            err.printf(Locale.ROOT, "sandbox: reset in %.1f s%n", (System.nanoTime() - start) / 1e9);
-            err.flush();
+            withProgress(err, "reset", sandbox::reset);
             printWhere(spec.commandLine().getOut(), sandbox);
             return 0;
         }
