@@ -3,9 +3,7 @@ package io.discordination.ops.cli;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
-import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
-import io.discordination.ops.runbook.RunbookRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,14 +38,8 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, Object> values = rb.bind(arguments.params);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
-            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.isJson());
-            RunReport report = new RunbookRunner(context, reporter, output.isJson()).run(rb, values, null);
-            if (output.isJson()) output.print(spec.commandLine().getOut(), report);
-            if (!report.ok()) {
-                spec.commandLine().getErr().println("ops: " + report.error());
-                spec.commandLine().getErr().flush();
-            }
-            return report.exitCode();
+            return RunbookInvocation.execute(context, rb, values, null, output,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 }

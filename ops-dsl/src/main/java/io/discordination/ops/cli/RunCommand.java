@@ -7,9 +7,7 @@ import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.runbook.Journal;
 import io.discordination.ops.runbook.Resume;
-import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
-import io.discordination.ops.runbook.RunbookRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,14 +65,8 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> values = rb.bind(given);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
-            ConsoleReporter reporter = new ConsoleReporter(spec.commandLine().getOut(), spec.commandLine().getErr(), output.isJson());
-            RunReport report = new RunbookRunner(context, reporter).run(rb, values, from);
-            if (output.isJson()) output.print(spec.commandLine().getOut(), report);
-            if (!report.ok()) {
-                spec.commandLine().getErr().println("ops: " + report.error());
-                spec.commandLine().getErr().flush();
-            }
-            return report.exitCode();
+            return RunbookInvocation.execute(context, rb, values, from, output,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 }

@@ -4,12 +4,16 @@ import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.runbook.Resume;
+import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
+import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.text.Progress;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -74,5 +78,23 @@ final class RunbookInvocation {
         OpsContext context = b.build();
         Redaction.use(context.redactor());
         return context;
+    }
+
+    /**
+     * Plans or runs {@code runbook} in {@code context} (its mode decides), printing each step as it
+     * goes or one JSON document at the end, and the failure line on stderr; returns the exit code.
+     */
+    static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
+                       OutputOption output, PrintWriter out, PrintWriter err) {
+        ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson());
+        // a plan printed as text never needs its results as JSON; a run always journals them
+        boolean jsonResults = !context.isDryRun() || output.isJson();
+        RunReport report = new RunbookRunner(context, reporter, jsonResults).run(runbook, values, resume);
+        if (output.isJson()) output.print(out, report);
+        if (!report.ok()) {
+            err.println("ops: " + report.error());
+            err.flush();
+        }
+        return report.exitCode();
     }
 }
