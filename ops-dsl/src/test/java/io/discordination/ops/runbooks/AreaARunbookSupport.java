@@ -2,29 +2,20 @@ package io.discordination.ops.runbooks;
 
 import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * For the tests of the service recovery, database and file storage runbooks: the real scripts in
@@ -37,85 +28,13 @@ import java.util.concurrent.TimeUnit;
  * Cli.Result r = ops.run("restore-deleted-file", "file=1183245072950931456");
  * }</pre>
  */
-final class AreaARunbookSupport {
-    private final SandboxInfo sandbox;
-    private final Cli cli;
-
+final class AreaARunbookSupport extends SandboxRunbookSupport {
     /** {@code home} is the OPS_HOME of the calls: one per test class, so each script compiles once for the class. */
     AreaARunbookSupport(SandboxInfo sandbox, Path home) {
-        this.sandbox = sandbox;
-        this.cli = new Cli(home, Cli.projectRoot());
-    }
-
-    SandboxInfo sandbox() {
-        return sandbox;
-    }
-
-    /** {@code ops plan RUNBOOK --env <sandbox> --param p...}; the runbook is a name or a file. */
-    Cli.Result plan(String runbook, String... params) {
-        return cli.run(args("plan", runbook, false, params).toArray(String[]::new));
-    }
-
-    /** {@code ops plan ... --output json}. */
-    Cli.Result planJson(String runbook, String... params) {
-        List<String> a = args("plan", runbook, false, params);
-        a.addAll(List.of("--output", "json"));
-        return cli.run(a.toArray(String[]::new));
-    }
-
-    /** {@code ops run RUNBOOK --env <sandbox> --yes --param p...}. */
-    Cli.Result run(String runbook, String... params) {
-        return cli.run(args("run", runbook, true, params).toArray(String[]::new));
-    }
-
-    /** {@code ops run RUNBOOK --env <sandbox> --yes --resume RUN_ID}: the same parameters as that run. */
-    Cli.Result resume(String runbook, String runId) {
-        List<String> a = args("run", runbook, true);
-        a.addAll(List.of("--resume", runId));
-        return cli.run(a.toArray(String[]::new));
-    }
-
-    /** {@code ops run} without {@code --yes} in a child process whose standard input is a pipe: no terminal to confirm on. */
-    Cli.Result runWithoutTerminal(String runbook, String... params) {
-        try {
-            Process p = cli.start(args("run", runbook, false, params).toArray(String[]::new));
-            p.getOutputStream().close();
-            if (!p.waitFor(3, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("ops run " + runbook + " did not finish within 3 minutes");
-            }
-            return cli.finish(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private List<String> args(String command, String runbook, boolean yes, String... params) {
-        List<String> a = new ArrayList<>(List.of(command, runbook, "--env", sandbox.environmentFile().toString()));
-        if (yes) a.add("--yes");
-        for (String p : params) a.addAll(List.of("--param", p));
-        return a;
-    }
-
-    /** A runbook of the project by its path under {@code runbooks/}, such as {@code jshell/cleanup-run.jsh}. */
-    static String file(String pathUnderRunbooks) {
-        return Cli.projectRoot().resolve("runbooks").resolve(pathUnderRunbooks).toString();
+        super(sandbox, home, Duration.ofMinutes(3));
     }
 
     // --- independent clients ---
-
-    /** An AWS SDK client of the sandbox, built here: {@code aws(EcsClient.builder())}. */
-    <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C aws(B builder) {
-        return builder.endpointOverride(URI.create(sandbox.awsEndpoint()))
-                .region(Region.of(sandbox.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(sandbox.accessKeyId(), sandbox.secretAccessKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
-    }
 
     /** A JDBC connection to the {@code discordination} database as the application role. */
     Connection database(String applicationName) throws SQLException {
