@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.JsonLines;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.Redactor;
@@ -47,7 +48,13 @@ final class AuditCommand implements Callable<Integer> {
         }
         Instant from = since == null ? Instant.EPOCH : Instant.now().minus(Durations.parse(since));
         AuditLog log = AuditLog.forEnvironment(OpsPaths.home(), env, new Redactor());
-        List<AuditLog.Record> records = log.read().stream()
+        JsonLines.Read<AuditLog.Record> read = log.readReporting();
+        String skipped = read.skippedDescription(log.file());
+        if (skipped != null) {
+            spec.commandLine().getErr().println("ops: warning: " + skipped);
+            spec.commandLine().getErr().flush();
+        }
+        List<AuditLog.Record> records = read.records().stream()
                 .filter(r -> r.time() != null && !r.time().isBefore(from))
                 .filter(r -> runId == null || runId.equals(r.runId()))
                 .toList();

@@ -1,6 +1,7 @@
 package io.discordination.ops.gate;
 
 import io.discordination.ops.Json;
+import io.discordination.ops.JsonLines;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Redactor;
 
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,21 +67,20 @@ public final class AuditLog {
         }
     }
 
-    /** Every record, oldest first. Lines that cannot be parsed (a torn last line) are skipped. */
+    /** Every record, oldest first. Lines that cannot be read (a torn last line) are skipped: see {@link #readReporting}. */
     public List<Record> read() {
-        List<Record> records = new ArrayList<>();
-        if (!Files.exists(file)) return records;
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            lines.filter(l -> !l.isBlank()).forEach(l -> {
-                try {
-                    records.add(Json.mapper().readValue(l, Record.class));
-                } catch (IOException torn) {
-                    // a line cut short by a crash; the rest of the log still reads
-                }
-            });
+        return readReporting().records();
+    }
+
+    /**
+     * Every record, oldest first, and the lines skipped because they cannot be decoded or parsed
+     * (a line cut short by a crash, even inside a UTF-8 character), so the caller can warn about them.
+     */
+    public JsonLines.Read<Record> readReporting() {
+        try {
+            return JsonLines.read(file, Record.class);
         } catch (IOException e) {
             throw OpsException.builder("Cannot read the audit log " + file + ": " + e.getMessage()).cause(e).build();
         }
-        return records;
     }
 }
