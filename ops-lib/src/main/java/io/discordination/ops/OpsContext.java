@@ -6,6 +6,7 @@ import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.gate.Gate;
 import io.discordination.ops.gate.Mode;
 import io.discordination.ops.gate.Plan;
+import io.discordination.ops.gate.TargetLocks;
 import io.discordination.ops.text.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public final class OpsContext implements AutoCloseable {
         environment.secrets().forEach(redactor::register);
         AuditLog audit = AuditLog.forEnvironment(opsHome, environment.name(), redactor);
         Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
-        this.gate = new Gate(b.mode, environment, confirmer, audit, redactor, runId, this::awsIdentity);
+        this.gate = new Gate(b.mode, environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome));
         this.progressStyle = b.progressStyle;
         this.progressOut = b.progressOut;
     }

@@ -5,7 +5,9 @@ import io.discordination.ops.Redactor;
 import io.discordination.ops.env.Environment;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +18,9 @@ import java.util.function.Supplier;
  *   <li>execute: a destructive effect is confirmed first ({@link Confirmer}); the audit log gets a
  *       "started" line on disk before the code runs and an "ok" or "failed" line after it.</li>
  * </ul>
- * A refusal changes nothing and throws {@link OpsException.RefusedException}.
+ * A refusal changes nothing and throws {@link OpsException.RefusedException}; its hint names the
+ * effects this gate already applied, or says that nothing was changed. With {@link TargetLocks},
+ * an effect holds its target's lock while it runs, and one whose target another run holds is refused.
  *
  * <pre>{@code
  * return gate.apply(effect, () -> ecs.updateService(request), () -> Deployment.planned(service));
@@ -37,9 +41,17 @@ public final class Gate {
     private final String runId;
     private final Supplier<String> awsIdentity;
     private final Plan plan = new Plan();
+    private final TargetLocks locks;
+    private final List<Effect> applied = new CopyOnWriteArrayList<>();
 
     public Gate(Mode mode, Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
                 String runId, Supplier<String> awsIdentity) {
+        this(mode, environment, confirmer, audit, redactor, runId, awsIdentity, null);
+    }
+
+    /** With {@code locks}, each effect holds its target's lock while it runs ({@link TargetLocks}); null locks nothing. */
+    public Gate(Mode mode, Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
+                String runId, Supplier<String> awsIdentity, TargetLocks locks) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
@@ -47,6 +59,7 @@ public final class Gate {
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.runId = runId;
         this.awsIdentity = awsIdentity;
+        this.locks = locks;
     }
 
     public Mode mode() {
@@ -65,6 +78,22 @@ public final class Gate {
         return audit;
     }
 
+    /** The effects this gate started (redacted), oldest first: what a run that stops has already changed. */
+    public List<Effect> applied() {
+        return List.copyOf(applied);
+    }
+
+    /**
+     * Refuses {@code effect} for {@code reason} without performing it: a policy checked before a run
+     * starts. Executing, the refusal is audited; either way it throws {@link OpsException.RefusedException}.
+     */
+    public OpsException refuse(Effect effect, String reason) {
+        Objects.requireNonNull(effect, "effect");
+        if (mode == Mode.EXECUTE) audit.append(record("refused", Operator.osUser(), effect, reason, null));
+        throw OpsException.builder("Refused: " + redactor.redact(effect.summary()) + ": " + redactor.redact(reason))
+                .environment(environment.name()).hint(whatChanged()).refused();
+    }
+
     /**
      * Plans or performs {@code effect}. Returns what {@code action} returned, or in dry-run what
      * {@code planned} supplies (a result that says it was planned, with the resolved targets).
@@ -81,10 +110,25 @@ public final class Gate {
             if (!decision.approved()) {
                 audit.append(record("refused", who, effect, decision.reason(), null));
                 throw OpsException.builder("Refused: " + redactor.redact(effect.summary()) + ": " + decision.reason())
-                        .environment(environment.name()).hint("nothing was changed").refused();
+                        .environment(environment.name()).hint(whatChanged()).refused();
             }
         }
+        TargetLocks.Held held;
+        try {
+            held = locks == null ? null : locks.acquire(environment.name(), effect.redacted(redactor), runId);
+        } catch (OpsException.RefusedException busy) {
+            audit.append(record("refused", who, effect, busy.what(), null));
+            throw OpsException.builder(busy.what()).environment(environment.name())
+                    .hint(busy.hint() + "; " + whatChanged()).refused();
+        }
+        try (TargetLocks.Held ignored = held) {
+            return perform(effect, action, who);
+        }
+    }
+
+    private <T> T perform(Effect effect, Action<T> action, Operator who) {
         audit.append(record("started", who, effect, null, null));
+        applied.add(effect.redacted(redactor));
         long start = System.nanoTime();
         try {
             T result = action.run();
@@ -98,6 +142,14 @@ public final class Gate {
             throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
                     .environment(environment.name()).cause(e).build();
         }
+    }
+
+    /** For a refusal's hint: "nothing was changed" only when it is true. */
+    private String whatChanged() {
+        if (applied.isEmpty()) return "nothing was changed";
+        StringBuilder sb = new StringBuilder("already changed before this refusal: ");
+        for (int i = 0; i < applied.size(); i++) sb.append(i == 0 ? "" : "; ").append(applied.get(i).summary());
+        return sb.toString();
     }
 
     private Operator operatorFor(Effect effect) {
