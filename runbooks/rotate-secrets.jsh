@@ -4,7 +4,8 @@
 // Where a secret has no rotation function, Secrets Manager cannot rotate it; the library then puts a new random
 // value as AWSCURRENT and nothing else. For the JWT secret that is the rotation. For the database password it
 // would leave PostgreSQL on the old password and the restarted services unable to connect, so in a protected
-// environment (prod) that case is refused before anything changes.
+// environment (prod) that case is refused by a policy, checked before the first step: with secret=both the JWT
+// secret is then not rotated either, rather than rotated with no redeployment after it.
 
 /** The secrets the run rotates, by short name, in the seed's order. */
 List<String> chosenSecrets() {
@@ -20,6 +21,14 @@ runbook("rotate-secrets", "Rotate Secrets")
     .section("Security Incidents")
     .param(choice("secret", "jwt", "db-password", "both")
         .description("jwt: the JWT signing secret (every session is invalidated); db-password: the database password; both"))
+    .policy("In a protected environment the database password is rotated only by its rotation function", () -> {
+            if (!chosenSecrets().contains("db-password") || !environment().isProtected()) return null;
+            SecretsManagerSecret password = secret("db-password");
+            if (password.describe().rotationConfigured()) return null;
+            return password.secretId() + " has no rotation function, so only the stored value would change and PostgreSQL "
+                + "would keep the old password; configure rotation for it (aws secretsmanager rotate-secret --rotation-lambda-arn ...) "
+                + "and run again";
+        })
     .check("Check the JWT secret's versions and rotation", "aws secretsmanager describe-secret --secret-id ${secrets.jwt-secret}",
         () -> chosenSecrets().contains("jwt-secret") ? secret("jwt-secret").describe() : "not chosen: secret=" + param("secret"))
     .check("Check the database password's versions and rotation",
@@ -28,18 +37,8 @@ runbook("rotate-secrets", "Rotate Secrets")
     .action("Rotate JWT secret (causes all sessions to invalidate)",
         "aws secretsmanager rotate-secret --secret-id ${secrets.jwt-secret}",
         () -> chosenSecrets().contains("jwt-secret") ? secret("jwt-secret").rotate() : "not chosen: secret=" + param("secret"))
-    .action("Rotate database password", "aws secretsmanager rotate-secret --secret-id ${secrets.db-password}", () -> {
-            if (!chosenSecrets().contains("db-password")) return "not chosen: secret=" + param("secret");
-            SecretsManagerSecret password = secret("db-password");
-            if (environment().isProtected() && !password.describe().rotationConfigured()) {
-                throw OpsException.builder("Refused to rotate " + password.secretId() + ": it has no rotation function, so only the "
-                        + "stored value would change and PostgreSQL would keep the old password")
-                        .service("secretsmanager").environment(environment().name())
-                        .hint("configure rotation for it (aws secretsmanager rotate-secret --rotation-lambda-arn ...) and run "
-                                + "again; nothing was rotated by this step").refused();
-            }
-            return password.rotate();
-        })
+    .action("Rotate database password", "aws secretsmanager rotate-secret --secret-id ${secrets.db-password}",
+        () -> chosenSecrets().contains("db-password") ? secret("db-password").rotate() : "not chosen: secret=" + param("secret"))
     // one service after the other, each waited for: never both tiers restarting at once, and --resume skips a finished one
     .action("Force ECS redeployment of api to pick up new secrets",
         "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",

@@ -24,6 +24,7 @@ final class ConsoleReporter implements RunListener {
     private final boolean json;
     private final long startNanos = System.nanoTime();
     private int total;
+    private Throwable failure;
 
     ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
         this.out = out;
@@ -49,6 +50,16 @@ final class ConsoleReporter implements RunListener {
         }
         out.println();
         out.flush();
+    }
+
+    /** What the failed step (or the checks before the first step) threw: for {@code --debug}. */
+    Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void stepFailed(Step step, Throwable failure) {
+        this.failure = failure;
     }
 
     @Override
@@ -128,16 +139,24 @@ final class ConsoleReporter implements RunListener {
                 out.println("Run it: ops run " + report.runbook() + paramsText(report)
                         + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
             } else {
-                out.println("Plan failed at step " + failedStep(report) + " (exit " + report.exitCode() + "). Nothing was changed.");
+                out.println("Plan " + (report.exitCode() == 3 ? "refused" : "failed") + " " + where(report) + " (exit "
+                        + report.exitCode() + "). Nothing was changed.");
             }
         } else {
             if (report.ok()) {
                 out.println("Run " + report.runId() + " finished ok in " + took + ": " + plural(checks, "check") + ", " + plural(actions, "action")
                         + (skipped > 0 ? ", " + skipped + " skipped (finished before)" : "") + ".");
             } else {
-                out.println("Run " + report.runId() + " " + report.outcome() + " at step " + failedStep(report) + " (exit "
+                out.println("Run " + report.runId() + " " + report.outcome() + " " + where(report) + " (exit "
                         + report.exitCode() + "). After fixing the cause: ops run " + report.runbook() + " --resume " + report.runId()
                         + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
+                // say exactly what the run changed before it stopped: "nothing" only when that is true
+                if (report.changed() == null || report.changed().isEmpty()) {
+                    out.println("Nothing was changed by this run.");
+                } else {
+                    out.println("Changed by this run before it stopped:");
+                    report.changed().forEach(c -> out.println("  - " + c));
+                }
             }
             out.println("Journal: " + report.journal());
         }
@@ -164,6 +183,11 @@ final class ConsoleReporter implements RunListener {
 
     private static long count(RunReport report, String kind) {
         return report.steps().stream().filter(s -> kind.equals(s.kind()) && !"skipped".equals(s.status())).count();
+    }
+
+    private static String where(RunReport report) {
+        int step = failedStep(report);
+        return step == 0 ? "before step 1" : "at step " + step;
     }
 
     private static int failedStep(RunReport report) {

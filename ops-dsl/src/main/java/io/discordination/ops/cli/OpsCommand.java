@@ -128,6 +128,11 @@ public final class OpsCommand implements Runnable {
         return e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
     }
 
+    /** True when the command line being executed has {@code --debug}, before or after the subcommand. */
+    static boolean debugRequested(CommandLine.Model.CommandSpec spec) {
+        return isDebug(spec.root().commandLine().getParseResult());
+    }
+
     private static boolean isDebug(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--debug")) return true;

@@ -38,7 +38,7 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, Object> values = rb.bind(arguments.params);
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
-            return RunbookInvocation.execute(context, rb, values, null, output,
+            return RunbookInvocation.execute(context, rb, values, null, output, OpsCommand.debugRequested(spec),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }

@@ -7,6 +7,7 @@ import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.runbook.Journal;
 import io.discordination.ops.runbook.Resume;
+import io.discordination.ops.runbook.RunLock;
 import io.discordination.ops.runbook.Runbook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
     String confirmEnvironment;
 
     @Option(names = "--resume", paramLabel = "RUN_ID",
-            description = "Resume a run that failed or was killed: same parameters, finished actions are skipped, checks run again.")
+            description = "Resume a run that failed or was killed: same parameters and environment file, finished actions are "
+                    + "skipped (their results restored), checks run again. A run is resumed once, by one process at a time.")
     String resume;
 
     @Mixin
@@ -50,22 +52,27 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
-        Resume from = null;
-        Map<String, String> given = arguments.params;
-        if (resume != null) {
-            from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, arguments.params);
+        if (resume == null) return run(rb, rb.bind(arguments.params), null, ahead.get());
+        // held until the resumed run ends: a second resume of the same run at the same time is refused
+        try (RunLock ignored = RunLock.acquire(OpsPaths.home(), resume, "being resumed by ops run --resume " + resume)) {
+            Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, arguments.params);
             String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
                     ? Environment.named(environment.name()).name() : environment.name();
             if (!from.environment().equals(named)) {
                 throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + named)
                         .hint("resume it with --env " + from.environment()).invalidInput();
             }
-            given = from.parameters();
+            Map<String, Object> values = rb.bind(from.parameters());
+            Environment env = ahead.get();
+            from.requireSameEnvironmentFile(env.source());
+            return run(rb, values, from, env);
         }
-        Map<String, Object> values = rb.bind(given);
-        Environment env = ahead.get();
+    }
+
+    private int run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
         try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
-            return RunbookInvocation.execute(context, rb, values, from, output,
+            if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());
+            return RunbookInvocation.execute(context, rb, values, from, output, OpsCommand.debugRequested(spec),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }

@@ -82,10 +82,11 @@ final class RunbookInvocation {
 
     /**
      * Plans or runs {@code runbook} in {@code context} (its mode decides), printing each step as it
-     * goes or one JSON document at the end, and the failure line on stderr; returns the exit code.
+     * goes or one JSON document at the end, and the failure line on stderr (with {@code debug}, the
+     * failed step's stack trace after it, redacted); returns the exit code.
      */
     static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
-                       OutputOption output, PrintWriter out, PrintWriter err) {
+                       OutputOption output, boolean debug, PrintWriter out, PrintWriter err) {
         ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson());
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();
@@ -93,6 +94,11 @@ final class RunbookInvocation {
         if (output.isJson()) output.print(out, report);
         if (!report.ok()) {
             err.println("ops: " + report.error());
+            if (reporter.failure() != null && debug) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                reporter.failure().printStackTrace(new PrintWriter(trace));
+                err.print(context.redactor().redact(trace.toString()));
+            }
             err.flush();
         }
         return report.exitCode();

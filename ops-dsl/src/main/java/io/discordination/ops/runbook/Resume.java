@@ -1,5 +1,6 @@
 package io.discordination.ops.runbook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Secret;
 
@@ -19,10 +20,16 @@ import java.util.Set;
  * a warning, so a fixed step can be resumed. Check steps run again (reads are cheap and later
  * steps may need their results); advice is shown again; verify steps poll again.
  *
+ * <p>A run is resumed once: the resuming run records itself in the old journal ({@code resumed-by}),
+ * and a later resume of the old run is refused (exit 2), naming the run that resumed it. Each
+ * skipped action's result is restored from the journal ({@link StepResults}), so later steps that
+ * read it with {@code result("...")} work as in the first run.
+ *
  * <pre>{@code Resume r = Resume.from(Journal.read(home, runId), runbook, givenParams);}</pre>
  */
 public record Resume(String runId, String environment, Map<String, String> parameters, Set<String> finishedSteps,
-                     List<String> interruptedSteps, List<String> warnings) {
+                     List<String> interruptedSteps, List<String> warnings, Map<String, JsonNode> results,
+                     String environmentFile, String environmentHash) {
 
     public static Resume from(Journal.Recorded recorded, Runbook runbook, Map<String, String> given) {
         Journal.Entry start = recorded.start();
@@ -31,6 +38,11 @@ public record Resume(String runId, String environment, Map<String, String> param
             throw OpsException.builder("run " + runId + " ran runbook " + start.runbook() + ", not " + runbook.name())
                     .hint("resume it with: ops run " + start.runbook() + " --resume " + runId).invalidInput();
         }
+        recorded.successor().ifPresent(next -> {
+            throw OpsException.builder("run " + runId + " was resumed already, by run " + next
+                            + "; a run is resumed once").hint("resume the newer run instead: ops run " + runbook.name()
+                            + " --resume " + next + " (ops audit --run " + next + " shows what it did)").invalidInput();
+        });
         recorded.finish().ifPresent(f -> {
             if ("ok".equals(f.outcome())) {
                 throw OpsException.builder("run " + runId + " finished ok; there is nothing to resume").invalidInput();
@@ -76,7 +88,32 @@ public record Resume(String runId, String environment, Map<String, String> param
             warnings.add("run " + runId + " stopped inside step '" + step.substring(step.indexOf(':') + 1)
                     + "'; it runs again (check what it did before: ops audit --run " + runId + ")");
         }
-        return new Resume(runId, start.environment(), values, recorded.finishedSteps(), interrupted, warnings);
+        return new Resume(runId, start.environment(), values, recorded.finishedSteps(), interrupted, warnings,
+                recorded.finishedResults(), start.environmentFile(), start.environmentHash());
+    }
+
+    /**
+     * Refuses (exit 2) an environment file other than the one the run used: another path, or the
+     * same path with other content (a file of the same name copied over it). Journals older than
+     * this check recorded no file and pass.
+     */
+    public void requireSameEnvironmentFile(java.nio.file.Path file) {
+        if (environmentFile == null || file == null) return;
+        String path = file.toAbsolutePath().normalize().toString();
+        if (!path.equals(environmentFile)) {
+            throw OpsException.builder("run " + runId + " ran with the environment file " + environmentFile + ", not " + path)
+                    .hint("resume it with --env " + environmentFile).invalidInput();
+        }
+        if (environmentHash != null && !environmentHash.equals(Journal.hashOf(file))) {
+            throw OpsException.builder("the environment file " + path + " changed since run " + runId
+                            + " (its content is not the same), so the run's targets may not be the same")
+                    .hint("put the file back as it was to resume, or start a new run without --resume").invalidInput();
+        }
+    }
+
+    /** The typed result journaled for {@code step} when the earlier run finished it, or null. */
+    public JsonNode resultOf(Step step) {
+        return results == null ? null : results.get(step.key());
     }
 
     /** True when {@code step} is an action this run finished (or skipped because an earlier run did). */

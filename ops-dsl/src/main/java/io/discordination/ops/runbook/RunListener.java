@@ -17,6 +17,10 @@ public interface RunListener {
     default void stepFinished(Step step, RunReport.StepReport report) {
     }
 
+    /** Before {@link #stepFinished} of a failed step, with what it threw; {@code step} is null for a refused preflight. */
+    default void stepFailed(Step step, Throwable failure) {
+    }
+
     default void runFinished(RunReport report) {
     }
 

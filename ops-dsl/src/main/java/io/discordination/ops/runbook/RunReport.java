@@ -9,14 +9,15 @@ import java.util.Map;
 
 /**
  * What a plan or a run did, step by step: the document {@code --output json} prints.
- * {@code outcome} is ok, failed or refused; {@code exitCode} is the CLI's (0, 1, 3).
+ * {@code outcome} is ok, failed or refused; {@code exitCode} is the CLI's (0, 1, 3). {@code changed}
+ * lists the effects a run applied (empty when it changed nothing; absent from a plan).
  *
  * <pre>{@code report.steps().get(0).result()}</pre>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String runId, String runbook, String title, String file, String environment, String mode,
                         Map<String, String> parameters, String resumedFrom, List<StepReport> steps, String outcome,
-                        int exitCode, String error, String journal) {
+                        int exitCode, String error, String journal, List<String> changed) {
 
     /** One step's part: status is ok, failed, skipped, shown (advice), planned (an action in a plan) or not-polled (verify in a plan). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -16,11 +16,17 @@ import java.util.Optional;
  * <pre>{@code Runbook rb = RunbookLoader.standard().load(Path.of("runbooks/api-not-responding.jsh"));}</pre>
  */
 public record Runbook(String name, String title, String section, String symptoms, List<Parameter> parameters,
-                      List<Step> steps, ScriptSource source) {
+                      List<Step> steps, ScriptSource source, List<Policy> policies) {
 
     public Runbook {
         parameters = List.copyOf(parameters);
         steps = List.copyOf(steps);
+        policies = policies == null ? List.of() : List.copyOf(policies);
+    }
+
+    public Runbook(String name, String title, String section, String symptoms, List<Parameter> parameters,
+                   List<Step> steps, ScriptSource source) {
+        this(name, title, section, symptoms, parameters, steps, source, List.of());
     }
 
     public Optional<Parameter> parameter(String name) {

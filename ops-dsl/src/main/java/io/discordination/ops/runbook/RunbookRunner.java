@@ -7,6 +7,7 @@ import io.discordination.ops.Ops;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Redactor;
+import io.discordination.ops.gate.Effect;
 import io.discordination.ops.gate.Operator;
 import io.discordination.ops.gate.Plan;
 import io.discordination.ops.text.Progress;
@@ -22,8 +23,9 @@ import java.util.Set;
 /**
  * Plans or runs a {@link Runbook} in an {@link OpsContext}: a dry-run context plans (checks run,
  * actions record their effects, verify steps are not polled, nothing changes), an executing
- * context runs, writing the run's {@link Journal}. Steps run in order; the first failure stops
- * the run. Parameters must be bound ({@link Runbook#bind}) before, so bad input never gets here.
+ * context runs, writing the run's {@link Journal}. The runbook's {@link Policy policies} are
+ * checked first, so a run they refuse changes nothing. Steps run in order; the first failure stops
+ * the run, and the report lists the effects already applied. A run holds its {@link RunLock}. Parameters must be bound ({@link Runbook#bind}) before, so bad input never gets here.
  *
  * <pre>{@code
  * RunReport report = new RunbookRunner(context, listener).run(runbook, runbook.bind(params), null);
@@ -54,6 +56,14 @@ public final class RunbookRunner {
 
     /** Plans (dry-run context) or runs (executing context) {@code runbook} with bound {@code values}; {@code resume} may be null. */
     public RunReport run(Runbook runbook, Map<String, Object> values, Resume resume) {
+        if (context.isDryRun()) return runLocked(runbook, values, resume);
+        // the run's own lock: while it goes on, no one can resume it
+        try (RunLock ignored = RunLock.acquire(context.opsHome(), context.runId(), "run " + context.runId() + " of " + runbook.name())) {
+            return runLocked(runbook, values, resume);
+        }
+    }
+
+    private RunReport runLocked(Runbook runbook, Map<String, Object> values, Resume resume) {
         boolean dryRun = context.isDryRun();
         Redactor redactor = context.redactor();
         Map<String, String> shown = runbook.shown(values);
@@ -67,7 +77,7 @@ public final class RunbookRunner {
         String resumedFrom = resume == null ? null : resume.runId();
         RunReport header = new RunReport(context.runId(), runbook.name(), runbook.title(), runbook.source().displayName(),
                 context.environment().name(), mode, shown, resumedFrom, List.of(), null, 0, null,
-                journal == null ? null : journal.file().toString());
+                journal == null ? null : journal.file().toString(), null);
         listener.runStarted(runbook, header);
         if (resume != null) resume.warnings().forEach(listener::warning);
 
@@ -78,24 +88,32 @@ public final class RunbookRunner {
         RunState.install(context, state);
 
         if (journal != null) {
-            Journal.Entry start = Journal.Entry.event("run-started", context.runId());
-            journal.append(new Journal.Entry(start.time(), start.event(), start.runId(), null, null, null, runbook.name(),
-                    runbook.source().file().toAbsolutePath().toString(), runbook.source().contentHash(),
-                    runbook.steps().stream().map(Step::key).toList(), context.environment().name(), mode, shown,
-                    resumedFrom, Operator.osUser().user(), null, null, null, null, null));
+            java.nio.file.Path envFile = context.environment().source();
+            journal.append(Journal.Entry.runStarted(context.runId(), runbook, runbook.steps().stream().map(Step::key).toList(),
+                    context.environment().name(), envFile == null ? null : envFile.toAbsolutePath().normalize().toString(),
+                    Journal.hashOf(envFile), mode, shown, resumedFrom, Operator.osUser().user()));
         }
         List<RunReport.StepReport> reports = new ArrayList<>();
         String outcome = "ok";
         int exitCode = OpsException.EXIT_OK;
         String error = null;
         try (Ops.Scope ignored = Ops.use(context)) {
-            for (Step step : runbook.steps()) {
+            try {
+                preflight(runbook);
+            } catch (RuntimeException e) {
+                error = redactor.redact(runbook.source().displayName() + ": " + (e instanceof OpsException.RefusedException
+                        ? "refused before step 1: " : "the checks before step 1 failed: ") + messageOf(e));
+                exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
+                outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
+                listener.stepFailed(null, e);
+            }
+            for (Step step : error == null ? runbook.steps() : List.<Step>of()) {
                 if (resume != null && resume.skips(step)) {
-                    state.markUnavailable(step.title(), "the step was skipped: it finished in run " + resume.runId());
+                    JsonNode carried = restoreResult(step, resume, state);
                     RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(), "skipped",
                             null, commands(step), null, null, null, null, "finished in run " + resume.runId());
                     if (journal != null) journal.append(Journal.Entry.event("step-skipped", context.runId()).step(step)
-                            .result(null, "finished in run " + resume.runId(), null));
+                            .result(null, "finished in run " + resume.runId(), null).typedResult(carried));
                     reports.add(r);
                     listener.stepFinished(step, r);
                     continue;
@@ -104,9 +122,11 @@ public final class RunbookRunner {
                 if (journal != null) journal.append(Journal.Entry.event("step-started", context.runId()).step(step));
                 long t0 = System.nanoTime();
                 try {
-                    RunReport.StepReport r = perform(step, dryRun, state, t0);
+                    StepOutcome done = perform(step, dryRun, state, t0);
+                    RunReport.StepReport r = done.report();
                     if (journal != null) journal.append(Journal.Entry.event("step-finished", context.runId()).step(step)
-                            .result(r.durationMs(), summary(r), null));
+                            .result(r.durationMs(), summary(r), null)
+                            .typedResult(step.kind() == Step.Kind.ACTION ? StepResults.write(done.result(), redactor) : null));
                     reports.add(r);
                     listener.stepFinished(step, r);
                 } catch (VirtualMachineError e) {
@@ -119,6 +139,7 @@ public final class RunbookRunner {
                     if (journal != null) journal.append(Journal.Entry.event("step-failed", context.runId()).step(step)
                             .result(elapsedMs(t0), null, message));
                     reports.add(r);
+                    listener.stepFailed(step, e);
                     listener.stepFinished(step, r);
                     error = message;
                     // a step may find bad input too (a restore target that exists): exit 2 like any other
@@ -130,18 +151,58 @@ public final class RunbookRunner {
         } finally {
             RunState.clear(context);
         }
-        if (journal != null) {
-            Journal.Entry end = Journal.Entry.event("run-finished", context.runId());
-            journal.append(new Journal.Entry(end.time(), end.event(), end.runId(), null, null, null, runbook.name(), null, null,
-                    null, null, null, null, null, null, null, null, error, outcome, exitCode));
-        }
+        if (journal != null) journal.append(Journal.Entry.runFinished(context.runId(), runbook.name(), error, outcome, exitCode));
+        List<String> changed = dryRun ? null : context.gate().applied().stream().map(e -> e.summary()).toList();
         RunReport report = new RunReport(header.runId(), header.runbook(), header.title(), header.file(), header.environment(),
-                mode, shown, resumedFrom, List.copyOf(reports), outcome, exitCode, error, header.journal());
+                mode, shown, resumedFrom, List.copyOf(reports), outcome, exitCode, error, header.journal(), changed);
         listener.runFinished(report);
         return report;
     }
 
-    private RunReport.StepReport perform(Step step, boolean dryRun, RunState state, long t0) throws Exception {
+    /**
+     * Checks every {@link Policy} of the runbook before its first step; the first that refuses is
+     * refused through the Gate (audited when executing), so nothing has changed yet.
+     */
+    private void preflight(Runbook runbook) {
+        for (Policy policy : runbook.policies()) {
+            String refusal;
+            try {
+                refusal = policy.check().refusal();
+            } catch (OpsException.RefusedException e) {
+                refusal = e.getMessage();
+            } catch (Exception e) {
+                throw OpsException.builder("the policy '" + policy.title() + "' could not be checked: " + messageOf(e))
+                        .hint("nothing was changed").cause(e).build();
+            }
+            if (refusal != null) {
+                Effect checked = Effect.on("ops", "runbook " + runbook.name()).verb("preflight").param("policy", policy.title()).build();
+                throw context.gate().refuse(checked, policy.title() + ": " + refusal);
+            }
+        }
+    }
+
+    /** Puts a skipped action's journaled result back into the run; returns it to journal again (null when there is none). */
+    private JsonNode restoreResult(Step step, Resume resume, RunState state) {
+        JsonNode typed = resume.resultOf(step);
+        if (typed == null) {
+            state.markUnavailable(step.title(), "the step was skipped: it finished in run " + resume.runId()
+                    + ", whose journal has no result for it");
+            return null;
+        }
+        try {
+            state.recordResult(step.title(), StepResults.restore(typed, context));
+        } catch (Exception | LinkageError e) {
+            state.markUnavailable(step.title(), "the step was skipped: it finished in run " + resume.runId()
+                    + ", and its journaled result could not be restored (" + messageOf(e) + ")");
+        }
+        return typed;
+    }
+
+    /** A step's report and what its body returned. */
+    private record StepOutcome(RunReport.StepReport report, Object result) {
+    }
+
+    private StepOutcome perform(Step step, boolean dryRun, RunState state, long t0) throws Exception {
         Object result = null;
         String status = "ok";
         switch (step.kind()) {
@@ -164,8 +225,9 @@ public final class RunbookRunner {
         state.recordResult(step.title(), result);
         JsonNode json = result == null || (dryRun && !jsonResults) ? null : toJson(result);
         String text = result == null ? null : context.redactor().redact(String.valueOf(result));
-        return new RunReport.StepReport(step.number(), step.kind().label(), step.title(), status, elapsedMs(t0),
-                commands(step), step.kind() == Step.Kind.ACTION && dryRun ? effectsOf(step) : null, json, text, null, step.text());
+        return new StepOutcome(new RunReport.StepReport(step.number(), step.kind().label(), step.title(), status, elapsedMs(t0),
+                commands(step), step.kind() == Step.Kind.ACTION && dryRun ? effectsOf(step) : null, json, text, null, step.text()),
+                result);
     }
 
     private Verification poll(Step step) throws Exception {

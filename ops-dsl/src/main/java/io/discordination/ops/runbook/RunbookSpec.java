@@ -31,6 +31,7 @@ public final class RunbookSpec {
     private String symptoms;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final List<Step> steps = new ArrayList<>();
+    private final List<Policy> policies = new ArrayList<>();
 
     RunbookSpec(String name, String title) {
         if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
@@ -120,6 +121,17 @@ public final class RunbookSpec {
         return add(Step.Kind.VERIFY, title, null, null, Objects.requireNonNull(condition, "condition"));
     }
 
+    /**
+     * A rule checked before the first step of every plan and run ({@link Policy}): {@code check}
+     * returns null to let the run go ahead, or the reason it is refused. Use it for a refusal that
+     * would otherwise come from a later step, after earlier steps changed things.
+     */
+    public RunbookSpec policy(String title, Policy.Check check) {
+        if (title == null || title.isBlank()) throw new IllegalArgumentException("a policy needs a title");
+        policies.add(new Policy(title, Objects.requireNonNull(check, "check")));
+        return this;
+    }
+
     /** Adds equivalent shell commands to the step declared last (placeholders: {@code ${ecs.cluster}}, {@code ${user}}). */
     public RunbookSpec command(String... commands) {
         Step last = last("command");
@@ -165,7 +177,8 @@ public final class RunbookSpec {
             throw new IllegalArgumentException("runbook '" + name + "' has no title: runbook(\"" + name + "\", \"Title\") or title 'Title'");
         }
         if (steps.isEmpty()) throw new IllegalArgumentException("runbook '" + name + "' has no steps");
-        return new Runbook(name, title, section, symptoms, List.copyOf(parameters.values()), List.copyOf(steps), source);
+        return new Runbook(name, title, section, symptoms, List.copyOf(parameters.values()), List.copyOf(steps), source,
+                List.copyOf(policies));
     }
 
     private RunbookSpec add(Step.Kind kind, String title, String text, StepBody body, Condition condition) {

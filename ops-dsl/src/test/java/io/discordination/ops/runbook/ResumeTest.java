@@ -114,6 +114,125 @@ class ResumeTest {
         assertThat(resumed.err()).contains("parameter 'label' was 'one' in run " + runId);
     }
 
+    @Test
+    void resume_whenTheRunWasResumedBefore_refusesWithExitTwoNamingTheSuccessor() throws Exception {
+        Path script = failingResumeScript();
+        Cli.Result first = cli.run("run", script.toString(), "--env", env.toString());
+        String runId = runIdOf(first, "failed");
+        Cli.Result second = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
+        assertThat(second.exitCode()).as(second.all()).isEqualTo(1);
+        String successor = runIdOf(second, "failed");
+
+        Cli.Result again = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(again.exitCode()).as(again.all()).isEqualTo(2);
+        assertThat(again.err()).contains("run " + runId + " was resumed already, by run " + successor,
+                "--resume " + successor);
+        assertThat(entries(cli.home().resolve("runs").resolve(runId + ".jsonl")))
+                .filteredOn(e -> e.get("event").asText().equals("resumed-by")).extracting(e -> e.get("resumedBy").asText())
+                .containsExactly(successor);
+        // the actions ran once, in the first run: neither resume repeated them
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first x", "second x");
+        Cli.Result ofTheSuccessor = cli.run("run", script.toString(), "--env", env.toString(), "--resume", successor);
+        assertThat(ofTheSuccessor.exitCode()).as(ofTheSuccessor.all()).isEqualTo(1);
+        assertThat(ofTheSuccessor.out()).contains("resuming " + successor);
+    }
+
+    @Test
+    void resume_whileTheRunOrAnotherResumeOfItGoesOn_refusesWithExitThree() throws Exception {
+        Files.writeString(probeDir.resolve("block"), "");
+        Process original = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "-p", "label=k");
+        Path journal = awaitJournalLine("\"event\":\"step-started\",", "Blocking append", original);
+        String runId = journal.getFileName().toString().replace(".jsonl", "");
+
+        Cli.Result whileRunning = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+        assertThat(whileRunning.exitCode()).as(whileRunning.all()).isEqualTo(3);
+        assertThat(whileRunning.err()).contains("run " + runId + " is in progress right now", "run " + runId + " of resume");
+
+        awaitMarkerLines(2, original);
+        original.destroyForcibly();
+        original.waitFor();
+        // the first resume stops inside the blocking step again, holding the run
+        Process resuming = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+        awaitMarkerLines(3, resuming);
+
+        Cli.Result concurrent = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(concurrent.exitCode()).as(concurrent.all()).isEqualTo(3);
+        assertThat(concurrent.err()).contains("run " + runId + " is in progress right now", "being resumed");
+        Files.delete(probeDir.resolve("block"));
+        assertThat(resuming.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(resuming.exitValue()).as(cli.finish(resuming).all()).isZero();
+        // the interrupted append ran again once, by the one resume that went ahead
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first k", "second k", "second k");
+    }
+
+    @Test
+    void resume_whenTheJournalIsEmptyTornOrNotText_exitsTwoWithOneLine() throws Exception {
+        Path runs = Files.createDirectories(cli.home().resolve("runs"));
+        Files.write(runs.resolve("empty-run.jsonl"), new byte[0]);
+        Files.writeString(runs.resolve("torn-run.jsonl"), "{\"time\":\"2026-01-01T00:00:00Z\",\"event\":\"run-sta");
+        Files.write(runs.resolve("binary-run.jsonl"), new byte[]{(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3, '\n', (byte) 0x80, (byte) 0xe2});
+
+        for (String runId : List.of("empty-run", "torn-run", "binary-run")) {
+            Cli.Result r = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+
+            assertThat(r.exitCode()).as(runId + ": " + r.all()).isEqualTo(2);
+            assertThat(r.err()).as(runId).contains("has no readable run-started line").doesNotContain("Exception");
+            assertThat(r.err().lines().count()).as(runId + ": " + r.err()).isEqualTo(1);
+        }
+        assertThat(probeDir.resolve("resume-marker")).doesNotExist();
+    }
+
+    @Test
+    void resume_whenTheEnvironmentFileChangedOrIsAnotherOfTheSameName_refusesWithExitTwo() throws Exception {
+        Path script = failingResumeScript();
+        String runId = runIdOf(cli.run("run", script.toString(), "--env", env.toString()), "failed");
+        Path elsewhere = Cli.probeEnvironment(Files.createDirectories(tmp.resolve("elsewhere")));
+        assertThat(elsewhere.getFileName()).isEqualTo(env.getFileName());
+
+        Cli.Result otherFile = cli.run("run", script.toString(), "--env", elsewhere.toString(), "--resume", runId);
+        Files.writeString(env, Files.readString(env) + "extra: changed\n");
+        Cli.Result changed = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(otherFile.exitCode()).as(otherFile.all()).isEqualTo(2);
+        assertThat(otherFile.err()).contains("ran with the environment file " + env.toAbsolutePath(), "not " + elsewhere.toAbsolutePath());
+        assertThat(changed.exitCode()).as(changed.all()).isEqualTo(2);
+        assertThat(changed.err()).contains("the environment file " + env.toAbsolutePath() + " changed since run " + runId);
+        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first x", "second x");
+        assertThat(elsewhere.resolveSibling("probe").resolve("resume-marker")).doesNotExist();
+    }
+
+    @Test
+    void resume_whenTheActionWasSkipped_restoresItsResultForTheVerifyStep() throws Exception {
+        Files.writeString(probeDir.resolve("fail"), "fail\n");
+        Cli.Result first = cli.run("run", Cli.testRunbook("resume-result.jsh").toString(), "--env", env.toString());
+        assertThat(first.exitCode()).as(first.all()).isEqualTo(1);
+        String runId = runIdOf(first, "failed");
+        Files.delete(probeDir.resolve("fail"));
+
+        Cli.Result resumed = cli.run("run", Cli.testRunbook("resume-result.jsh").toString(), "--env", env.toString(), "--resume", runId);
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        assertThat(resumed.out()).contains("[action: skipped, finished in run " + runId + "]", "held after 1 attempt");
+        assertThat(Files.readAllLines(probeDir.resolve("result-marker"))).hasSize(1);
+        JsonNode journaled = entries(cli.home().resolve("runs").resolve(runId + ".jsonl")).stream()
+                .filter(e -> e.get("event").asText().equals("step-finished")).findFirst().orElseThrow().get("result");
+        assertThat(journaled.get("value").get("@class").asText()).isEqualTo("io.discordination.ops.runbook.testing.Probe$Appended");
+    }
+
+    private Path failingResumeScript() throws IOException {
+        Path script = tmp.resolve("resume.jsh");
+        Files.writeString(script, Files.readString(Cli.testRunbook("resume.jsh"))
+                .replace("Probe.lines(\"resume-marker\").size()", "Probe.fail(\"broken\")"));
+        return script;
+    }
+
+    private static String runIdOf(Cli.Result r, String outcome) {
+        assertThat(r.out()).as(r.all()).containsPattern("Run \\S+ " + outcome);
+        return r.out().replaceFirst("(?s).*Run (\\S+) " + outcome + ".*", "$1");
+    }
+
     private Path awaitJournalLine(String event, String title, Process child) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         Path runs = cli.home().resolve("runs");

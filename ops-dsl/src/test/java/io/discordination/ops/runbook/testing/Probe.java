@@ -43,6 +43,32 @@ public final class Probe {
         }, () -> new Appended(file.toString(), line, true));
     }
 
+    /** As {@link #append}, but a destructive effect: confirmed before it runs. */
+    public static Appended appendDestructive(String name, String line) {
+        OpsContext ctx = Ops.context();
+        Path file = file(name);
+        Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line).destructive()
+                .command("echo '" + line + "' >> " + file).inverse("remove the line").build();
+        return ctx.gate().apply(effect, () -> {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return new Appended(file.toString(), line, false);
+        }, () -> new Appended(file.toString(), line, true));
+    }
+
+    /** Appends, then stays inside the effect (holding its target) while the file {@code gate} exists. */
+    public static Appended appendHolding(String name, String line, String gate) {
+        OpsContext ctx = Ops.context();
+        Path file = file(name);
+        Path block = file(gate);
+        Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line)
+                .command("echo '" + line + "' >> " + file).build();
+        return ctx.gate().apply(effect, () -> {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            while (Files.exists(block)) Thread.sleep(50);
+            return new Appended(file.toString(), line, false);
+        }, () -> new Appended(file.toString(), line, true));
+    }
+
     /** Appends, unless the file {@code gate} exists: then waits until it is gone (a step a test can kill the run inside). */
     public static Appended appendAfter(String name, String line, String gate) throws InterruptedException {
         Path block = file(gate);
