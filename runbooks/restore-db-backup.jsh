@@ -31,7 +31,9 @@ runbook("restore-db-backup", "Restore from Backup")
             // RdsRestore.start() refuses an existing target and checks the snapshot before anything changes
             return rds().restore(snapshot).as(param("target")).instanceClass(param("instance-class")).start();
         })
-    // reads the target by name, not the restore step's result, so that a resumed run can still verify
-    .verify("The restored instance is available", () -> new RdsInstance(context(), param("target")).status().isAvailable())
+    .verify("The restored instance is available", () -> {
+            RdsRestoration restoring = result("Restore to new instance");
+            return restoring.instance().status().isAvailable();
+        })
     .command("aws rds wait db-instance-available --db-instance-identifier ${target}")
     .timeout(minutes(90)).every(seconds(30));

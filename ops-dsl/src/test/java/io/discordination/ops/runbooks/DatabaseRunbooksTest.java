@@ -6,6 +6,7 @@ import io.discordination.ops.sandbox.SeedData;
 import io.discordination.ops.sandbox.junit.ResetSandbox;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +143,22 @@ class DatabaseRunbooksTest {
             assertThat(s.status()).isEqualTo("available");
             assertThat(r.out()).contains(s.dbSnapshotIdentifier(), "held after");
         });
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void resume_whenKilledAfterTheSnapshotWasTaken_skipsTheStepAndVerifiesTheSnapshotItTook(SandboxInfo sandbox) {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        Cli.Result first = ops.run("create-db-backup");
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        String runId = SandboxRunbookSupport.cutJournalAfter(first, "Manual RDS snapshot");
+        Set<String> before = snapshotIds(ops);
+
+        Cli.Result resumed = ops.resume("create-db-backup", runId);
+
+        assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+        assertThat(resumed.out()).contains("2. Manual RDS snapshot  [action: skipped, finished in run " + runId + "]", "held after");
+        assertThat(snapshotIds(ops)).as("no second snapshot").isEqualTo(before);
     }
 
     // --- restore-db-backup ---
@@ -261,6 +279,28 @@ class DatabaseRunbooksTest {
             assertThat(r.out()).contains("Terminated ", "held after");
             assertThat(backends(ops)).doesNotContainAnyElementsOf(pids);
             assertThat(alive(idle)).containsOnly(false);
+        } finally {
+            closeAll(idle);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void resume_whenKilledAfterTheTermination_skipsItAndVerifiesTheConnectionsItTerminated(SandboxInfo sandbox) throws Exception {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        List<Connection> idle = openIdle(ops, "pool-test-resume", 2);
+        try {
+            List<Integer> pids = pids(idle);
+            Cli.Result first = ops.run("connection-pool-exhaustion", "idle-for=1s");
+            assertThat(first.exitCode()).as(first.all()).isZero();
+            String runId = SandboxRunbookSupport.cutJournalAfter(first, "Kill idle connections");
+
+            Cli.Result resumed = ops.resume("connection-pool-exhaustion", runId);
+
+            assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+            assertThat(resumed.out()).contains("4. Kill idle connections  [action: skipped, finished in run " + runId + "]",
+                    "held after");
+            assertThat(backends(ops)).doesNotContainAnyElementsOf(pids);
         } finally {
             closeAll(idle);
         }

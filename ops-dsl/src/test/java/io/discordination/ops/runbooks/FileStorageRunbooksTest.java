@@ -6,6 +6,7 @@ import io.discordination.ops.sandbox.SeedData;
 import io.discordination.ops.sandbox.junit.ResetSandbox;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,6 +168,27 @@ class FileStorageRunbooksTest {
             assertThat(r.out()).contains("replaced             a delete marker", "verified             yes", "held after");
             assertThat(isDeleted(s3)).isFalse();
             assertThat(content(s3, null)).isEqualTo(expected).isIn(SeedData.DELETED_FILE_VERSIONS);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void resume_whenKilledAfterTheRestore_skipsItAndVerifiesTheVersionItRestored(SandboxInfo sandbox) {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        try (S3Client s3 = s3(ops)) {
+            ensureDeleted(s3);
+            Cli.Result first = ops.run("restore-deleted-file", FILE);
+            assertThat(first.exitCode()).as(first.all()).isZero();
+            String runId = SandboxRunbookSupport.cutJournalAfter(first, "Restore specific version");
+            List<String> before = versions(s3).stream().map(ObjectVersion::versionId).toList();
+
+            Cli.Result resumed = ops.resume("restore-deleted-file", runId);
+
+            assertThat(resumed.exitCode()).as(resumed.all()).isZero();
+            assertThat(resumed.out()).contains("2. Restore specific version  [action: skipped, finished in run " + runId + "]",
+                    "held after");
+            assertThat(versions(s3)).as("no second copy").extracting(ObjectVersion::versionId).containsExactlyElementsOf(before);
+            assertThat(isDeleted(s3)).isFalse();
         }
     }
 

@@ -74,6 +74,28 @@ abstract class SandboxRunbookSupport {
         return cli.run(a.toArray(String[]::new));
     }
 
+    /**
+     * Cuts the journal of the run that printed {@code r} right after the step-finished line of
+     * {@code stepTitle}: what a run killed just after that step leaves on disk. Returns the run id.
+     */
+    static String cutJournalAfter(Cli.Result r, String stepTitle) {
+        String journal = r.out().replaceFirst("(?s).*Journal: (\\S+).*", "$1");
+        Path file = Path.of(journal);
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                kept.add(line);
+                if (line.contains("\"event\":\"step-finished\"") && line.contains("\"title\":\"" + stepTitle + "\"")) {
+                    java.nio.file.Files.write(file, kept);
+                    return file.getFileName().toString().replace(".jsonl", "");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no step-finished line for '" + stepTitle + "' in " + file);
+    }
+
     /** {@code ops run} without {@code --yes} in a child process whose standard input is a pipe: no terminal to confirm on. */
     Cli.Result runWithoutTerminal(String runbook, String... params) {
         try {

@@ -1,7 +1,10 @@
 package io.discordination.ops.ecs;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
@@ -41,6 +44,28 @@ public final class EcsTaskRun {
         this.logGroup = logGroup;
         this.streamPrefix = streamPrefix;
         this.planned = planned;
+    }
+
+    /**
+     * The run again from its JSON (a resumed run's journal, when it skips the step that started the
+     * task), bound to the environment's cluster in {@code context}. The log stream gives back the
+     * stream prefix and container ({@code prefix/container/task-id}).
+     */
+    @JsonCreator
+    static EcsTaskRun fromJson(@JacksonInject OpsContext context, @JsonProperty("started") EcsTask started,
+                               @JsonProperty("taskDefinitionFamily") String family, @JsonProperty("logGroup") String logGroup,
+                               @JsonProperty("logStream") String logStream, @JsonProperty("planned") boolean planned) {
+        String prefix = null;
+        String container = null;
+        if (logStream != null && started != null && logStream.endsWith("/" + started.taskId())) {
+            String head = logStream.substring(0, logStream.length() - started.taskId().length() - 1);
+            int slash = head.lastIndexOf('/');
+            if (slash > 0) {
+                prefix = head.substring(0, slash);
+                container = head.substring(slash + 1);
+            }
+        }
+        return new EcsTaskRun(new EcsCluster(context), started, family, container, logGroup, prefix, planned);
     }
 
     @JsonProperty public String cluster() { return cluster.name(); }

@@ -1,7 +1,10 @@
 package io.discordination.ops.rds;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.discordination.ops.OpsContext;
 import io.discordination.ops.aws.Awaited;
 
 import java.time.Duration;
@@ -23,6 +26,14 @@ public final class RdsRestoration {
         this.snapshotId = snapshotId;
         this.started = started;
         this.planned = planned;
+    }
+
+    /** The restoration again from its JSON (a resumed run's journal), bound to the target instance in {@code context}. */
+    @JsonCreator
+    static RdsRestoration fromJson(@JacksonInject OpsContext context, @JsonProperty("target") String target,
+                                   @JsonProperty("snapshotId") String snapshotId, @JsonProperty("started") RdsInstanceStatus started,
+                                   @JsonProperty("planned") boolean planned) {
+        return new RdsRestoration(new RdsInstance(context, target), snapshotId, started, planned);
     }
 
     @JsonProperty public String target() { return target.identifier(); }

@@ -1,6 +1,9 @@
 package io.discordination.ops.rds;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
@@ -22,6 +25,17 @@ public final class RdsSnapshotCreation {
         this.instance = instance;
         this.snapshot = snapshot;
         this.planned = planned;
+    }
+
+    /**
+     * The creation again from its JSON (a run's journal, when a resumed run skips the step that took
+     * the snapshot), bound to the instance in {@code context}.
+     */
+    @JsonCreator
+    static RdsSnapshotCreation fromJson(@JacksonInject OpsContext context, @JsonProperty("snapshot") RdsSnapshot snapshot,
+                                        @JsonProperty("planned") boolean planned) {
+        if (snapshot == null) throw new IllegalArgumentException("no snapshot in the JSON");
+        return new RdsSnapshotCreation(new RdsInstance(context, snapshot.instance()), snapshot, planned);
     }
 
     @JsonProperty public String snapshotId() { return snapshot.snapshotId(); }
