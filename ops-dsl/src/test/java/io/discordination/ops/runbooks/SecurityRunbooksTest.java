@@ -349,7 +349,7 @@ class SecurityRunbooksTest {
 
     @Test
     @Order(24)
-    void rotateSecrets_run_whenProtectedAndThePasswordHasNoRotationFunction_refusesBeforeRotatingIt(SandboxInfo sandbox,
+    void rotateSecrets_run_whenProtectedAndBothButThePasswordHasNoRotationFunction_refusesBeforeRotatingEither(SandboxInfo sandbox,
                                                                                                      @TempDir Path dir) throws IOException {
         AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
         // the sandbox's names under a protected environment, as prod is; its secrets have no rotation function
@@ -357,16 +357,25 @@ class SecurityRunbooksTest {
         assertThat(local).contains("name: local\n", "protected: false\n");
         Path drill = Files.writeString(dir.resolve("drill.yaml"),
                 local.replace("name: local\n", "name: drill\n").replace("protected: false\n", "protected: true\n"));
+        Map<String, String> jwt = stages(ops, SeedData.JWT_SECRET_ID);
         Map<String, String> db = stages(ops, SeedData.DB_PASSWORD_SECRET_ID);
         Map<String, String> deployments = primaryDeployments(ops);
 
         Cli.Result r = new Cli(home, Cli.projectRoot()).run("run", "rotate-secrets", "--env", drill.toString(), "--yes",
-                "--confirm-env", "drill", "--param", "secret=db-password");
+                "--confirm-env", "drill", "--param", "secret=both");
 
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.err()).contains("step 4 'Rotate database password' failed: Refused to rotate " + SeedData.DB_PASSWORD_SECRET_ID
-                + ": it has no rotation function");
+        assertThat(r.err()).contains("refused before step 1", SeedData.DB_PASSWORD_SECRET_ID + " has no rotation function",
+                "nothing was changed");
+        assertThat(r.out()).contains("Nothing was changed by this run.").doesNotContain("1. Check the JWT secret");
+        // the JWT secret is not rotated either: a rotation without the redeployments after it would strand the services
+        assertThat(stages(ops, SeedData.JWT_SECRET_ID)).isEqualTo(jwt);
         assertThat(stages(ops, SeedData.DB_PASSWORD_SECRET_ID)).isEqualTo(db);
         assertThat(primaryDeployments(ops)).isEqualTo(deployments);
+        String runId = r.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1");
+        List<String> audit = Files.readAllLines(home.resolve("audit").resolve("drill.jsonl")).stream()
+                .filter(l -> l.contains("\"runId\":\"" + runId + "\"")).toList();
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0)).contains("\"event\":\"refused\"", "no rotation function");
     }
 }
