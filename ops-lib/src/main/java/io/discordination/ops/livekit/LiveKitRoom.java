@@ -53,7 +53,17 @@ public final class LiveKitRoom {
                         + " --room " + quote(name) + " --identity " + quote(identity))
                 .build();
         return context.gate().apply(effect, () -> {
-            livekit.call("remove participant '" + identity + "'", name, clients.rooms().removeParticipant(name, identity));
+            try {
+                livekit.call("remove participant '" + identity + "'", name, clients.rooms().removeParticipant(name, identity));
+            } catch (OpsException.NotFoundException goneMeanwhile) {
+                // they were listed a moment ago: they left, or another kick removed them, since (and the room may have
+                // closed with its last participant); "No LiveKit room" would blame the room
+                throw OpsException.builder("Participant '" + identity + "' is no longer in LiveKit room '" + name
+                                + "': they left or were removed by someone else after the check")
+                        .service("livekit").environment(context.environment().name()).resource("room " + name)
+                        .hint("nothing more to do for them; list the room with livekit().participants(\"" + name + "\")")
+                        .cause(goneMeanwhile).notFound();
+            }
             return new ParticipantRemoved(name, identity, false);
         }, () -> new ParticipantRemoved(name, identity, true));
     }

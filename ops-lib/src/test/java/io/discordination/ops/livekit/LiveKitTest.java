@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,6 +128,36 @@ class LiveKitTest {
             assertThat(planned.dryRun()).isTrue();
             assertThat(identities(info, room)).contains(identity);
             assertThat(ctx.plan().effects()).singleElement().satisfies(e -> assertThat(e.verb()).isEqualTo("remove-participant"));
+        }
+    }
+
+    @Test
+    void remove_whenAnotherKickRemovedThemAfterTheCheck_saysTheParticipantIsGoneNotTheRoom(SandboxInfo info) throws Exception {
+        String room = SeedData.VOICE_ROOM;
+        List<String> before = identities(info, room);
+        assertThat(before).hasSizeGreaterThan(1);
+        String identity = before.stream().filter(id -> !id.equals(SeedData.WELL_KNOWN_USER_ID)).findFirst().orElseThrow();
+        // the racing kick: while this one asks for confirmation (after its check), another client removes the participant
+        BufferedReader racingKick = new BufferedReader(new StringReader("")) {
+            @Override
+            public String readLine() {
+                try {
+                    sdk(info).removeParticipant(room, identity).execute();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return "y";
+            }
+        };
+        Confirmer confirmer = Confirmer.streams(racingKick, new PrintStream(new java.io.ByteArrayOutputStream(), true), false);
+        try (OpsContext ctx = OpsContext.builder().environment(Environment.load(info.environmentFile())).opsHome(home)
+                .confirmer(confirmer).build()) {
+            assertThatThrownBy(() -> new LiveKit(ctx).room(room).remove(identity))
+                    .isInstanceOf(OpsException.NotFoundException.class)
+                    .hasMessageContaining("Participant '" + identity + "' is no longer in LiveKit room '" + room + "'")
+                    .hasMessageNotContaining("No LiveKit room");
+            assertThat(identities(info, room)).doesNotContain(identity);
+            assertThat(ctx.gate().audit().read()).extracting(AuditLog.Record::event).containsExactly("started", "failed");
         }
     }
 
