@@ -70,6 +70,8 @@ final class KeyDeleter {
         final long keyspace;
         final AtomicLong deleted = new AtomicLong();
         final AtomicLong matched = new AtomicLong();
+        /** Keys in UNLINKs sent and not answered: when the work stops, Redis may or may not have deleted them. */
+        final AtomicLong inFlight = new AtomicLong();
         final List<Chain> chains = new ArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -137,7 +139,7 @@ final class KeyDeleter {
                     Thread.currentThread().interrupt();
                     connections.forEach(StatefulRedisConnection::closeAsync);
                     throw OpsException.builder("Interrupted after deleting " + count(total(runs, true))
-                                    + " keys matching " + pattern).service("redis").environment(redis.environment())
+                                    + " keys matching " + pattern + mayHaveBeenDeleted(runs)).service("redis").environment(redis.environment())
                             .hint("run again to finish").build();
                 }
             }
@@ -158,7 +160,7 @@ final class KeyDeleter {
     private OpsException failure(String pattern, boolean delete, List<NodeRun> runs, List<String> failed, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof OpsException ops) return ops;
-        String done = delete ? "after deleting " + count(total(runs, true)) + " keys matching " + pattern
+        String done = delete ? "after deleting " + count(total(runs, true)) + " keys matching " + pattern + mayHaveBeenDeleted(runs)
                 : "after counting " + count(total(runs, false)) + " keys matching " + pattern;
         boolean lost = cause instanceof RedisConnectionException || cause instanceof RedisCommandTimeoutException
                 || String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("connection");
@@ -174,6 +176,12 @@ final class KeyDeleter {
                 .resource(String.join(", ", failed))
                 .hint(delete ? "run again to finish; keys already deleted stay deleted" : "run again")
                 .cause(cause).build();
+    }
+
+    /** The keys whose UNLINK got no answer, which Redis may have deleted too; empty when there are none. */
+    private static String mayHaveBeenDeleted(List<NodeRun> runs) {
+        long unknown = runs.stream().mapToLong(r -> r.inFlight.get()).sum();
+        return unknown == 0 ? "" : " (and " + count(unknown) + " more sent to be deleted, unanswered, may have been deleted)";
     }
 
     static String count(long n) {
@@ -250,8 +258,9 @@ final class KeyDeleter {
                 CompletionStage<Long> last = null;
                 if (delete && !keys.isEmpty()) {
                     for (byte[][] batch : batches(keys)) {
+                        run.inFlight.addAndGet(batch.length);
                         RedisFuture<Long> unlink = commands.unlink(batch);
-                        last = unlink.whenComplete(this::onUnlink);
+                        last = unlink.whenComplete((deleted, failed) -> onUnlink(deleted, failed, batch.length));
                     }
                 }
                 double next = reply.isFinished() ? 1 : scannedFraction(reply.getCursor());
@@ -275,11 +284,12 @@ final class KeyDeleter {
             }
         }
 
-        private void onUnlink(Long deleted, Throwable error) {
+        private void onUnlink(Long deleted, Throwable error, int sent) {
             if (error != null) {
-                done.completeExceptionally(error);
-            } else if (deleted != null) {
-                run.deleted.addAndGet(deleted);
+                done.completeExceptionally(error); // the batch stays in flight: it may have been deleted before the error
+            } else {
+                if (deleted != null) run.deleted.addAndGet(deleted);
+                run.inFlight.addAndGet(-sent);
             }
         }
 
