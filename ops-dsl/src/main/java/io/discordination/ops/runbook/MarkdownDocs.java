@@ -64,6 +64,10 @@ public final class MarkdownDocs {
             }
             md.append('\n');
         }
+        if (!rb.policies().isEmpty()) {
+            md.append("**Checked before the first step** (otherwise the run is refused and nothing changes): ")
+                    .append(String.join("; ", rb.policies().stream().map(Policy::title).toList())).append(".\n\n");
+        }
         CommandTemplate template = CommandTemplate.forDocs(environment, rb.parameters());
         for (Step s : rb.steps()) {
             String title = switch (s.kind()) {

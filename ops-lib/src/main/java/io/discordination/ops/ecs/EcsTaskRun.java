@@ -49,10 +49,12 @@ public final class EcsTaskRun {
     /**
      * The run again from its JSON (a resumed run's journal, when it skips the step that started the
      * task), bound to the environment's cluster in {@code context}. The log stream gives back the
-     * stream prefix and container ({@code prefix/container/task-id}).
+     * stream prefix and container ({@code prefix/container/task-id}). The cluster's name is taken here so
+     * that it is not set on the cluster field.
      */
     @JsonCreator
-    static EcsTaskRun fromJson(@JacksonInject OpsContext context, @JsonProperty("started") EcsTask started,
+    static EcsTaskRun fromJson(@JacksonInject OpsContext context, @JsonProperty("cluster") String clusterName,
+                               @JsonProperty("started") EcsTask started,
                                @JsonProperty("taskDefinitionFamily") String family, @JsonProperty("logGroup") String logGroup,
                                @JsonProperty("logStream") String logStream, @JsonProperty("planned") boolean planned) {
         String prefix = null;
