@@ -5,6 +5,7 @@ import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +141,7 @@ class ResumeTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a second run that is let through blocks in the step the first holds
     void resume_whileTheRunOrAnotherResumeOfItGoesOn_refusesWithExitThree() throws Exception {
         Files.writeString(probeDir.resolve("block"), "");
         Process original = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "-p", "label=k");
@@ -161,7 +164,7 @@ class ResumeTest {
         assertThat(concurrent.exitCode()).as(concurrent.all()).isEqualTo(3);
         assertThat(concurrent.err()).contains("run " + runId + " is in progress right now", "being resumed");
         Files.delete(probeDir.resolve("block"));
-        assertThat(resuming.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(resuming.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(resuming.exitValue()).as(cli.finish(resuming).all()).isZero();
         // the interrupted append ran again once, by the one resume that went ahead
         assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first k", "second k", "second k");

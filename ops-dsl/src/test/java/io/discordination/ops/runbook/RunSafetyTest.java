@@ -5,6 +5,7 @@ import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -80,6 +81,7 @@ class RunSafetyTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a second run that is let through blocks inside the held effect
     void run_whenAnotherProcessIsChangingTheSameTarget_isRefusedNamingThatRun() throws Exception {
         Files.writeString(probeDir.resolve("block"), "");
         Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
