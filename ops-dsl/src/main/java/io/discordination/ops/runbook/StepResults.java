@@ -32,10 +32,12 @@ final class StepResults {
 
     private static final ObjectMapper TYPED = Json.mapper().copy()
             .activateDefaultTyping(BasicPolymorphicTypeValidator.builder()
+                            // the library's results and plain values only: a journal names no other class to build
                             .allowIfSubType("io.discordination.ops.")
-                            .allowIfSubType("java.lang.")
                             .allowIfSubType("java.util.")
                             .allowIfSubType("java.time.")
+                            .allowIfSubType(Number.class)
+                            .allowIfSubType(Character.class)
                             .build(),
                     ObjectMapper.DefaultTyping.JAVA_LANG_OBJECT, JsonTypeInfo.As.PROPERTY)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

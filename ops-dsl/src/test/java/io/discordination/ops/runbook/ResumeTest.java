@@ -145,29 +145,35 @@ class ResumeTest {
     void resume_whileTheRunOrAnotherResumeOfItGoesOn_refusesWithExitThree() throws Exception {
         Files.writeString(probeDir.resolve("block"), "");
         Process original = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "-p", "label=k");
-        Path journal = awaitJournalLine("\"event\":\"step-started\",", "Blocking append", original);
-        String runId = journal.getFileName().toString().replace(".jsonl", "");
+        Process resuming = null;
+        try {
+            Path journal = awaitJournalLine("\"event\":\"step-started\",", "Blocking append", original);
+            String runId = journal.getFileName().toString().replace(".jsonl", "");
 
-        Cli.Result whileRunning = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
-        assertThat(whileRunning.exitCode()).as(whileRunning.all()).isEqualTo(3);
-        assertThat(whileRunning.err()).contains("run " + runId + " is in progress right now", "run " + runId + " of resume");
+            Cli.Result whileRunning = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+            assertThat(whileRunning.exitCode()).as(whileRunning.all()).isEqualTo(3);
+            assertThat(whileRunning.err()).contains("run " + runId + " is in progress right now", "run " + runId + " of resume");
 
-        awaitMarkerLines(2, original);
-        original.destroyForcibly();
-        original.waitFor();
-        // the first resume stops inside the blocking step again, holding the run
-        Process resuming = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
-        awaitMarkerLines(3, resuming);
+            awaitMarkerLines(2, original);
+            original.destroyForcibly();
+            original.waitFor();
+            // the first resume stops inside the blocking step again, holding the run
+            resuming = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+            awaitMarkerLines(3, resuming);
 
-        Cli.Result concurrent = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
+            Cli.Result concurrent = cli.run("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "--resume", runId);
 
-        assertThat(concurrent.exitCode()).as(concurrent.all()).isEqualTo(3);
-        assertThat(concurrent.err()).contains("run " + runId + " is in progress right now", "being resumed");
-        Files.delete(probeDir.resolve("block"));
-        assertThat(resuming.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(resuming.exitValue()).as(cli.finish(resuming).all()).isZero();
-        // the interrupted append ran again once, by the one resume that went ahead
-        assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first k", "second k", "second k");
+            assertThat(concurrent.exitCode()).as(concurrent.all()).isEqualTo(3);
+            assertThat(concurrent.err()).contains("run " + runId + " is in progress right now", "being resumed");
+            Files.delete(probeDir.resolve("block"));
+            assertThat(resuming.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(resuming.exitValue()).as(cli.finish(resuming).all()).isZero();
+            // the interrupted append ran again once, by the one resume that went ahead
+            assertThat(Files.readAllLines(probeDir.resolve("resume-marker"))).containsExactly("first k", "second k", "second k");
+        } finally {
+            original.destroyForcibly(); // never leave a child blocked on the probe's file
+            if (resuming != null) resuming.destroyForcibly();
+        }
     }
 
     @Test

@@ -85,26 +85,30 @@ class RunSafetyTest {
     void run_whenAnotherProcessIsChangingTheSameTarget_isRefusedNamingThatRun() throws Exception {
         Files.writeString(probeDir.resolve("block"), "");
         Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
-        Path marker = probeDir.resolve("lock-marker");
-        awaitLines(marker, 1, holder);
-        String holderRun = onlyJournal().getFileName().toString().replace(".jsonl", "");
+        try {
+            Path marker = probeDir.resolve("lock-marker");
+            awaitLines(marker, 1, holder);
+            String holderRun = onlyJournal().getFileName().toString().replace(".jsonl", "");
 
-        Cli.Result second = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
+            Cli.Result second = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
 
-        assertThat(second.exitCode()).as(second.all()).isEqualTo(3);
-        assertThat(second.err()).contains("Refused: append file " + marker + ": run " + holderRun,
-                "is changing the same target right now");
-        assertThat(Files.readAllLines(marker)).containsExactly("a");
-        assertThat(audit("test")).extracting(a -> a.get("event").asText() + " " + a.get("runId").asText())
-                .contains("refused " + second.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1"));
+            assertThat(second.exitCode()).as(second.all()).isEqualTo(3);
+            assertThat(second.err()).contains("Refused: append file " + marker + ": run " + holderRun,
+                    "is changing the same target right now");
+            assertThat(Files.readAllLines(marker)).containsExactly("a");
+            assertThat(audit("test")).extracting(a -> a.get("event").asText() + " " + a.get("runId").asText())
+                    .contains("refused " + second.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1"));
 
-        Files.delete(probeDir.resolve("block"));
-        assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(holder.exitValue()).as(cli.finish(holder).all()).isZero();
-        // once the first run let go, the target is free again
-        Cli.Result after = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=c");
-        assertThat(after.exitCode()).as(after.all()).isZero();
-        assertThat(Files.readAllLines(marker)).containsExactly("a", "c");
+            Files.delete(probeDir.resolve("block"));
+            assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(holder.exitValue()).as(cli.finish(holder).all()).isZero();
+            // once the first run let go, the target is free again
+            Cli.Result after = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=c");
+            assertThat(after.exitCode()).as(after.all()).isZero();
+            assertThat(Files.readAllLines(marker)).containsExactly("a", "c");
+        } finally {
+            holder.destroyForcibly(); // never leave a child blocked on the probe's file
+        }
     }
 
     @Test
