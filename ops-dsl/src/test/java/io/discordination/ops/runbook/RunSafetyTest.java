@@ -68,6 +68,18 @@ class RunSafetyTest {
     }
 
     @Test
+    void run_whenAGroovyPolicyRefuses_exitsThreeAndChangesNothing() throws Exception {
+        Cli.Result r = cli.run("run", Cli.testRunbook("policy.groovy").toString(), "--env", env.toString(), "--yes");
+        Cli.Result allowed = cli.run("run", Cli.testRunbook("policy.groovy").toString(), "--env", env.toString(), "--yes",
+                "-p", "allow=yes");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("refused before step 1: Refused: preflight runbook policy: allow must be yes: allow is no");
+        assertThat(allowed.exitCode()).as(allowed.all()).isZero();
+        assertThat(Files.readAllLines(probeDir.resolve("policy-marker"))).containsExactly("changed");
+    }
+
+    @Test
     void run_whenRefusedAfterAnEarlierStepChangedSomething_listsTheChangeAndNeverSaysNothingChanged() throws Exception {
         // no terminal in this JVM and no --yes: the destructive second append is refused, after the first one happened
         Cli.Result r = cli.run("run", Cli.testRunbook("two-effects.jsh").toString(), "--env", env.toString());
