@@ -135,7 +135,14 @@ public final class Sandbox {
         return locked(() -> ensure(progress, true));
     }
 
-    /** Stops exactly the processes this sandbox started (by PID) and removes the {@code local} environment. */
+    /** How long {@link #down()} waits for a server to exit on TERM before it sends KILL. */
+    static final Duration DOWN_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Stops exactly the processes this sandbox started (by PID, with their children) and removes
+     * the {@code local} environment; returns when all of them have exited (TERM, KILL after
+     * {@link #DOWN_GRACE}; the progress line says which needed KILL).
+     */
     public void down() {
         down(line -> { });
     }
@@ -143,15 +150,19 @@ public final class Sandbox {
     public void down(Consumer<String> progress) {
         locked(() -> {
             SandboxState state = SandboxState.load(stateFile());
+            List<String> survivors = new java.util.ArrayList<>();
             for (String name : List.of(AGENT, MOTO, REDIS, POSTGRES)) {
                 SandboxState.Server server = state.servers.get(name);
                 if (server != null && isOurs(name, server)) {
-                    if (name.equals(POSTGRES)) {
-                        postgres(state).stop(server.pid);
-                    } else {
-                        Processes.stop(server.pid, Duration.ofSeconds(5));
-                    }
-                    progress.accept(String.format(Locale.ROOT, "%-9s stopped (pid %d)", name, server.pid));
+                    Processes.Stopped how = name.equals(POSTGRES)
+                            ? postgres(state).stop(server.pid)
+                            : Processes.stop(server.pid, DOWN_GRACE);
+                    if (how == Processes.Stopped.STILL_RUNNING) survivors.add(name + " (pid " + server.pid + ")");
+                    progress.accept(String.format(Locale.ROOT, "%-9s %s (pid %d)", name, switch (how) {
+                        case NOT_RUNNING, ON_TERM -> "stopped";
+                        case KILLED -> "killed: it did not stop within " + DOWN_GRACE.toSeconds() + " s of TERM";
+                        case STILL_RUNNING -> "STILL RUNNING after KILL";
+                    }, server.pid));
                 } else {
                     progress.accept(String.format(Locale.ROOT, "%-9s was not running", name));
                 }
@@ -160,6 +171,10 @@ public final class Sandbox {
             }
             deleteQuietly(environmentFile());
             if (Files.isDirectory(dir)) state.save(stateFile());
+            if (!survivors.isEmpty()) {
+                throw new SandboxException("Still running after KILL: " + String.join(", ", survivors)
+                        + "; check them with  ps -o pid,stat,cmd -p PID");
+            }
             return null;
         });
     }

@@ -89,10 +89,20 @@ class SandboxLifecycleTest {
     @Order(3)
     void down_stopsEveryProcessItStartedAndRemovesTheEnvironment() {
         Map<String, Long> running = pids();
+        // the servers and what they started (PostgreSQL's backends), read before down
+        List<Long> tree = new java.util.ArrayList<>();
+        for (long pid : running.values()) {
+            tree.add(pid);
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> tree.add(d.pid())));
+        }
+        assertThat(tree).hasSizeGreaterThan(running.size());
+        List<String> progress = new java.util.ArrayList<>();
 
-        sandbox.down();
+        sandbox.down(progress::add);
 
-        for (long pid : running.values()) assertThat(Processes.isRunning(pid)).as("pid " + pid).isFalse();
+        // checked at once, in /proc (an exited process the init process has not reaped yet shows as Z)
+        for (long pid : tree) assertThat(runningInProc(pid)).as("pid %d", pid).isFalse();
+        assertThat(progress).hasSize(4).allMatch(line -> line.contains(" stopped (pid "));
         assertThat(sandbox.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
         assertThat(sandbox.environmentFile()).doesNotExist();
         for (String name : Sandbox.COMPONENTS) assertThat(sandbox.directory().resolve(name + ".pid")).doesNotExist();
@@ -125,5 +135,15 @@ class SandboxLifecycleTest {
         assertThat(other.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
         assertThat(other.environmentFile()).isNotEqualTo(sandbox.environmentFile()).doesNotExist();
         Files.delete(otherHome);
+    }
+
+    private static boolean runningInProc(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 }

@@ -198,12 +198,20 @@ public final class PostgresCluster {
     }
 
     /** {@code pg_ctl stop -m fast}; a KILL of {@code pid} if that does not work. */
-    public void stop(long pid) {
+    /**
+     * Stops the postmaster {@code pid} with {@code pg_ctl stop -m fast}, then waits for it and its
+     * backends to exit; what is left after 5 s gets TERM, then KILL.
+     */
+    public Processes.Stopped stop(long pid) {
+        List<ProcessHandle> tree = pid > 0 && Processes.isRunning(pid)
+                ? ProcessHandle.of(pid).map(Processes::tree).orElse(List.of()) : List.of();
         if (isInitialized()) {
             Processes.run(asServerUser(binaries().resolve("pg_ctl").toString(), "-D", dataDirectory().toString(),
                     "-m", "fast", "-w", "-t", "20", "stop"), Duration.ofSeconds(30), Map.of());
         }
-        if (pid > 0 && Processes.isRunning(pid)) Processes.stop(pid, Duration.ofSeconds(5));
+        if (tree.isEmpty()) return Processes.Stopped.NOT_RUNNING;
+        if (Processes.awaitExit(tree, Duration.ofSeconds(5))) return Processes.Stopped.ON_TERM;
+        return Processes.stopAll(tree, Duration.ofSeconds(5));
     }
 
     public static String adminJdbcUrl(int port, String database) {

@@ -97,14 +97,73 @@ public final class Processes {
         return commandMark == null || commandLine(pid).contains(commandMark);
     }
 
-    /** Sends TERM, waits up to {@code grace}, then KILL. Returns true if the process is gone. */
-    public static boolean stop(long pid, Duration grace) {
+    /** How a process ended when it was asked to stop. */
+    public enum Stopped {
+        /** It was not running. */
+        NOT_RUNNING,
+        /** It and its children exited on TERM within the grace period. */
+        ON_TERM,
+        /** It or one of its children ignored TERM for the grace period and was killed. */
+        KILLED,
+        /** Still running even after KILL (a process in uninterruptible sleep). */
+        STILL_RUNNING
+    }
+
+    /**
+     * Stops {@code pid} and every process below it (a postmaster's backends, a server's workers):
+     * TERM, up to {@code grace} for all of them to exit, then KILL to what is left, and returns only
+     * when all of them have exited (an exited process the init process has not reaped yet counts as
+     * exited: it holds no port and no file), or 5 s after KILL.
+     */
+    public static Stopped stop(long pid, Duration grace) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !isRunning(pid)) return true;
-        handle.get().destroy();
-        if (waitForExit(pid, grace)) return true;
-        handle.get().destroyForcibly();
-        return waitForExit(pid, Duration.ofSeconds(5));
+        if (handle.isEmpty() || !isRunning(pid)) return Stopped.NOT_RUNNING;
+        return stopAll(tree(handle.get()), grace);
+    }
+
+    /** {@code root} and its descendants, taken before they are signalled (a child of an exited parent is reparented). */
+    public static List<ProcessHandle> tree(ProcessHandle root) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(root);
+        root.descendants().forEach(tree::add);
+        return tree;
+    }
+
+    /**
+     * TERM to the first of {@code processes} (the rest are its descendants: it stops them itself);
+     * descendants still running once it has exited get TERM too; then as {@link #stop}.
+     */
+    public static Stopped stopAll(List<ProcessHandle> processes, Duration grace) {
+        if (processes.isEmpty()) return Stopped.NOT_RUNNING;
+        ProcessHandle root = processes.get(0);
+        root.destroy();
+        boolean orphansSignalled = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (processes.stream().anyMatch(Processes::isAlive) && System.nanoTime() < deadline) {
+            if (!orphansSignalled && !isAlive(root)) {
+                for (ProcessHandle p : processes) if (isAlive(p)) p.destroy();
+                orphansSignalled = true;
+            }
+            sleep(25);
+        }
+        if (processes.stream().noneMatch(Processes::isAlive)) return Stopped.ON_TERM;
+        for (ProcessHandle p : processes) if (isAlive(p)) p.destroyForcibly();
+        return awaitExit(processes, Duration.ofSeconds(5)) ? Stopped.KILLED : Stopped.STILL_RUNNING;
+    }
+
+    /** Waits until every one of {@code processes} has exited, up to {@code timeout}. */
+    public static boolean awaitExit(List<ProcessHandle> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (processes.stream().anyMatch(Processes::isAlive)) {
+            if (System.nanoTime() > deadline) return false;
+            sleep(25);
+        }
+        return true;
+    }
+
+    // the handle compares the start time too, so a recycled PID does not count as alive
+    private static boolean isAlive(ProcessHandle p) {
+        return p.isAlive() && isRunning(p.pid());
     }
 
     /** Waits until {@code pid} has exited, up to {@code timeout}. */
