@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Where the tool reads and writes. {@code OPS_HOME} (default {@code ~/.ops}) holds everything the
- * tool writes: {@code audit/}, {@code runs/}, {@code sandbox/}. The project root holds
- * {@code environments/} and {@code runbooks/}.
+ * tool writes: {@code audit/}, {@code runs/}, {@code cache/}, {@code sandbox/}. The project root
+ * (a checkout or an unpacked distribution) holds {@code environments/} and {@code runbooks/}; a
+ * team keeps its own elsewhere with {@code OPS_RUNBOOKS} and {@code OPS_ENVIRONMENTS}.
  *
  * <pre>{@code Path audit = OpsPaths.home().resolve("audit");}</pre>
  */
@@ -35,12 +36,20 @@ public final class OpsPaths {
         return cwd;
     }
 
+    /** {@code -Dops.environments}, else {@code $OPS_ENVIRONMENTS} (a team's own repository), else {@code environments/} of the project root. */
     public static Path environments() {
-        return projectRoot().resolve("environments");
+        return configuredOr("ops.environments", "OPS_ENVIRONMENTS", "environments");
     }
 
+    /** {@code -Dops.runbooks} (the CLI's {@code --runbooks}), else {@code $OPS_RUNBOOKS}, else {@code runbooks/} of the project root. */
     public static Path runbooks() {
-        return projectRoot().resolve("runbooks");
+        return configuredOr("ops.runbooks", "OPS_RUNBOOKS", "runbooks");
+    }
+
+    private static Path configuredOr(String property, String variable, String folderOfRoot) {
+        String configured = firstNonBlank(System.getProperty(property), System.getenv(variable));
+        if (configured != null) return Path.of(configured).toAbsolutePath().normalize();
+        return projectRoot().resolve(folderOfRoot);
     }
 
     /** The environment file the sandbox writes for {@code local}. */

@@ -6,9 +6,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The {@code ops} command line. One class per subcommand; diagnostics go to stderr so stdout stays
@@ -29,7 +32,8 @@ import java.util.List;
                 "3:refused or not confirmed: nothing was changed"},
         footerHeading = "%nEnvironment:%n",
         footer = {
-                "  OPS_HOME   where ops writes its audit log, run journals and sandbox state (default ~/.ops)",
+                "  OPS_HOME          where ops writes its audit log, run journals, caches and sandbox state (default ~/.ops)",
+                "  OPS_RUNBOOKS      the folder of runbooks (as --runbooks), OPS_ENVIRONMENTS the folder of environment files",
                 "  The default environment is 'local', the sandbox; production always takes --env prod."})
 public final class OpsCommand implements Runnable {
     /**
@@ -53,6 +57,15 @@ public final class OpsCommand implements Runnable {
             description = "Print stack traces of failures (secrets still redacted).")
     boolean debug;
 
+    /** Sets {@code ops.runbooks} (read by {@link io.discordination.ops.OpsPaths#runbooks()}); {@link #main} applies it before anything reads it. */
+    @Option(names = "--runbooks", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Folder of runbook scripts (a team's own repository); default $OPS_RUNBOOKS, else runbooks/ of the installation.")
+    void runbooks(java.nio.file.Path dir) {
+        System.setProperty(RUNBOOKS_PROPERTY, dir.toAbsolutePath().normalize().toString());
+    }
+
+    private static final String RUNBOOKS_PROPERTY = "ops.runbooks";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +75,11 @@ public final class OpsCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the warm-up reads the runbook before picocli has parsed the command line
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--runbooks") && i + 1 < args.length) System.setProperty(RUNBOOKS_PROPERTY, args[i + 1]);
+            else if (args[i].startsWith("--runbooks=")) System.setProperty(RUNBOOKS_PROPERTY, args[i].substring("--runbooks=".length()));
+        }
         AwsWarmup.startEarly(args);
         System.exit(execute(args));
     }
@@ -140,12 +158,19 @@ public final class OpsCommand implements Runnable {
         return false;
     }
 
-    /** The version from the jar's manifest. */
+    /** The version and the commit this build was made from, written into the jar by the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = OpsCommand.class.getPackage().getImplementationVersion();
-            return new String[]{"ops " + (v == null ? "development build" : v),
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (var in = OpsCommand.class.getResourceAsStream("build.properties")) {
+                if (in != null) build.load(in);
+            }
+            String commit;
+            try (var in = OpsCommand.class.getResourceAsStream("build-commit.txt")) {
+                commit = in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            }
+            return new String[]{"ops " + build.getProperty("version", "development build") + " (commit " + commit + ")",
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
