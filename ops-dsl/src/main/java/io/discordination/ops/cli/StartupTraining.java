@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * The training run the launcher makes its start-up archive from: in one JVM, the commands an
  * on-call engineer starts most, so that the archive holds what plans and runs load (the picocli
- * model, the JShell and Groovy compilers and the compiled-script replay, the AWS SDK's ECS, Logs and
- * RDS clients, Lettuce, pgjdbc, YAML and JSON) rather than whatever the first command after a build
- * happened to load. It plans against the local sandbox (starting it if needed); plans change
+ * model, the JShell and Groovy compilers and the compiled-script replay, the REPL up to its
+ * prompt, the AWS SDK's ECS, Logs and RDS clients, Lettuce, pgjdbc, YAML and JSON) rather than
+ * whatever the first command after a build happened to load. It plans against the local sandbox (starting it if needed); plans change
  * nothing. Output is discarded; a failing step fails the training, and the launcher then goes on
  * without an archive.
  *
@@ -29,7 +29,9 @@ public final class StartupTraining {
             List.of("plan", "flush-redis-cache", "--param", "scope=api-cache"),
             List.of("plan", "connection-pool-exhaustion"),
             List.of("plan", "api-not-responding", "--output", "json"),
-            List.of("run", "--help"));
+            List.of("run", "--help"),
+            // JShell's tool and compiler up to its first prompt; the input is /exit
+            List.of("repl"));
 
     private StartupTraining() {
     }
@@ -43,6 +45,7 @@ public final class StartupTraining {
         for (List<String> command : COMMANDS) {
             String[] line = command.toArray(String[]::new);
             System.setOut(discard);
+            System.setIn(new java.io.ByteArrayInputStream("/exit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             int code;
             try {
                 AwsWarmup.startEarly(line);

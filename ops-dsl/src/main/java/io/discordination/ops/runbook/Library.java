@@ -88,7 +88,9 @@ public final class Library {
     }
 
     private static void expand(Path entry, Set<String> entries) {
-        if (!entries.add(entry.toString())) return;
+        // a manifest may name jars that are not there (the jar installed in a Maven repository, or
+        // in the distribution's flat lib/): the JVM skips them, and JShell must not be given them
+        if (!Files.exists(entry) || !entries.add(entry.toString())) return;
         if (!Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) return;
         try (JarFile jar = new JarFile(entry.toFile())) {
             Manifest m = jar.getManifest();
