@@ -102,7 +102,8 @@ class SandboxLifecycleTest {
 
         // checked at once, in /proc (an exited process the init process has not reaped yet shows as Z)
         for (long pid : tree) assertThat(runningInProc(pid)).as("pid %d", pid).isFalse();
-        assertThat(progress).hasSize(4).allMatch(line -> line.contains(" stopped (pid "));
+        // a server that needed KILL says so (ProcessesTest makes one); on a busy machine that may happen here too
+        assertThat(progress).hasSize(4).allMatch(line -> line.matches("\\S+ +(stopped|killed: .+) \\(pid \\d+\\)"));
         assertThat(sandbox.status()).allSatisfy(s -> assertThat(s.running()).isFalse());
         assertThat(sandbox.environmentFile()).doesNotExist();
         for (String name : Sandbox.COMPONENTS) assertThat(sandbox.directory().resolve(name + ".pid")).doesNotExist();
