@@ -10,12 +10,13 @@ import java.util.Locale;
  * What {@link Redis#deleteMatching(String)} did: keys deleted (UNLINK's own count, exact), keys
  * SCAN returned ({@code matched}: in a dry run, what would be deleted; while deleting it may count
  * a few keys twice, SCAN's own guarantee), the keys on those nodes when it began, how long it
- * took, and the same per node.
+ * took, who ran the batches ({@code server}: a script per batch; {@code client}: SCAN then UNLINK
+ * from here, where scripts are refused), and the same per node.
  *
  * <pre>{@code DeletedKeys d = redis().deleteMatching("api:cache:*"); d.deleted();}</pre>
  */
 public record DeletedKeys(String pattern, boolean dryRun, long deleted, long matched, long keyspace,
-                          Duration elapsed, List<NodeCount> nodes) {
+                          Duration elapsed, List<NodeCount> nodes, String batches) {
 
     /** One node's share. */
     public record NodeCount(String node, long deleted, long matched) {

