@@ -10,9 +10,10 @@ runbook("gateway-connections-dropping", "Gateway WebSocket Connections Dropping"
     .check("Check Redis pub/sub clients",
         "redis-cli -u $REDIS_URL info clients",
         () -> redis().info("clients"))
+    // totals from INFO and CLIENT LIST: with one channel per online user, listing channels would load the backbone
     .check("Check Redis pub/sub subscribers",
-        "redis-cli -u $REDIS_URL pubsub numsub",
-        () -> redis().pubsubNumsub())
+        "redis-cli -u $REDIS_URL info stats | grep ^pubsub && redis-cli -u $REDIS_URL client list type pubsub",
+        () -> redis().pubsub())
     // the gateway is an Elixir release: BEAM memory pressure shows as the service's memory utilization
     .check("Check memory (Elixir BEAM memory pressure) over the last hour",
         "aws cloudwatch get-metric-data --metric-data-queries '[{\"Id\":\"mem\",\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/ECS\","

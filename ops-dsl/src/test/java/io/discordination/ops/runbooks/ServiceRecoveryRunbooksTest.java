@@ -81,7 +81,8 @@ class ServiceRecoveryRunbooksTest {
         assertThat(text.out()).contains(
                 "$ aws ecs describe-tasks --cluster discordination-prod", "--service-name gateway",
                 "RUNNING", "$ redis-cli -u $REDIS_URL info clients", "connected_clients",
-                "$ redis-cli -u $REDIS_URL pubsub numsub",
+                "$ redis-cli -u $REDIS_URL info stats | grep ^pubsub && redis-cli -u $REDIS_URL client list type pubsub",
+                "SUBSCRIBED CLIENTS",
                 "\"MetricName\":\"MemoryUtilization\",\"Dimensions\":[{\"Name\":\"ServiceName\",\"Value\":\"gateway\"}]",
                 "AWS/ECS MemoryUtilization", "ServiceName=gateway");
 

@@ -7,15 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Subscribers per pub/sub channel ({@code PUBSUB NUMSUB}), summed over every node.
+ * Subscribers per pub/sub channel ({@code PUBSUB NUMSUB}), summed over every node; {@code more}
+ * says that more channels matched than were kept. Prints at most {@value #SHOWN} channels.
  *
  * <pre>{@code long gateways = redis().pubsubNumsub("user:" + id).subscribers("user:" + id);}</pre>
  */
-public record ChannelSubscribers(Map<String, Long> channels) {
-    private static final int SHOWN = 50;
+public record ChannelSubscribers(Map<String, Long> channels, boolean more) {
+    static final int SHOWN = 50;
 
     public ChannelSubscribers {
         channels = Collections.unmodifiableMap(new LinkedHashMap<>(channels));
+    }
+
+    public ChannelSubscribers(Map<String, Long> channels) {
+        this(channels, false);
     }
 
     public long subscribers(String channel) {
@@ -30,7 +35,8 @@ public record ChannelSubscribers(Map<String, Long> channels) {
     public String toString() {
         Table table = Table.with("CHANNEL", "SUBSCRIBERS");
         channels.entrySet().stream().limit(SHOWN).forEach(e -> table.row(e.getKey(), e.getValue()));
-        String more = channels.size() > SHOWN ? "... and " + (channels.size() - SHOWN) + " more channels\n" : "";
-        return table + more + channels.size() + " channels, " + total() + " subscriptions\n";
+        String rest = channels.size() > SHOWN ? "... and " + (channels.size() - SHOWN) + " more channels\n" : "";
+        String cut = more ? " (more matched; the list stopped at " + channels.size() + ")" : "";
+        return table + rest + channels.size() + " channels, " + total() + " subscriptions" + cut + "\n";
     }
 }

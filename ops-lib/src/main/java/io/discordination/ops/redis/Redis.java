@@ -87,25 +87,115 @@ public final class Redis {
     }
 
     /**
-     * Subscribers per channel, summed over every node. With no channel, every active channel
-     * ({@code PUBSUB CHANNELS}), most subscribed first.
+     * Subscribers of each named channel ({@code PUBSUB NUMSUB}), summed over every node. Cost: one
+     * command per node, server work in proportion to the channels named, not to those that exist.
+     * For the whole picture use {@link #pubsub()}; to find channels by name, {@link #pubsubChannels(String, int)}.
      */
     public ChannelSubscribers pubsubNumsub(String... channels) {
-        RedisConnections r = redis();
-        String[] asked = channels;
-        if (asked == null || asked.length == 0) {
-            java.util.Set<String> active = new java.util.TreeSet<>();
-            for (RedisNode node : r.nodes()) active.addAll(r.call(node, c -> c.sync().pubsubChannels()));
-            asked = active.toArray(String[]::new);
-        }
-        Map<String, Long> counts = r.numsub(asked);
         if (channels == null || channels.length == 0) {
-            Map<String, Long> sorted = new LinkedHashMap<>();
-            counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-            counts = sorted;
+            throw OpsException.builder("Name the channels to count subscribers of").service("redis")
+                    .hint("redis().pubsub() gives the totals (from INFO and CLIENT LIST); "
+                            + "redis().pubsubChannels(\"user:123*\", 50) finds channels by a narrow pattern")
+                    .invalidInput();
         }
-        return new ChannelSubscribers(counts);
+        return new ChannelSubscribers(redis().numsub(channels));
+    }
+
+    /**
+     * Pub/sub totals per node (every node, replicas included: a subscriber may sit on any of them)
+     * at a cost that does not grow with the number of channels: {@code INFO stats} (active channels
+     * and patterns, counters the server keeps) and {@code CLIENT LIST TYPE pubsub} (each subscribed
+     * client's {@code sub}/{@code psub} counts, summed here). Cost: two commands per node; the
+     * server's work is O(1) for INFO and O(connected clients) for CLIENT LIST, whose reply has one
+     * line per subscribed client (a gateway task holds one connection, not one per user). Servers
+     * before 5.0 have no {@code TYPE} filter: there every client is listed and the subscribed ones
+     * counted.
+     */
+    public PubSubSummary pubsub() {
+        RedisConnections r = redis();
+        List<PubSubSummary.NodePubSub> nodes = new ArrayList<>();
+        Map<String, long[]> byName = new LinkedHashMap<>();
+        for (RedisNode node : r.nodes()) {
+            Map<String, String> stats = RedisInfo.parse(r.call(node, c -> c.sync().info("stats")));
+            String list = r.call(node, c -> {
+                try {
+                    return c.sync().clientList(io.lettuce.core.ClientListArgs.Builder.typePubsub());
+                } catch (io.lettuce.core.RedisCommandExecutionException noTypeFilter) {
+                    return c.sync().clientList();
+                }
+            });
+            long clients = 0;
+            long subs = 0;
+            long psubs = 0;
+            for (RedisClients.Client client : RedisClients.parse(node.toString(), list)) {
+                if (client.subscriptions() + client.patternSubscriptions() == 0) continue;
+                clients++;
+                subs += client.subscriptions();
+                psubs += client.patternSubscriptions();
+                long[] g = byName.computeIfAbsent(client.name().isEmpty() ? "(unnamed)" : client.name(), k -> new long[3]);
+                g[0]++;
+                g[1] += client.subscriptions();
+                g[2] += client.patternSubscriptions();
+            }
+            nodes.add(new PubSubSummary.NodePubSub(node.toString(), longOf(stats.get("pubsub_channels")),
+                    longOf(stats.get("pubsub_patterns")), longOf(stats.get("pubsubshard_channels")), clients, subs, psubs));
+        }
+        List<PubSubSummary.ClientGroup> top = byName.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[1] + b.getValue()[2], a.getValue()[1] + a.getValue()[2]))
+                .limit(PubSubSummary.TOP_NAMES)
+                .map(e -> new PubSubSummary.ClientGroup(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+                .toList();
+        return new PubSubSummary(nodes, top, Math.max(0, byName.size() - top.size()));
+    }
+
+    /** Characters a pattern must start with before its first wildcard, for {@link #pubsubChannels(String, int)}. */
+    static final int NARROW_PREFIX = 3;
+    /** The most channels {@link #pubsubChannels(String, int)} returns. */
+    static final int MAX_CHANNELS_LISTED = 1000;
+
+    /**
+     * The active channels matching a narrow {@code pattern} (at least {@value #NARROW_PREFIX}
+     * characters before its first wildcard, such as {@code user:123*}), at most {@code limit} of
+     * them (at most {@value #MAX_CHANNELS_LISTED}), with their subscribers, most subscribed first.
+     * Cost: {@code PUBSUB CHANNELS pattern} on every node, where Redis matches the pattern against
+     * every active channel, so the server's work is O(channels) however narrow the pattern (about
+     * 30 ms per million channels, the server busy meanwhile); the reply holds only the matches,
+     * then one {@code PUBSUB NUMSUB} per node for at most {@code limit} of them. Ask it a narrow
+     * question, once; {@link #pubsub()} is what an incident runbook reads.
+     */
+    public ChannelSubscribers pubsubChannels(String pattern, int limit) {
+        int firstWildcard = pattern == null ? -1 : indexOfWildcard(pattern);
+        if (pattern == null || (firstWildcard >= 0 && firstWildcard < NARROW_PREFIX) || pattern.length() < NARROW_PREFIX) {
+            throw OpsException.builder("Refusing to list channels matching '" + (pattern == null ? "" : pattern)
+                            + "': it needs at least " + NARROW_PREFIX + " characters before its first wildcard")
+                    .service("redis")
+                    .hint("narrow it (user:123*); for totals use redis().pubsub()").invalidInput();
+        }
+        if (limit < 1 || limit > MAX_CHANNELS_LISTED) {
+            throw OpsException.builder("The limit must be 1 to " + MAX_CHANNELS_LISTED + ", not " + limit).service("redis").invalidInput();
+        }
+        RedisConnections r = redis();
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        boolean more = false;
+        for (RedisNode node : r.nodes()) {
+            for (String channel : r.call(node, c -> c.sync().pubsubChannels(pattern))) {
+                if (found.size() < limit) found.add(channel);
+                else if (!found.contains(channel)) more = true;
+            }
+        }
+        Map<String, Long> counts = found.isEmpty() ? Map.of() : r.numsub(found.toArray(String[]::new));
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return new ChannelSubscribers(sorted, more);
+    }
+
+    private static int indexOfWildcard(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == '*' || ch == '?' || ch == '[' || ch == '\\') return i;
+        }
+        return -1;
     }
 
     /** Used and peak memory, fragmentation, the limit and its eviction policy, evicted keys; per master. */
@@ -122,88 +212,238 @@ public final class Redis {
         return new RedisMemory(nodes);
     }
 
-    /**
-     * What {@code redis-cli --bigkeys} reports, for every master: per type the number of keys,
-     * their sizes and the biggest one. Reads every key's type and size with pipelined SCAN
-     * batches, so it takes a while on a large keyspace; progress shows how far it is.
-     */
+    /** {@link #bigKeys(BigKeys.Budget)} with {@link BigKeys.Budget#DEFAULT}: 100,000 keys or 10 seconds. */
     public BigKeys bigKeys() {
+        return bigKeys(BigKeys.Budget.DEFAULT);
+    }
+
+    /**
+     * What {@code redis-cli --bigkeys} reports, from a sample that stays within {@code budget}:
+     * each master's share of the keys budget is in proportion to its keys, and every master is read
+     * at once, each from one of its replicas where it has one (so the master serving traffic is not
+     * the one loaded). SCAN walks the hash table from its start, whose buckets hold keys in hash
+     * order, so the keys it meets are an unbiased sample; it stops at the node's share of keys or
+     * when the time is up, whichever comes first. Cost per node: DBSIZE, then per sampled key TYPE,
+     * a size (STRLEN, LLEN, SCARD, ZCARD, HLEN or XLEN, each O(1)) and
+     * {@code MEMORY USAGE key SAMPLES 5} (O(5)), pipelined in batches of {@value #SAMPLE_BATCH}: about
+     * three commands per sampled key, whatever the keyspace's size, and never more than the budget.
+     */
+    public BigKeys bigKeys(BigKeys.Budget budget) {
         RedisConnections r = redis();
         long start = System.nanoTime();
+        long deadline = start + budget.time().toNanos();
+        List<RedisNode> masters = r.masters();
+        long[] keys = new long[masters.size()];
         long keyspace = 0;
-        for (RedisNode node : r.masters()) keyspace += r.call(node, c -> c.sync().dbsize());
-        Map<String, TypeAgg> byType = new LinkedHashMap<>();
-        long sampled = 0;
-        try (Progress progress = context.progress("Sampling key sizes", keyspace).unit("keys")) {
-            for (RedisNode node : r.masters()) {
-                sampled += sampleNode(r, node, byType, progress);
+        for (int i = 0; i < masters.size(); i++) {
+            RedisNode node = masters.get(i);
+            keys[i] = r.call(node, c -> c.sync().dbsize());
+            keyspace += keys[i];
+        }
+        List<NodeSampler> samplers = new ArrayList<>();
+        for (int i = 0; i < masters.size(); i++) {
+            long share = keyspace == 0 ? 0 : Math.max(1, Math.round((double) budget.keys() * keys[i] / keyspace));
+            samplers.add(new NodeSampler(r, masters.get(i), keys[i], Math.min(share, keys[i]), deadline));
+        }
+        try (Progress progress = context.progress("Sampling key sizes", Math.min(budget.keys(), keyspace)).unit("keys")) {
+            List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
+            for (NodeSampler sampler : samplers) {
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                Thread thread = new Thread(() -> {
+                    try {
+                        sampler.sample(progress);
+                        done.complete(null);
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                }, "ops-redis-bigkeys-" + sampler.master);
+                thread.setDaemon(true);
+                thread.start();
+                running.add(done);
+            }
+            for (java.util.concurrent.CompletableFuture<Void> done : running) {
+                try {
+                    done.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException failure) throw failure;
+                    throw e;
+                }
             }
         }
-        List<BigKeys.TypeStats> types = new ArrayList<>();
-        for (Map.Entry<String, TypeAgg> e : byType.entrySet()) {
-            TypeAgg a = e.getValue();
-            Long memory = a.biggestKey == null ? null : r.call(a.biggestNode, c -> {
-                try {
-                    return c.sync().memoryUsage(a.biggestKey);
-                } catch (RedisException unsupported) {
-                    return null; // MEMORY USAGE is missing on old servers and some managed ones
+        Map<String, TypeAgg> byType = new java.util.TreeMap<>();
+        long sampled = 0;
+        boolean complete = true;
+        String stoppedBy = "";
+        List<BigKeys.NodeSample> nodes = new ArrayList<>();
+        for (NodeSampler sampler : samplers) {
+            sampled += sampler.sampled;
+            complete &= sampler.finished;
+            if (!sampler.finished && stoppedBy.isEmpty()) stoppedBy = sampler.stoppedBy;
+            else if (!sampler.finished && !stoppedBy.equals(sampler.stoppedBy)) stoppedBy = "keys and time";
+            nodes.add(new BigKeys.NodeSample(sampler.master.toString(), sampler.readFrom.toString(), sampler.sampled, sampler.keys));
+            // what a node's sample stands for: its keys over the keys read there
+            double scale = sampler.sampled == 0 ? 0 : sampler.finished ? 1 : sampler.keys / (double) sampler.sampled;
+            sampler.byType.forEach((type, a) -> {
+                TypeAgg total = byType.computeIfAbsent(type, t -> new TypeAgg());
+                total.keys += a.keys;
+                total.total += a.total;
+                total.memory += a.memory;
+                total.estimatedKeys += a.keys * scale;
+                total.estimatedMemory += a.memory * scale;
+                if (a.biggestSize > total.biggestSize) {
+                    total.biggestSize = a.biggestSize;
+                    total.biggestKey = a.biggestKey;
+                    total.biggestMemory = a.biggestMemory;
                 }
             });
-            types.add(new BigKeys.TypeStats(e.getKey(), a.keys, a.total, unit(e.getKey()), a.biggestKey, a.biggestSize, memory));
         }
-        return new BigKeys(sampled, Duration.ofNanos(System.nanoTime() - start), types);
+        List<BigKeys.TypeStats> types = new ArrayList<>();
+        byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().memory, a.getValue().memory)).forEach(e -> {
+            TypeAgg a = e.getValue();
+            types.add(new BigKeys.TypeStats(e.getKey(), a.keys, a.total, unit(e.getKey()), a.biggestKey, a.biggestSize,
+                    a.biggestMemory, a.memory, Math.round(a.estimatedKeys), Math.round(a.estimatedMemory)));
+        });
+        return new BigKeys(sampled, keyspace, Duration.ofNanos(System.nanoTime() - start), budget, complete,
+                complete ? "" : stoppedBy, nodes, types);
     }
+
+    /** Keys per pipelined batch of the sample: TYPE, size and MEMORY USAGE for each. */
+    static final int SAMPLE_BATCH = 500;
 
     private static final class TypeAgg {
         long keys;
         long total;
+        long memory;
+        double estimatedKeys;
+        double estimatedMemory;
         String biggestKey;
         long biggestSize = -1;
-        RedisNode biggestNode;
+        Long biggestMemory;
     }
 
-    private long sampleNode(RedisConnections r, RedisNode node, Map<String, TypeAgg> byType, Progress progress) {
-        long sampled = 0;
-        try (StatefulRedisConnection<byte[], byte[]> c = r.openWorkConnection(node, "bigkeys")) {
-            c.setAutoFlushCommands(false);
-            RedisAsyncCommands<byte[], byte[]> a = c.async();
-            ScanArgs args = ScanArgs.Builder.limit(scanCount > 0 ? scanCount : SCAN_COUNT);
-            ScanCursor cursor = ScanCursor.INITIAL;
-            while (true) {
-                RedisFuture<KeyScanCursor<byte[]>> scan = a.scan(cursor, args);
-                c.flushCommands();
-                KeyScanCursor<byte[]> reply = await(scan);
-                List<byte[]> keys = reply.getKeys();
-                List<RedisFuture<String>> typeReplies = new ArrayList<>(keys.size());
-                for (byte[] key : keys) typeReplies.add(a.type(key));
-                c.flushCommands();
-                List<String> types = new ArrayList<>(keys.size());
-                for (RedisFuture<String> t : typeReplies) types.add(await(t));
-                List<RedisFuture<Long>> sizeReplies = new ArrayList<>(keys.size());
-                for (int i = 0; i < keys.size(); i++) sizeReplies.add(size(a, types.get(i), keys.get(i)));
-                c.flushCommands();
-                for (int i = 0; i < keys.size(); i++) {
-                    String type = types.get(i);
-                    if ("none".equals(type)) continue; // expired or deleted since SCAN saw it
-                    long size = sizeReplies.get(i) == null ? 0 : orZero(await(sizeReplies.get(i)));
-                    TypeAgg agg = byType.computeIfAbsent(type, t -> new TypeAgg());
-                    agg.keys++;
-                    agg.total += size;
-                    if (size > agg.biggestSize) {
-                        agg.biggestSize = size;
-                        agg.biggestKey = new String(keys.get(i), StandardCharsets.UTF_8);
-                        agg.biggestNode = node;
-                    }
-                    sampled++;
-                }
-                progress.advance(keys.size());
-                if (reply.isFinished()) break;
-                cursor = reply;
-            }
-        } catch (RedisException e) {
-            throw r.failure("Sampling key sizes failed after " + KeyDeleter.count(sampled) + " keys", node, e);
+    /** One master's sample, read on a connection of its own from the master or one of its replicas. */
+    private final class NodeSampler {
+        final RedisConnections r;
+        final RedisNode master;
+        final long keys;
+        final long share;
+        final long deadline;
+        final Map<String, TypeAgg> byType = new LinkedHashMap<>();
+        RedisNode readFrom;
+        long sampled;
+        boolean finished;
+        String stoppedBy = "";
+
+        NodeSampler(RedisConnections r, RedisNode master, long keys, long share, long deadline) {
+            this.r = r;
+            this.master = master;
+            this.keys = keys;
+            this.share = share;
+            this.deadline = deadline;
+            this.readFrom = master;
         }
-        return sampled;
+
+        void sample(Progress progress) {
+            if (keys == 0) {
+                finished = true;
+                return;
+            }
+            try (StatefulRedisConnection<byte[], byte[]> c = open()) {
+                c.setAutoFlushCommands(false);
+                RedisAsyncCommands<byte[], byte[]> a = c.async();
+                ScanArgs args = ScanArgs.Builder.limit(Math.min(SAMPLE_BATCH, Math.max(10, share)));
+                ScanCursor cursor = ScanCursor.INITIAL;
+                while (true) {
+                    RedisFuture<KeyScanCursor<byte[]>> scan = a.scan(cursor, args);
+                    c.flushCommands();
+                    KeyScanCursor<byte[]> reply = await(scan);
+                    List<byte[]> batch = reply.getKeys();
+                    if (batch.size() > share - sampled) batch = batch.subList(0, (int) (share - sampled));
+                    List<RedisFuture<String>> typeReplies = new ArrayList<>(batch.size());
+                    List<RedisFuture<Long>> memoryReplies = new ArrayList<>(batch.size());
+                    for (byte[] key : batch) {
+                        typeReplies.add(a.type(key));
+                        memoryReplies.add(a.dispatch(io.lettuce.core.protocol.CommandType.MEMORY,
+                                new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE),
+                                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)
+                                        .add("USAGE").addKey(key).add("SAMPLES").add(5)));
+                    }
+                    c.flushCommands();
+                    List<String> types = new ArrayList<>(batch.size());
+                    for (RedisFuture<String> t : typeReplies) types.add(await(t));
+                    List<RedisFuture<Long>> sizeReplies = new ArrayList<>(batch.size());
+                    for (int i = 0; i < batch.size(); i++) sizeReplies.add(size(a, types.get(i), batch.get(i)));
+                    c.flushCommands();
+                    int counted = 0;
+                    for (int i = 0; i < batch.size(); i++) {
+                        String type = types.get(i);
+                        if ("none".equals(type)) continue; // expired or deleted since SCAN saw it
+                        long size = sizeReplies.get(i) == null ? 0 : orZero(await(sizeReplies.get(i)));
+                        Long memory = memoryOrNull(memoryReplies.get(i));
+                        TypeAgg agg = byType.computeIfAbsent(type, t -> new TypeAgg());
+                        agg.keys++;
+                        agg.total += size;
+                        agg.memory += memory == null ? 0 : memory;
+                        if (size > agg.biggestSize) {
+                            agg.biggestSize = size;
+                            agg.biggestKey = new String(batch.get(i), StandardCharsets.UTF_8);
+                            agg.biggestMemory = memory;
+                        }
+                        counted++;
+                    }
+                    sampled += counted;
+                    progress.advance(counted);
+                    if (reply.isFinished()) {
+                        finished = true;
+                        return;
+                    }
+                    if (sampled >= share) {
+                        stoppedBy = "keys";
+                        return;
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        stoppedBy = "time";
+                        return;
+                    }
+                    cursor = reply;
+                }
+            } catch (RedisException e) {
+                throw r.failure("Sampling key sizes failed after " + KeyDeleter.count(sampled) + " keys", readFrom, e);
+            }
+        }
+
+        /** A work connection to a replica of the master where one answers (READONLY on a cluster), else to the master. */
+        private StatefulRedisConnection<byte[], byte[]> open() {
+            for (RedisNode replica : replicasOrNone()) {
+                try {
+                    StatefulRedisConnection<byte[], byte[]> c = r.openWorkConnection(replica, "bigkeys");
+                    if (r.isCluster()) c.sync().readOnly();
+                    readFrom = replica;
+                    return c;
+                } catch (OpsException | RedisException unreachable) {
+                    // a replica we cannot reach (another network, gone): try the next, then the master
+                }
+            }
+            readFrom = master;
+            return r.openWorkConnection(master, "bigkeys");
+        }
+
+        private List<RedisNode> replicasOrNone() {
+            try {
+                return r.replicasOf(master);
+            } catch (OpsException e) {
+                return List.of();
+            }
+        }
+    }
+
+    /** MEMORY USAGE's answer, or null where the server lacks it (old servers, some managed ones). */
+    private static Long memoryOrNull(RedisFuture<Long> reply) {
+        try {
+            return await(reply);
+        } catch (RedisException unsupported) {
+            return null;
+        }
     }
 
     private static RedisFuture<Long> size(RedisAsyncCommands<byte[], byte[]> a, String type, byte[] key) {

@@ -61,7 +61,7 @@ public final class RedisConnections implements AutoCloseable {
     private volatile Topology topology;
 
     /** Masters (which own the keyspace) and every node (subscribers may sit on any of them). */
-    record Topology(boolean cluster, List<RedisNode> masters, List<RedisNode> nodes) {
+    record Topology(boolean cluster, List<RedisNode> masters, List<RedisNode> nodes, Map<RedisNode, List<RedisNode>> replicas) {
     }
 
     private RedisConnections(String environment, List<RedisURI> seeds, Optional<Boolean> clusterSetting,
@@ -179,24 +179,61 @@ public final class RedisConnections implements AutoCloseable {
     private Topology discover() {
         RedisNode seed = seed();
         boolean cluster = clusterSetting.orElseGet(() -> call(seed, c -> c.sync().info("cluster")).contains("cluster_enabled:1"));
-        if (!cluster) return new Topology(false, List.of(seed), List.of(seed));
+        if (!cluster) return new Topology(false, List.of(seed), List.of(seed), Map.of());
         String clusterNodes = call(seed, c -> c.sync().clusterNodes());
         List<RedisNode> masters = new ArrayList<>();
         List<RedisNode> all = new ArrayList<>();
+        Map<String, RedisNode> byId = new java.util.HashMap<>();
+        Map<RedisNode, String> replicaOf = new java.util.HashMap<>();
         for (RedisClusterNode n : ClusterPartitionParser.parse(clusterNodes)) {
             if (n.is(RedisClusterNode.NodeFlag.FAIL) || n.is(RedisClusterNode.NodeFlag.HANDSHAKE)
                     || n.is(RedisClusterNode.NodeFlag.NOADDR) || n.getUri() == null) continue;
             RedisNode node = new RedisNode(n.getUri().getHost(), n.getUri().getPort());
             all.add(node);
+            byId.put(n.getNodeId(), node);
             if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) masters.add(node);
+            if (n.is(RedisClusterNode.NodeFlag.REPLICA) && n.getSlaveOf() != null) replicaOf.put(node, n.getSlaveOf());
         }
+        Map<RedisNode, List<RedisNode>> replicas = new java.util.HashMap<>();
+        replicaOf.forEach((replica, masterId) -> {
+            RedisNode master = byId.get(masterId);
+            if (master != null) replicas.computeIfAbsent(master, m -> new ArrayList<>()).add(replica);
+        });
         if (masters.isEmpty()) {
             throw OpsException.builder("Redis Cluster at " + seed + " reports no master that serves slots")
                     .service("redis").environment(environment).hint("check CLUSTER NODES; the cluster may be failing over").build();
         }
         masters.sort(null);
         all.sort(null);
-        return new Topology(true, List.copyOf(masters), List.copyOf(all));
+        replicas.replaceAll((m, list) -> List.copyOf(list));
+        return new Topology(true, List.copyOf(masters), List.copyOf(all), Map.copyOf(replicas));
+    }
+
+    /**
+     * The replicas of {@code master} that report themselves online: on a cluster from
+     * {@code CLUSTER NODES}, on a standalone server from its {@code INFO replication}
+     * ({@code slaveN:ip=...,port=...,state=online}).
+     */
+    List<RedisNode> replicasOf(RedisNode master) {
+        Topology t = topology();
+        if (t.cluster()) return t.replicas().getOrDefault(master, List.of());
+        List<RedisNode> out = new ArrayList<>();
+        for (String value : RedisInfo.parse(call(master, c -> c.sync().info("replication"))).entrySet().stream()
+                .filter(e -> e.getKey().matches("slave[0-9]+")).map(Map.Entry::getValue).toList()) {
+            Map<String, String> f = new java.util.HashMap<>();
+            for (String part : value.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) f.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+            if ("online".equals(f.get("state")) && f.containsKey("ip") && f.containsKey("port")) {
+                try {
+                    out.add(new RedisNode(f.get("ip"), Integer.parseInt(f.get("port"))));
+                } catch (NumberFormatException ignored) {
+                    // not a replica we could reach
+                }
+            }
+        }
+        return out;
     }
 
     /** The URI of {@code node}: the seed's credentials, TLS and client name, with the node's address. */

@@ -109,7 +109,8 @@ class RedisTest {
             Redis redis = new Redis(ctx);
 
             assertThat(redis.pubsubNumsub(channel, "user:nobody").channels()).containsExactly(Map.entry(channel, 2L), Map.entry("user:nobody", 0L));
-            assertThat(redis.pubsubNumsub().channels()).containsEntry(channel, 2L);
+            assertThat(redis.pubsubChannels("user:" + SeedData.WELL_KNOWN_USER_ID, 10).channels()).containsEntry(channel, 2L);
+            assertThat(redis.pubsub().topClients()).extracting(PubSubSummary.ClientGroup::name).contains("gateway-a", "gateway-b");
             assertThat(cli(info, "PUBSUB", "NUMSUB", channel)).endsWith("2");
         }
     }

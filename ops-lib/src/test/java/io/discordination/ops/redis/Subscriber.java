@@ -25,7 +25,7 @@ public final class Subscriber implements AutoCloseable {
 
     private Subscriber(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
     }
 
     public static Subscriber subscribe(int port, String clientName, String channel) {
@@ -38,6 +38,34 @@ public final class Subscriber implements AutoCloseable {
             s.socket.setSoTimeout(5000);
             s.readLine();                       // +OK from SETNAME
             s.readArray();                      // subscribe confirmation
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One connection named {@code clientName} subscribed to {@code count} channels
+     * {@code prefix0 .. prefix(count-1)}, as a gateway holding one channel per online user: sent a
+     * thousand channels per SUBSCRIBE, each confirmation read before it returns.
+     */
+    public static Subscriber subscribeMany(int port, String clientName, String prefix, int count) {
+        try {
+            Subscriber s = new Subscriber(new Socket("127.0.0.1", port));
+            OutputStream out = new java.io.BufferedOutputStream(s.socket.getOutputStream(), 1 << 16);
+            out.write(command("CLIENT", "SETNAME", clientName));
+            out.flush();
+            s.socket.setSoTimeout(60_000);
+            s.readLine();
+            for (int from = 0; from < count; from += 1000) {
+                int to = Math.min(count, from + 1000);
+                String[] args = new String[to - from + 1];
+                args[0] = "SUBSCRIBE";
+                for (int i = from; i < to; i++) args[i - from + 1] = prefix + i;
+                out.write(command(args));
+                out.flush();
+                for (int i = from; i < to; i++) s.readArray();
+            }
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
