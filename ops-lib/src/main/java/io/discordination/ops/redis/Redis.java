@@ -33,9 +33,6 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class Redis {
-    /** Keys per SCAN and per UNLINK: small enough that no command holds the server for long. */
-    static final int SCAN_COUNT = KeyDeleter.DEFAULT_SCAN_COUNT;
-
     private final OpsContext context;
     private final int scanCount;
     private final int streams;
@@ -62,7 +59,11 @@ public final class Redis {
         return RedisConnections.of(context);
     }
 
-    /** {@code INFO <section>} ({@code clients}, {@code memory}, {@code keyspace}, ...) parsed into fields, per node. */
+    /**
+     * {@code INFO <section>} ({@code clients}, {@code memory}, {@code keyspace}, ...) parsed into
+     * fields, per master. Cost: one command per master; the server's work is O(1) for every section
+     * but {@code keyspace} and {@code commandstats}, which are O(databases) and O(commands).
+     */
     public RedisInfo info(String section) {
         RedisConnections r = redis();
         List<RedisInfo.NodeFields> nodes = new ArrayList<>();
@@ -78,7 +79,10 @@ public final class Redis {
         return info("");
     }
 
-    /** Every connected client ({@code CLIENT LIST}) of every node. */
+    /**
+     * Every connected client ({@code CLIENT LIST}) of every node. Cost: one command per node; the
+     * server's work and the reply are O(connected clients), one line each.
+     */
     public RedisClients clients() {
         RedisConnections r = redis();
         List<RedisClients.Client> all = new ArrayList<>();
@@ -158,8 +162,9 @@ public final class Redis {
      * characters before its first wildcard, such as {@code user:123*}), at most {@code limit} of
      * them (at most {@value #MAX_CHANNELS_LISTED}), with their subscribers, most subscribed first.
      * Cost: {@code PUBSUB CHANNELS pattern} on every node, where Redis matches the pattern against
-     * every active channel, so the server's work is O(channels) however narrow the pattern (about
-     * 30 ms per million channels, the server busy meanwhile); the reply holds only the matches,
+     * every active channel, so the server's work is O(channels) however narrow the pattern (measured:
+     * 0.57 s with 500,000 channels on a busy 2-core machine, the server blocked meanwhile; see
+     * docs/benchmarks.md); the reply holds only the matches,
      * then one {@code PUBSUB NUMSUB} per node for at most {@code limit} of them. Ask it a narrow
      * question, once; {@link #pubsub()} is what an incident runbook reads.
      */
@@ -198,7 +203,10 @@ public final class Redis {
         return -1;
     }
 
-    /** Used and peak memory, fragmentation, the limit and its eviction policy, evicted keys; per master. */
+    /**
+     * Used and peak memory, fragmentation, the limit and its eviction policy, evicted keys; per
+     * master. Cost: {@code INFO memory} and {@code INFO stats} per master, each O(1) on the server.
+     */
     public RedisMemory memory() {
         RedisConnections r = redis();
         List<RedisMemory.NodeMemory> nodes = new ArrayList<>();
@@ -476,7 +484,8 @@ public final class Redis {
     /**
      * Publishes {@code message} on {@code channel}; not destructive. Returns how many subscribers
      * received it (on a cluster: those connected to the node it was sent to). In a dry run, nothing
-     * is sent and the count is of current subscribers.
+     * is sent and the count is of current subscribers. Cost: one PUBLISH, O(subscribers of the
+     * channel + patterns); in a dry run one {@code PUBSUB NUMSUB} of that channel per node.
      */
     public Published publish(String channel, String message) {
         if (channel == null || channel.isEmpty()) {
@@ -495,7 +504,8 @@ public final class Redis {
     /**
      * Empties the database with {@code FLUSHDB ASYNC} (every master of a cluster): sessions, rate
      * limits, caches, everything. Destructive and cannot be undone. For one kind of key, use
-     * {@link #deleteMatching(String)}.
+     * {@link #deleteMatching(String)}. Cost: DBSIZE and {@code FLUSHDB ASYNC} per master, each O(1)
+     * on the server's main thread (the memory is freed in the background).
      */
     public FlushedDatabase flushDb() {
         RedisConnections r = redis();
@@ -515,7 +525,10 @@ public final class Redis {
 
     /**
      * Counts the keys matching {@code pattern} with SCAN (every master of a cluster), changing
-     * nothing: what {@link #deleteMatching(String)} would delete right now.
+     * nothing: what {@link #deleteMatching(String)} would delete right now. Cost: one pass over the
+     * keyspace, in batches of a few hundred keys (one short script each where the server runs
+     * scripts, else a SCAN each), so O(keys) on the server spread over about keys/500 commands,
+     * none long; only the counts come back.
      */
     public MatchingKeys countMatching(String pattern) {
         requireSelective(pattern);
@@ -532,7 +545,11 @@ public final class Redis {
      * If the connection drops midway it stops with an error saying how many keys were deleted;
      * running it again finishes the job. Under concurrent writes: every key that matches from the
      * start to the end is deleted (SCAN's guarantee); a matching key written while it runs may or
-     * may not be.
+     * may not be. Cost: one pass over the keyspace counting as it deletes (no counting pass first),
+     * O(keys) SCAN work plus O(matching keys) UNLINK work on the server, in about keys/500 short
+     * scripts (under a millisecond each); the client's work per key is next to none. Where scripts
+     * are refused, the client runs each batch: SCAN COUNT 250, then UNLINK of the keys it returned.
+     * In a dry run, the counting pass of {@link #countMatching(String)}.
      */
     public DeletedKeys deleteMatching(String pattern) {
         requireSelective(pattern);

@@ -288,12 +288,12 @@ public final class RedisConnections implements AutoCloseable {
         }
     }
 
-    /** Publishes {@code message} on {@code channel} and returns how many subscribers received it (on a cluster: on the node it was sent to). */
+    /** Publishes {@code message} on {@code channel} and returns how many subscribers received it (on a cluster: on the node it was sent to); one PUBLISH. */
     public long publish(String channel, String message) {
         return call(topology().masters().get(0), c -> c.sync().publish(channel, message));
     }
 
-    /** Subscribers of each channel, summed over every node. */
+    /** Subscribers of each channel, summed over every node: one {@code PUBSUB NUMSUB} per node, O(channels named). */
     public Map<String, Long> numsub(String... channels) {
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
         for (String channel : channels) counts.put(channel, 0L);

@@ -52,7 +52,7 @@ public final class DeleteMatchingBenchmark {
     public static void main(String[] args) throws Exception {
         Path doc = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         int repeats = Integer.getInteger("bench.repeats", 3);
-        int scanCount = Integer.getInteger("bench.scanCount", Redis.SCAN_COUNT);
+        int scanCount = Integer.getInteger("bench.scanCount", 0);
         Path work = Files.createTempDirectory("bench-redis-delete-");
         String loadBefore = loadAverage();
         System.err.println("bench: work folder " + work + ", " + repeats + " repeats, SCAN COUNT " + scanCount);
@@ -60,6 +60,7 @@ public final class DeleteMatchingBenchmark {
         List<Measure> pipeline = new ArrayList<>();
         List<Measure> ours = new ArrayList<>();
         List<Measure> cluster = new ArrayList<>();
+        List<Measure> clientSide = new ArrayList<>();
         Measure cold;
         try (RedisServer server = RedisServer.start(work.resolve("standalone"))) {
             // the first deletions in a fresh JVM pay for loading and compiling the client (the JIT
@@ -82,6 +83,12 @@ public final class DeleteMatchingBenchmark {
                 ours.add(measure(List.of(server), server, () -> deleteWithOps(server.url(), work, scanCount)));
                 check(server.count(PATTERN) == 0 && server.dbsize() == SEED.total() - MATCHING, "ours left keys behind");
                 System.err.println("bench: ours     " + ours.get(i));
+
+                reseed(server, work);
+                clientSide.add(measure(List.of(server), server,
+                        () -> deleteWithOps(server.url(), work, scanCount, KeyDeleter.Batches.CLIENT)));
+                check(server.count(PATTERN) == 0 && server.dbsize() == SEED.total() - MATCHING, "ours (client batches) left keys behind");
+                System.err.println("bench: client   " + clientSide.get(i));
             }
         }
         try (RedisCluster c = RedisCluster.start(work.resolve("cluster"))) {
@@ -96,7 +103,8 @@ public final class DeleteMatchingBenchmark {
             }
         }
         String load = loadBefore + " at the start, " + loadAverage() + " at the end";
-        String section = section(median(pipeline), median(ours), median(cluster), cold, repeats, scanCount, load);
+        String e2e = System.getProperty("bench.e2e") == null ? "" : Files.readString(Path.of(System.getProperty("bench.e2e")));
+        String section = section(e2e, median(pipeline), median(ours), median(clientSide), median(cluster), cold, repeats, scanCount, load);
         System.out.println(section);
         write(doc, section);
         System.err.println("bench: wrote " + doc);
@@ -117,12 +125,17 @@ public final class DeleteMatchingBenchmark {
     }
 
     static long deleteWithOps(String url, Path work, int scanCount) {
+        return deleteWithOps(url, work, scanCount, KeyDeleter.Batches.AUTO);
+    }
+
+    static long deleteWithOps(String url, Path work, int scanCount, KeyDeleter.Batches batches) {
         try {
             Path env = work.resolve("bench.yaml");
             Files.writeString(env, "name: bench\nredis:\n  url: " + url + "\n");
             try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(work.resolve("home"))
                     .confirmer(Confirmer.nonInteractive(true, null)).build()) {
-                DeletedKeys deleted = new Redis(ctx, scanCount, Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS)).deleteMatching(PATTERN);
+                DeletedKeys deleted = new Redis(ctx, scanCount, Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS), batches)
+                        .deleteMatching(PATTERN);
                 return deleted.deleted();
             }
         } catch (IOException e) {
@@ -166,6 +179,7 @@ public final class DeleteMatchingBenchmark {
     static long commandMicros(RedisServer server) {
         long usec = 0;
         for (String line : server.cli("INFO", "commandstats").split("\r?\n")) {
+            // SCAN and UNLINK called by a script are counted in the script's own time as well: EVAL is left out
             if (line.startsWith("cmdstat_scan:") || line.startsWith("cmdstat_del:") || line.startsWith("cmdstat_unlink:")) {
                 for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
                     if (field.startsWith("usec=")) usec += Long.parseLong(field.substring(5));
@@ -207,42 +221,45 @@ public final class DeleteMatchingBenchmark {
         }
     }
 
-    static String section(Measure pipeline, Measure ours, Measure cluster, Measure cold, int repeats, int scanCount, String load) {
+    static String section(String e2e, Measure pipeline, Measure ours, Measure clientSide, Measure cluster, Measure cold,
+                          int repeats, int scanCount, String load) {
         StringBuilder sb = new StringBuilder();
         sb.append(START).append('\n');
         sb.append("## Redis: deleting keys by pattern (`bench/redis-delete-matching`)\n\n");
-        sb.append("1,000,000 string keys (500,000 `api:cache:*`, 300,000 `rl:*`, 200,000 others, 64-byte values) on a private\n")
-                .append("`redis-server` ").append(redisVersion()).append(" on loopback; delete `api:cache:*`. The runbook's way is\n")
-                .append("`redis-cli --scan --pattern 'api:cache:*' | xargs redis-cli DEL`; ours is `redis().deleteMatching(\"api:cache:*\")`\n")
-                .append("(SCAN COUNT ").append(scanCount).append(" + UNLINK in ").append(Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS))
+        sb.append(e2e.isBlank() ? "" : e2e.strip() + "\n\n");
+        String count = scanCount > 0 ? String.valueOf(scanCount) : KeyDeleter.DEFAULT_SCRIPT_SCAN_COUNT + " (" + KeyDeleter.DEFAULT_SCAN_COUNT
+                + " where the client runs the batches)";
+        sb.append("### In process: the deletion alone, in a warmed JVM\n\n");
+        sb.append("Not what a user waits for (that is above), but where the time goes. The same 1,000,000 keys, seeded with\n")
+                .append("`redis-cli --pipe` on a private `redis-server` ").append(redisVersion()).append("; ours is `redis().deleteMatching(\"api:cache:*\")`\n")
+                .append("(each batch one script on the server: SCAN COUNT ").append(count).append(" and UNLINK, in ")
+                .append(Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS))
                 .append(" chains on a standalone server, one per master on a cluster),\n").append("with the Gate, audit line and connection set-up included.\n")
-                .append("Both run on identical data in the same run; each figure is the median of ").append(repeats).append(" runs (by wall time),\n")
-                .append("after deletions that warm the JVM up; the first of those, in a fresh JVM, is the last row: loading and compiling\n")
-                .append("the client costs that much once per process (an `ops` command pays it; a REPL or an embedding service does once).\n")
-                .append("Server CPU is Redis's own accounting: `INFO commandstats` (time executing SCAN, DEL, UNLINK) and\n")
+                .append("Each figure is the median of ").append(repeats).append(" runs (by wall time), alternating with the pipeline,\n")
+                .append("after deletions that warm the JVM up; the first of those, in a fresh JVM, is the last row.\n")
+                .append("Server CPU is Redis's own accounting: `INFO commandstats` (time executing SCAN, DEL, UNLINK and the scripts) and\n")
                 .append("`INFO cpu` (the whole process: parsing, replies, networking). The concurrent client is a separate process\n")
                 .append("sending `GET rl:…` one at a time, every 200 µs, during the deletion. Machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores; 1-minute load average ").append(load).append(".\n\n");
-        sb.append("| run | wall | server CPU in commands | server process CPU | wall / command CPU | client p50 | client p99 | client max |\n");
+        sb.append("| run (in process) | wall | server CPU in commands | server process CPU | wall / command CPU | client p50 | client p99 | client max |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         row(sb, "runbook pipeline (standalone)", pipeline, pipeline.commandMicros());
         row(sb, "ours (standalone)", ours, ours.commandMicros());
+        row(sb, "ours, the client running the batches (where scripts are refused)", clientSide, clientSide.commandMicros());
         row(sb, "ours (3-master cluster)", cluster, cluster.commandMicros());
         row(sb, "ours (standalone), first run in a fresh JVM", cold, cold.commandMicros());
         sb.append('\n');
         double speedup = pipeline.wallMicros() / (double) ours.wallMicros();
         double ratio = ours.wallMicros() / (double) ours.commandMicros();
-        sb.append("| target | measured | met |\n|---|---|---|\n");
-        sb.append(String.format(Locale.ROOT, "| ours at least 2.5x faster than the pipeline | %.1fx | %s |%n", speedup, speedup >= 2.5 ? "yes" : "**no**"));
-        sb.append(String.format(Locale.ROOT, "| our wall time at most 1.3x the server's CPU time (commandstats) | %.2fx | %s |%n", ratio, ratio <= 1.3 ? "yes" : "**no**"));
-        sb.append(String.format(Locale.ROOT, "| concurrent client p99 during our deletion at most 2 ms | %s | %s |%n", ms(ours.p99()), ours.p99() <= 2000 ? "yes" : "**no**"));
-        double clusterSpeedup = pipeline.wallMicros() / (double) cluster.wallMicros();
+        sb.append("| in-process figure | measured | bound | met |\n|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| deletion alone against the pipeline | %.1fx faster | | |%n", speedup));
+        sb.append(String.format(Locale.ROOT, "| our wall time over the server's CPU time (commandstats) | %.2fx | at most 1.3x | %s |%n", ratio, ratio <= 1.3 ? "yes" : "**no**"));
+        sb.append(String.format(Locale.ROOT, "| concurrent client p99 during our deletion | %s | at most 2 ms | %s |%n", ms(ours.p99()), ours.p99() <= 2000 ? "yes" : "**no**"));
         sb.append(String.format(Locale.ROOT, "%nOn the 3-master cluster (three `redis-server`s sharing the same two cores, every master worked in parallel)%n"
-                        + "ours took %s, %.1fx faster than the runbook pipeline on the standalone server in the same run (the pipeline itself%n"
-                        + "cannot run on a cluster: `--scan` sees one node and a multi-key `DEL` fails with CROSSSLOT). Its command CPU is the%n"
-                        + "three masters' together (the busiest spent %s); on a cluster a batch is sent as one UNLINK per hash slot, so the%n"
-                        + "masters run more, smaller commands than the standalone server. Its client latency is measured on one master.%n",
-                secs(cluster.wallMicros()), clusterSpeedup, secs(cluster.busiestNodeCommandMicros())));
+                        + "the deletion took %s. Its command CPU is the three masters' together (the busiest spent %s); there a script%n"
+                        + "deletes key by key (a cluster refuses a multi-key command across hash slots, in a script too). Its client latency is%n"
+                        + "measured on one master.%n",
+                secs(cluster.wallMicros()), secs(cluster.busiestNodeCommandMicros())));
         sb.append(END).append('\n');
         return sb.toString();
     }

@@ -18,6 +18,11 @@ public final class RedisCluster implements AutoCloseable {
         this.nodes = nodes;
     }
 
+    /** A cluster someone else started, given its masters. */
+    public static RedisCluster attach(List<RedisServer> masters) {
+        return new RedisCluster(masters);
+    }
+
     public static RedisCluster start(Path dir, String... options) {
         List<RedisServer> nodes = new ArrayList<>();
         try {

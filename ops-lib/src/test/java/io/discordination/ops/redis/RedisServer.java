@@ -45,6 +45,11 @@ public final class RedisServer implements AutoCloseable {
         throw failure;
     }
 
+    /** A server someone else started on {@code port}, for {@link #cli(String...)}; closing it does nothing. */
+    public static RedisServer attach(int port) {
+        return new RedisServer(Path.of("."), port, List.of());
+    }
+
     public static RedisServer start(Path dir, int port, String... options) {
         RedisServer server = new RedisServer(dir, port, List.of(options));
         server.launch();
