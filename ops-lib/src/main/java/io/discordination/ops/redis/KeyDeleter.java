@@ -34,8 +34,9 @@ import java.util.function.LongFunction;
  * <p>Where the server runs scripts, each batch is one short Lua script ({@link #BATCH_SCRIPT}): a
  * SCAN with MATCH and COUNT and an UNLINK of exactly the keys it returned, answering with the next
  * cursor and the two counts. The keys never travel to the client and back, so the client's work per
- * key is nil and the server skips writing and parsing them (measured: a third less server CPU);
- * Lua strings are byte strings, so any key is deleted as it is. Each script touches about
+ * key is next to none and the server neither writes them into replies nor parses them back (the
+ * script's own overhead takes some of that back: see docs/benchmarks.md for the server's CPU either
+ * way). Lua strings are byte strings, so any key is deleted as it is. Each script touches about
  * {@code scanCount} buckets, so none holds the server for long (about a millisecond). Where
  * scripts are refused (an ACL without {@code @scripting}, a managed service that disables them),
  * the client runs the same batches itself: SCAN, then UNLINK of what it returned.
