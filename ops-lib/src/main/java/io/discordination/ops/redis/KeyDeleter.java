@@ -136,6 +136,11 @@ final class KeyDeleter {
         final AtomicLong matched = new AtomicLong();
         /** Keys in UNLINKs sent and not answered: when the work stops, Redis may or may not have deleted them. */
         final AtomicLong inFlight = new AtomicLong();
+        /**
+         * The most keys the batch scripts sent and not answered could delete (SCAN COUNT n returns about
+         * n keys, a few more when a bucket holds several): unknown until a script answers.
+         */
+        final AtomicLong inFlightScriptKeys = new AtomicLong();
         final List<Chain> chains = new ArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -247,7 +252,10 @@ final class KeyDeleter {
     /** The keys whose UNLINK got no answer, which Redis may have deleted too; empty when there are none. */
     private static String mayHaveBeenDeleted(List<NodeRun> runs) {
         long unknown = runs.stream().mapToLong(r -> r.inFlight.get()).sum();
-        return unknown == 0 ? "" : " (and " + count(unknown) + " more sent to be deleted, unanswered, may have been deleted)";
+        long byScripts = runs.stream().mapToLong(r -> r.inFlightScriptKeys.get()).sum();
+        String sent = unknown == 0 ? "" : " (and " + count(unknown) + " more sent to be deleted, unanswered, may have been deleted)";
+        return sent + (byScripts == 0 ? "" : " (and up to about " + count(byScripts)
+                + " more sent to be deleted in batches the server runs, unanswered, may have been deleted)");
     }
 
     static String count(long n) {
@@ -285,6 +293,7 @@ final class KeyDeleter {
         private final byte[] patternBytes;
         private final byte[] countBytes;
         private final byte[] modeBytes;
+        private final long scriptKeyBound;
         private final boolean delete;
         private final boolean cluster;
         private final boolean serverSide;
@@ -304,6 +313,7 @@ final class KeyDeleter {
             this.args = ScanArgs.Builder.matches(patternBytes).limit(scanCount);
             this.countBytes = Integer.toString(scanCount).getBytes(StandardCharsets.US_ASCII);
             this.modeBytes = (delete ? cluster ? "2" : "1" : "0").getBytes(StandardCharsets.US_ASCII);
+            this.scriptKeyBound = 2L * scanCount + 16;
             this.delete = delete;
             this.cluster = cluster;
             this.serverSide = serverSide;
@@ -326,6 +336,7 @@ final class KeyDeleter {
 
         private void next(String cursor) {
             if (serverSide) {
+                if (delete) run.inFlightScriptKeys.addAndGet(scriptKeyBound);
                 commands.<List<Object>>eval(BATCH_SCRIPT_BYTES, ScriptOutputType.MULTI, NO_KEYS,
                         cursor.getBytes(StandardCharsets.US_ASCII), patternBytes, countBytes, modeBytes).whenComplete(this::onBatch);
             } else {
@@ -340,6 +351,7 @@ final class KeyDeleter {
             }
             if (done.isDone()) return;
             try {
+                if (delete) run.inFlightScriptKeys.addAndGet(-scriptKeyBound);
                 String cursor = new String((byte[]) reply.get(0), StandardCharsets.US_ASCII);
                 run.matched.addAndGet((Long) reply.get(1));
                 run.deleted.addAndGet((Long) reply.get(2));
