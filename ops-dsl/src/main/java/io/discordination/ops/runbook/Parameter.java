@@ -344,7 +344,8 @@ public final class Parameter {
                     return Cidr.parse(v).toString();
                 } catch (OpsException.InvalidInputException e) {
                     // the verb's own reason (host bits, prefix, family) says more than the expected form
-                    throw OpsException.builder("parameter '" + name + "': " + e.what()).hint(e.hint()).invalidInput();
+                    throw OpsException.builder("parameter '" + name + "': expected " + expected() + "; " + e.what() + "; got " + shown(raw))
+                            .invalidInput();
                 }
             }
             case CHOICE -> {
@@ -396,6 +397,7 @@ public final class Parameter {
     }
 
     private OpsException tooLong(String raw) {
+        if (raw.length() <= SHOWN_VALUE_LIMIT) return invalid(raw);
         return OpsException.builder("parameter '" + name + "': expected " + expected() + "; got " + String.format("%,d", raw.length())
                 + " characters, more than " + (many ? "a list of " + type.maxLength() + "-character values" : type.maxLength())
                 + " allows").invalidInput();

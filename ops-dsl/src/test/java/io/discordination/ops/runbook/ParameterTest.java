@@ -83,7 +83,8 @@ class ParameterTest {
     void parse_whenACidrHasHostBitsInAList_refusesTheWholeListBeforeAnythingRuns() {
         Parameter p = Parameter.cidr("block").many();
         assertThatThrownBy(() -> p.parse("203.0.113.9,10.0.0.1/24")).isInstanceOf(OpsException.InvalidInputException.class)
-                .hasMessageContaining("parameter 'block': Invalid CIDR '10.0.0.1/24': it has host bits set (did you mean 10.0.0.0/24?)");
+                .hasMessageContaining("parameter 'block': expected an IPv4 or IPv6 address or CIDR")
+                .hasMessageContaining("Invalid CIDR '10.0.0.1/24': it has host bits set (did you mean 10.0.0.0/24?); got '203.0.113.9,10.0.0.1/24'");
         assertThatThrownBy(() -> p.parse("2001:db8::1/64")).hasMessageContaining("host bits");
         assertThatThrownBy(() -> p.parse("203.0.113.09")).hasMessageContaining("leading zero");
         assertThat(p.parse("203.0.113.9, 2001:DB8:0:0::0/64")).isEqualTo(List.of("203.0.113.9/32", "2001:db8::/64"));
