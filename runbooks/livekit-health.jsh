@@ -2,7 +2,7 @@
 // Plan it first (it only reads):  ops plan livekit-health --param room=voice:1180000000000000101
 runbook("livekit-health", "LiveKit Cluster Health")
     .section("Voice Service")
-    .param(string("room").optional()
+    .param(roomName("room").optional()
         .description("A room whose participants to list, such as voice:<channel_id>"))
     .check("Check LiveKit service status", "curl -s ${livekit.url}/healthz", () -> livekit().health())
     .check("List active rooms", "livekit-cli list-rooms --url ${livekit.url} --api-key $LK_KEY --api-secret $LK_SECRET",

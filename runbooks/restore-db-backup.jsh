@@ -3,8 +3,8 @@
 runbook("restore-db-backup", "Restore from Backup")
     .section("Database Operations")
     .param(snapshotId("snapshot").optional().description("The snapshot to restore; default: the newest available one"))
-    .param(string("target").defaultValue("discordination-restore").description("The new instance's identifier; must not exist yet"))
-    .param(string("instance-class").defaultValue("db.r6g.large").description("The new instance's class"))
+    .param(dbInstanceId("target").defaultValue("discordination-restore").description("The new instance's identifier; must not exist yet"))
+    .param(instanceClass("instance-class").defaultValue("db.r6g.large").description("The new instance's class"))
     .check("List available snapshots",
         "aws rds describe-db-snapshots \\\n"
             + "  --db-instance-identifier ${rds.instance} \\\n"

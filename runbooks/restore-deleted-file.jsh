@@ -2,17 +2,12 @@
 // Plan it first (lists the versions, restores nothing):  ops plan restore-deleted-file --param file=ID [--param version=VERSION_ID]
 runbook("restore-deleted-file", "Restore Deleted File")
     .section("File Storage")
-    .param(string("file").description("The file id: the attachment's key is attachments/<file>/<name>"))
-    .param(string("version").optional().description("The version to restore; default: the newest version under the delete marker"))
+    .param(fileId("file").description("The file id: the attachment's key is attachments/<file>/<name>"))
+    .param(versionId("version").optional().description("The version to restore; default: the newest version under the delete marker"))
     .check("List versions",
         "aws s3api list-object-versions --bucket ${s3.bucket} --prefix \"attachments/${file}/\"",
         () -> {
             String file = param("file");
-            // a file id is a snowflake; anything else would only list the wrong prefix
-            if (!file.matches("[0-9]{1,20}")) {
-                throw OpsException.builder("parameter 'file': expected a file id of 1 to 20 digits like 1183245072950931456; got '" + file + "'")
-                    .invalidInput();
-            }
             ObjectVersions versions = bucket().versions("attachments/" + file + "/");
             if (versions.size() == 0) {
                 throw OpsException.builder("No attachment with id " + file + " in s3://" + bucket().name() + ", deleted or not")

@@ -5,6 +5,7 @@ import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.Step;
 import io.discordination.ops.text.Durations;
+import io.discordination.ops.text.ShellWords;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -166,7 +167,7 @@ final class ConsoleReporter implements RunListener {
     private static String paramsText(RunReport report) {
         StringBuilder sb = new StringBuilder();
         report.parameters().forEach((k, v) -> {
-            if (v != null) sb.append(" --param ").append(k).append('=').append(v.contains(" ") ? "'" + v + "'" : v);
+            if (v != null) sb.append(" --param ").append(ShellWords.quote(k + "=" + v));
         });
         return sb.toString();
     }

@@ -35,7 +35,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
-        Map<String, Object> values = rb.bind(arguments.params);
+        Map<String, Object> values = rb.bind(arguments.params(rb));
         Environment env = ahead.get();
         try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
             return RunbookInvocation.execute(context, rb, values, null, output, OpsCommand.debugRequested(spec),

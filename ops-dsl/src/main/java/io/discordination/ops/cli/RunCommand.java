@@ -52,10 +52,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
-        if (resume == null) return run(rb, rb.bind(arguments.params), null, ahead.get());
+        Map<String, String> given = arguments.params(rb);
+        if (resume == null) return run(rb, rb.bind(given), null, ahead.get());
         // held until the resumed run ends: a second resume of the same run at the same time is refused
         try (RunLock ignored = RunLock.acquire(OpsPaths.home(), resume, "being resumed by ops run --resume " + resume)) {
-            Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, arguments.params);
+            Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, given);
             String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
                     ? Environment.named(environment.name()).name() : environment.name();
             if (!from.environment().equals(named)) {

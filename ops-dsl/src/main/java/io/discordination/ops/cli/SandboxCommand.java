@@ -2,6 +2,7 @@ package io.discordination.ops.cli;
 
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
+import io.discordination.ops.text.ShellWords;
 import io.discordination.ops.sandbox.ComponentStatus;
 import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxException;
@@ -186,16 +187,12 @@ final class SandboxCommand implements Runnable {
             // a sandbox shell talks to the sandbox only: no profile or session token of a real account
             out.println("unset AWS_PROFILE AWS_SESSION_TOKEN");
             for (Map.Entry<String, String> e : info.exports().entrySet()) {
-                String value = quote(e.getValue());
+                String value = ShellWords.singleQuoted(e.getValue());
                 if (e.getKey().equals("PYTHONPATH")) value += "\"${PYTHONPATH:+:$PYTHONPATH}\"";
                 out.println("export " + e.getKey() + "=" + value);
             }
             out.flush();
             return 0;
-        }
-
-        static String quote(String value) {
-            return "'" + value.replace("'", "'\\''") + "'";
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.discordination.ops.runbook;
 
 import io.discordination.ops.env.Environment;
+import io.discordination.ops.text.ShellWords;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * runbook when one has that name (its value, or {@code <name>} in docs), else a setting of the
  * environment ({@code ${ecs.cluster}} is {@code discordination-prod}). Secrets show as {@code ****}
  * and settings whose variable is not set as {@code $VAR}, the way the seed runbook writes them.
- * A {@code $VAR} written directly stays as it is.
+ * A {@code $VAR} written directly stays as it is. Values are quoted as shell words ({@link ShellWords}).
  *
  * <pre>{@code CommandTemplate.of(env, Map.of()).render("aws ecs describe-services --cluster ${ecs.cluster} --services api")}</pre>
  */
@@ -63,7 +64,7 @@ public final class CommandTemplate {
     private String value(String key, String original) {
         if (parameters.containsKey(key)) {
             String v = parameters.get(key);
-            return v == null ? "<" + key + ">" : v;
+            return v == null ? "<" + key + ">" : shellWord(v);
         }
         String setting = settings.get(key);
         if (setting == null) return original;
@@ -73,7 +74,13 @@ public final class CommandTemplate {
             for (String v : unset.group(1).split(",\\s*")) vars.add("$" + v);
             return String.join(" ", vars);
         }
-        return setting;
+        return shellWord(setting);
+    }
+
+    /** A value as one shell word, so that what was typed as a parameter can never become a second command. */
+    private static String shellWord(String value) {
+        // a masked secret stays readable as a mask; it is not something to paste anyway
+        return value.contains(io.discordination.ops.Secret.MASK) ? value : ShellWords.quote(value);
     }
 
     /** Placeholders in {@code template} that are neither a parameter nor a setting: for {@code ops check}. */

@@ -2,34 +2,46 @@ package io.discordination.ops.runbook;
 
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Secret;
+import io.discordination.ops.account.UserId;
+import io.discordination.ops.livekit.LiveKit;
+import io.discordination.ops.rds.RdsIdentifiers;
+import io.discordination.ops.s3.Bucket;
 import io.discordination.ops.text.Durations;
+import io.discordination.ops.waf.Cidr;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * A typed runbook parameter: its name, type, description, default, and whether it is required or
  * secret. {@link #parse} turns what the operator typed into the typed value a step reads with
  * {@code param("name")}, or a one-line error naming the parameter and what is expected.
+ * Every type has a length limit and refuses control characters (a newline, an escape), and the
+ * types whose values a verb of the library takes are parsed by that verb's own rule
+ * ({@link Cidr#parse}, {@link RdsIdentifiers}, {@link LiveKit#requireRoomName}, ...), so a value
+ * that passes here is never refused later, after something has changed.
  *
  * <table>
  *   <caption>Types and the values steps get</caption>
- *   <tr><td>{@link #string}</td><td>{@code String}</td></tr>
+ *   <tr><td>{@link #string}</td><td>{@code String}, at most {@value #STRING_MAX} characters</td></tr>
  *   <tr><td>{@link #integer}</td><td>{@code Integer} (with {@link #min}/{@link #max})</td></tr>
- *   <tr><td>{@link #duration}</td><td>{@code java.time.Duration} from {@code 10m}, {@code 1h30m}</td></tr>
+ *   <tr><td>{@link #duration}</td><td>{@code java.time.Duration} from {@code 10m}, {@code 1h30m}; at most 365 days</td></tr>
  *   <tr><td>{@link #userId}</td><td>{@code String}: a UUID, lower case</td></tr>
  *   <tr><td>{@link #channelId}</td><td>{@code String}: a snowflake, 1 to 20 digits</td></tr>
- *   <tr><td>{@link #cidr}</td><td>{@code String} IPv4/IPv6 CIDR; a bare address gets /32 or /128;
- *       {@link #many()} gives {@code List<String>} from {@code a,b}</td></tr>
+ *   <tr><td>{@link #cidr}</td><td>{@code String} IPv4/IPv6 CIDR as {@link Cidr#parse} normalizes it (a bare
+ *       address gets /32 or /128, no host bits); {@link #many()} gives {@code List<String>} from {@code a,b}</td></tr>
  *   <tr><td>{@link #choice}</td><td>{@code String}, one of the choices</td></tr>
  *   <tr><td>{@link #snapshotId}</td><td>{@code String}: an RDS snapshot identifier</td></tr>
+ *   <tr><td>{@link #dbInstanceId}</td><td>{@code String}: an RDS DB instance identifier</td></tr>
+ *   <tr><td>{@link #instanceClass}</td><td>{@code String}: a DB instance class like {@code db.r6g.large}</td></tr>
+ *   <tr><td>{@link #roomName}</td><td>{@code String}: a LiveKit room like {@code voice:<channel id>}</td></tr>
+ *   <tr><td>{@link #versionId}</td><td>{@code String}: an S3 object version id</td></tr>
+ *   <tr><td>{@link #fileId}</td><td>{@code String}: an attachment's id, a snowflake</td></tr>
  *   <tr><td>{@link #bool}</td><td>{@code Boolean} from true/false/yes/no</td></tr>
  *   <tr><td>{@link #secretString}</td><td>{@link Secret}: never printed, journaled or audited</td></tr>
  * </table>
@@ -39,13 +51,22 @@ import java.util.regex.Pattern;
 public final class Parameter {
     /** The kinds of value a parameter takes. */
     public enum Type {
-        STRING("string"), INTEGER("int"), DURATION("duration"), USER_ID("userId"), CHANNEL_ID("channelId"),
-        CIDR("cidr"), CHOICE("choice"), SNAPSHOT_ID("snapshotId"), BOOLEAN("boolean");
+        STRING("string", STRING_MAX), INTEGER("int", 20), DURATION("duration", 64), USER_ID("userId", 36),
+        CHANNEL_ID("channelId", 20), CIDR("cidr", 43), CHOICE("choice", STRING_MAX), SNAPSHOT_ID("snapshotId", 1024),
+        BOOLEAN("boolean", 5), DB_INSTANCE_ID("dbInstanceId", 63), INSTANCE_CLASS("instanceClass", RdsIdentifiers.INSTANCE_CLASS_MAX),
+        ROOM("room", LiveKit.ROOM_NAME_MAX), VERSION_ID("versionId", Bucket.VERSION_ID_MAX), FILE_ID("fileId", 20);
 
         private final String label;
+        private final int maxLength;
 
-        Type(String label) {
+        Type(String label, int maxLength) {
             this.label = label;
+            this.maxLength = maxLength;
+        }
+
+        /** The longest value (one item of a list) this type takes, in characters. */
+        public int maxLength() {
+            return maxLength;
         }
 
         /** The name scripts use: {@code param 'user', type: 'userId'}. */
@@ -65,11 +86,13 @@ public final class Parameter {
         }
     }
 
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** The generic limit of a plain string (and of a secret string), in characters. */
+    public static final int STRING_MAX = 256;
+    /** The most values a list parameter ({@link #many()}) takes: a WAF IP set holds 10,000 addresses. */
+    public static final int MANY_MAX = 10_000;
+    /** The longest duration a duration parameter takes: a year is more than any log retention or wait. */
+    public static final Duration DURATION_MAX = Duration.ofDays(365);
     private static final Pattern SNOWFLAKE = Pattern.compile("[0-9]{1,20}");
-    private static final Pattern SNAPSHOT = Pattern.compile("(rds:)?[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]{2,45}");
     private static final int SHOWN_VALUE_LIMIT = 60;
 
     private final String name;
@@ -114,6 +137,11 @@ public final class Parameter {
     public static Parameter cidr(String name) { return of(name, Type.CIDR); }
     public static Parameter snapshotId(String name) { return of(name, Type.SNAPSHOT_ID); }
     public static Parameter bool(String name) { return of(name, Type.BOOLEAN); }
+    public static Parameter dbInstanceId(String name) { return of(name, Type.DB_INSTANCE_ID); }
+    public static Parameter instanceClass(String name) { return of(name, Type.INSTANCE_CLASS); }
+    public static Parameter roomName(String name) { return of(name, Type.ROOM); }
+    public static Parameter versionId(String name) { return of(name, Type.VERSION_ID); }
+    public static Parameter fileId(String name) { return of(name, Type.FILE_ID); }
     /** A string that is a {@link Secret} in steps and {@code ****} everywhere it is shown or written. */
     public static Parameter secretString(String name) { return of(name, Type.STRING).secret(); }
 
@@ -226,15 +254,22 @@ public final class Parameter {
     /** What a value must look like, as the error line and the docs say it. */
     public String expected() {
         String one = switch (type) {
-            case STRING -> "a non-empty string";
+            case STRING -> "a non-empty string of at most " + STRING_MAX + " characters";
             case INTEGER -> "an integer" + range();
-            case DURATION -> "a duration such as 30s, 10m, 1h30m";
+            case DURATION -> "a duration such as 30s, 10m, 1h30m, of at most 365d";
             case USER_ID -> "a UUID like 3f6c1a2e-7b4d-4c1e-9a2b-5d8e0f1a2b3c";
             case CHANNEL_ID -> "a channel id of 1 to 20 digits like 1029384756473829";
             case CIDR -> "an IPv4 or IPv6 address or CIDR like 203.0.113.7/32 or 2001:db8::/64";
             case CHOICE -> "one of " + String.join(", ", choices);
             case SNAPSHOT_ID -> "an RDS snapshot id (a letter, then letters, digits, single hyphens; like manual-20240101-120000)";
             case BOOLEAN -> "true or false";
+            case DB_INSTANCE_ID -> "a DB instance identifier (a letter, then letters, digits, single hyphens, at most 63; "
+                    + "like discordination-restore)";
+            case INSTANCE_CLASS -> "a DB instance class like db.r6g.large";
+            case ROOM -> "a LiveKit room name like voice:1180000000000000101 (letters, digits, : _ . @ -; at most "
+                    + LiveKit.ROOM_NAME_MAX + ")";
+            case VERSION_ID -> "an S3 version id (letters, digits, . _ - + / =; at most " + Bucket.VERSION_ID_MAX + ")";
+            case FILE_ID -> "a file id of 1 to 20 digits like 1183245072950931456";
         };
         return many ? one + " (or several, separated by commas)" : one;
     }
@@ -252,13 +287,24 @@ public final class Parameter {
      */
     public Object parse(String raw) {
         if (raw == null) throw invalid(null);
+        // the cheap checks first, so a 100 KB value costs no pattern matching
+        for (int i = 0; i < raw.length(); i++) {
+            if (Character.isISOControl(raw.charAt(i))) throw controlCharacter(raw, i);
+        }
+        long limit = many ? (long) MANY_MAX * (type.maxLength() + 2) : type.maxLength() + 2L;
+        if (raw.length() > limit) throw tooLong(raw);
         if (!many) return parseOne(raw.trim(), raw);
+        String[] parts = raw.split(",", -1);
+        if (parts.length > MANY_MAX) {
+            throw OpsException.builder("parameter '" + name + "': at most " + MANY_MAX + " values; got " + parts.length).invalidInput();
+        }
         List<Object> values = new ArrayList<>();
-        for (String part : raw.split(",", -1)) values.add(parseOne(part.trim(), raw));
+        for (String part : parts) values.add(parseOne(part.trim(), raw));
         return List.copyOf(values);
     }
 
     private Object parseOne(String v, String raw) {
+        if (v.length() > type.maxLength()) throw tooLong(raw);
         switch (type) {
             case STRING -> {
                 if (v.isEmpty()) throw invalid(raw);
@@ -277,29 +323,52 @@ public final class Parameter {
                 return (int) n;
             }
             case DURATION -> {
+                Duration d;
                 try {
-                    return Durations.parse(v);
+                    d = Durations.parse(v);
                 } catch (OpsException e) {
                     throw invalid(raw);
                 }
+                if (d.isNegative() || d.compareTo(DURATION_MAX) > 0) throw invalid(raw);
+                return d;
             }
             case USER_ID -> {
-                if (!UUID_TEXT.matcher(v).matches()) throw invalid(raw);
-                return UUID.fromString(v).toString();
+                return viaLibrary(raw, () -> UserId.parse(v).toString());
             }
             case CHANNEL_ID -> {
                 if (!SNOWFLAKE.matcher(v).matches() || new java.math.BigInteger(v).bitLength() > 64) throw invalid(raw);
                 return v;
             }
             case CIDR -> {
-                return cidrOf(v, raw);
+                try {
+                    return Cidr.parse(v).toString();
+                } catch (OpsException.InvalidInputException e) {
+                    // the verb's own reason (host bits, prefix, family) says more than the expected form
+                    throw OpsException.builder("parameter '" + name + "': expected " + expected() + "; " + e.what() + "; got " + shown(raw))
+                            .invalidInput();
+                }
             }
             case CHOICE -> {
                 if (!choices.contains(v)) throw invalid(raw);
                 return v;
             }
             case SNAPSHOT_ID -> {
-                if (!SNAPSHOT.matcher(v).matches()) throw invalid(raw);
+                return viaLibrary(raw, () -> RdsIdentifiers.requireExistingSnapshotId(v));
+            }
+            case DB_INSTANCE_ID -> {
+                return viaLibrary(raw, () -> RdsIdentifiers.requireInstanceId(v));
+            }
+            case INSTANCE_CLASS -> {
+                return viaLibrary(raw, () -> RdsIdentifiers.requireInstanceClass(v));
+            }
+            case ROOM -> {
+                return viaLibrary(raw, () -> LiveKit.requireRoomName(v));
+            }
+            case VERSION_ID -> {
+                return viaLibrary(raw, () -> Bucket.requireVersionId(v));
+            }
+            case FILE_ID -> {
+                if (!SNOWFLAKE.matcher(v).matches() || new java.math.BigInteger(v).bitLength() > 64) throw invalid(raw);
                 return v;
             }
             case BOOLEAN -> {
@@ -312,41 +381,32 @@ public final class Parameter {
         }
     }
 
-    private String cidrOf(String v, String raw) {
-        String address = v;
-        Integer prefix = null;
-        int slash = v.indexOf('/');
-        if (slash >= 0) {
-            address = v.substring(0, slash);
-            String p = v.substring(slash + 1);
-            if (!p.matches("\\d{1,3}")) throw invalid(raw);
-            prefix = Integer.parseInt(p);
+    /** The value as the library's own parser returns it; its refusal becomes this parameter's one-line error. */
+    private String viaLibrary(String raw, java.util.function.Supplier<String> parser) {
+        try {
+            return parser.get();
+        } catch (OpsException.InvalidInputException e) {
+            throw invalid(raw);
         }
-        if (IPV4.matcher(address).matches()) {
-            // WAF takes /1 to /32; /0 would match every client
-            if (prefix == null) prefix = 32;
-            if (prefix < 1 || prefix > 32) throw invalid(raw);
-            return address + "/" + prefix;
-        }
-        if (address.contains(":") && IPV6_CHARS.matcher(address).matches()) {
-            try {
-                // a literal: no name lookup happens for text made only of hex digits, ':' and '.'
-                InetAddress parsed = InetAddress.getByName(address);
-                if (!(parsed instanceof java.net.Inet6Address)) throw invalid(raw);
-            } catch (UnknownHostException e) {
-                throw invalid(raw);
-            }
-            if (prefix == null) prefix = 128;
-            if (prefix < 1 || prefix > 128) throw invalid(raw);
-            return address.toLowerCase(Locale.ROOT) + "/" + prefix;
-        }
-        throw invalid(raw);
     }
 
     /** The error for a missing required value. */
     OpsException missing() {
         return OpsException.builder("parameter '" + name + "' is required: expected " + expected()
                 + "; give it as --param " + name + "=VALUE").invalidInput();
+    }
+
+    private OpsException tooLong(String raw) {
+        if (raw.length() <= SHOWN_VALUE_LIMIT) return invalid(raw);
+        return OpsException.builder("parameter '" + name + "': expected " + expected() + "; got " + String.format("%,d", raw.length())
+                + " characters, more than " + (many ? "a list of " + type.maxLength() + "-character values" : type.maxLength())
+                + " allows").invalidInput();
+    }
+
+    private OpsException controlCharacter(String raw, int at) {
+        return OpsException.builder("parameter '" + name + "': expected " + expected() + "; got a control character ("
+                + String.format("\\u%04x", (int) raw.charAt(at)) + ", such as a newline) at position " + (at + 1) + " of " + shown(raw))
+                .invalidInput();
     }
 
     private OpsException invalid(String raw) {

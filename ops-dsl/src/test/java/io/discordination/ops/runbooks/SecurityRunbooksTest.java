@@ -180,11 +180,12 @@ class SecurityRunbooksTest {
         Cli.Result r = ops.plan("rate-limit-bypass", "since=2h", "block=" + SeedData.DOMINANT_429_IP);
 
         assertThat(r.exitCode()).as(r.all()).isZero();
-        assertThat(r.out()).contains("1. Check for suspicious patterns (the first 429s)  [check]", "status=429",
-                "2. Find the top client IPs behind the 429s  [check]", "CLIENT IP", "3. Show the WAF blocklist  [check]",
-                "4. Block IP at ALB (add the chosen addresses to the WAF blocklist)  [action]",
+        assertThat(r.out()).contains("1. Check the addresses to block  [check]", "to block",
+                "2. Check for suspicious patterns (the first 429s)  [check]", "status=429",
+                "3. Find the top client IPs behind the 429s  [check]", "CLIENT IP", "4. Show the WAF blocklist  [check]",
+                "5. Block IP at ALB (add the chosen addresses to the WAF blocklist)  [action]",
                 "would: block waf ip set " + SeedData.IP_SET_NAME, SeedData.DOMINANT_429_IP + "/32",
-                "1 effect (0 destructive). Nothing was changed.");
+                "1 effect (1 destructive). Nothing was changed.");
         String top = r.out().substring(r.out().indexOf("CLIENT IP"));
         assertThat(top.lines().skip(1).findFirst().orElseThrow().strip()).startsWith(SeedData.DOMINANT_429_IP + " ");
         assertThat(top).contains(SeedData.OTHER_429_IPS.get(0));

@@ -1,8 +1,9 @@
 package io.discordination.ops.aws;
 
+import io.discordination.ops.text.ShellWords;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code aws} command line equivalent to an effect, with the real names filled in and each
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class AwsCommand {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./:=@,+%-]+");
     private final List<String> words = new ArrayList<>();
 
     private AwsCommand(String service, String operation) {
@@ -51,9 +51,8 @@ public final class AwsCommand {
         return String.join(" ", words);
     }
 
-    /** {@code value} as one shell word: unchanged if safe, else in single quotes. */
+    /** {@code value} as one shell word: unchanged if safe, else in single quotes ({@link ShellWords#quote}). */
     public static String quote(String value) {
-        if (!value.isEmpty() && SAFE.matcher(value).matches()) return value;
-        return "'" + value.replace("'", "'\\''") + "'";
+        return ShellWords.quote(value);
     }
 }

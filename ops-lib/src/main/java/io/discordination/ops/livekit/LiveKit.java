@@ -26,6 +26,10 @@ import java.util.List;
  * }</pre>
  */
 public final class LiveKit {
+    /** The longest room name {@link #requireRoomName} takes. */
+    public static final int ROOM_NAME_MAX = 128;
+    private static final java.util.regex.Pattern ROOM_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9:_.@-]*");
+
     private final OpsContext context;
 
     public LiveKit(OpsContext context) {
@@ -70,7 +74,7 @@ public final class LiveKit {
 
     /** The participants of {@code room}; a room that does not exist is a not-found error. */
     public Participants participants(String room) {
-        requireName(room, "room");
+        requireRoomName(room);
         requireRoom(room);
         List<LivekitModels.ParticipantInfo> list = call("list participants", room, clients().rooms().listParticipants(room));
         List<Participants.Participant> out = new ArrayList<>();
@@ -98,8 +102,25 @@ public final class LiveKit {
 
     /** A handle on one room, such as {@code voice:<channel id>}. */
     public LiveKitRoom room(String name) {
-        requireName(name, "room");
+        requireRoomName(name);
         return new LiveKitRoom(this, context, name);
+    }
+
+    /**
+     * A room name as Discordination names them ({@code voice:<channel id>}): 1 to 128 letters,
+     * digits and {@code : _ . @ -}, starting with a letter or digit. The runbooks' {@code room}
+     * parameter is checked with this same rule before anything runs.
+     */
+    public static String requireRoomName(String name) {
+        if (name == null || name.isBlank()) {
+            throw OpsException.builder("A LiveKit room name is needed").service("livekit").hint("such as voice:<channel id>").invalidInput();
+        }
+        if (name.length() > ROOM_NAME_MAX || !ROOM_NAME.matcher(name).matches()) {
+            throw OpsException.builder("Invalid LiveKit room name: it must be 1 to " + ROOM_NAME_MAX
+                            + " letters, digits and : _ . @ -, starting with a letter or digit")
+                    .service("livekit").hint("such as voice:1180000000000000101").invalidInput();
+        }
+        return name;
     }
 
     static void requireName(String value, String what) {

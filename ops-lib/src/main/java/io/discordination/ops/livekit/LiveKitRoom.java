@@ -3,6 +3,7 @@ package io.discordination.ops.livekit;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.text.ShellWords;
 
 import java.util.stream.Collectors;
 
@@ -50,7 +51,7 @@ public final class LiveKitRoom {
         Effect effect = Effect.on("livekit", "room " + name).verb("remove-participant").param("identity", identity)
                 .destructive().inverse("none: they can rejoin the room")
                 .command("livekit-cli remove-participant --url " + clients.url() + " --api-key $LK_KEY --api-secret $LK_SECRET"
-                        + " --room " + quote(name) + " --identity " + quote(identity))
+                        + " --room " + ShellWords.quote(name) + " --identity " + ShellWords.quote(identity))
                 .build();
         return context.gate().apply(effect, () -> {
             try {
@@ -66,11 +67,6 @@ public final class LiveKitRoom {
             }
             return new ParticipantRemoved(name, identity, false);
         }, () -> new ParticipantRemoved(name, identity, true));
-    }
-
-    private static String quote(String s) {
-        if (!s.isEmpty() && s.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ":_-./@".indexOf(ch) >= 0)) return s;
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     @Override

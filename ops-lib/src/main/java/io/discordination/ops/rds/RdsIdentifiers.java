@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * <pre>{@code RdsIdentifiers.requireSnapshotId("manual-20240501-101500");}</pre>
  */
 public final class RdsIdentifiers {
+    /** The longest instance class {@link #requireInstanceClass} takes. */
+    public static final int INSTANCE_CLASS_MAX = 40;
+    private static final Pattern INSTANCE_CLASS = Pattern.compile("db\\.(serverless|[a-z][a-z0-9-]*\\.[a-z0-9]+(\\.[a-z0-9]+){0,2})");
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z](?:[A-Za-z0-9]|-(?!-))*");
 
     private RdsIdentifiers() {
@@ -36,6 +39,22 @@ public final class RdsIdentifiers {
 
     public static String requireInstanceId(String id) {
         return require(id, 63, "DB instance identifier");
+    }
+
+    /**
+     * A DB instance class: {@code db.} then a family and a size ({@code db.r6g.large},
+     * {@code db.x2iedn.24xlarge}), optionally with optimized-CPU suffixes
+     * ({@code db.r5.2xlarge.tpc2.mem4x}), or {@code db.serverless}; lower case, at most
+     * {@value #INSTANCE_CLASS_MAX} characters.
+     */
+    public static String requireInstanceClass(String instanceClass) {
+        if (instanceClass == null || instanceClass.length() > INSTANCE_CLASS_MAX || !INSTANCE_CLASS.matcher(instanceClass).matches()) {
+            throw OpsException.builder("Invalid DB instance class: it must look like db.r6g.large (db., a family, a size; "
+                            + "lower-case letters and digits, at most " + INSTANCE_CLASS_MAX + " characters)")
+                    .service("rds").hint("see aws rds describe-orderable-db-instance-options for the classes of your engine")
+                    .invalidInput();
+        }
+        return instanceClass;
     }
 
     private static String require(String id, int max, String what) {

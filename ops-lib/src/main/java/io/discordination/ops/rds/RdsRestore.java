@@ -48,7 +48,7 @@ public final class RdsRestore {
 
     /**
      * Restores ({@code aws rds restore-db-instance-from-db-snapshot}). Checked first, before any
-     * call that changes anything: both identifiers follow RDS's rules, the snapshot exists and is
+     * call that changes anything: both identifiers and the instance class follow RDS's rules, the snapshot exists and is
      * available, and no instance has the target's name: restoring onto an existing identifier is
      * refused (an invalid-input error, exit 2). Not destructive: it creates a new instance and
      * leaves the original alone; the inverse deletes the new one.
@@ -56,6 +56,7 @@ public final class RdsRestore {
     public RdsRestoration start() {
         OpsContext context = source.context();
         RdsIdentifiers.requireExistingSnapshotId(snapshotId);
+        if (instanceClass != null) RdsIdentifiers.requireInstanceClass(instanceClass);
         if (target == null) {
             throw OpsException.builder("No target instance for the restore").service("rds")
                     .hint("name one: restore(snapshot).as(\"discordination-restore\"), or set rds.restoreTarget").invalidInput();

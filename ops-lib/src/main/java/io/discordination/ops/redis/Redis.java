@@ -3,6 +3,7 @@ package io.discordination.ops.redis;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.text.ShellWords;
 import io.discordination.ops.text.Progress;
 import io.lettuce.core.FlushMode;
 import io.lettuce.core.KeyScanCursor;
@@ -496,7 +497,7 @@ public final class Redis {
         }
         RedisConnections r = redis();
         Effect effect = Effect.on("redis", target(r)).verb("publish").param("channel", channel).param("message", message)
-                .command("redis-cli -u $REDIS_URL PUBLISH " + shellQuote(channel) + " " + shellQuote(message)).build();
+                .command("redis-cli -u $REDIS_URL PUBLISH " + ShellWords.quote(channel) + " " + ShellWords.quote(message)).build();
         return context.gate().apply(effect, () -> new Published(channel, r.publish(channel, message), false),
                 () -> new Published(channel, r.numsub(channel).get(channel), true));
     }
@@ -557,7 +558,7 @@ public final class Redis {
         KeyDeleter deleter = new KeyDeleter(r, scanCount, streams, batches);
         Effect.Builder effect = Effect.on("redis", target(r)).verb("delete-matching").param("pattern", pattern)
                 .destructive()
-                .command("redis-cli -u $REDIS_URL --scan --pattern " + shellQuote(pattern)
+                .command("redis-cli -u $REDIS_URL --scan --pattern " + ShellWords.quote(pattern)
                         + " | xargs redis-cli -u $REDIS_URL UNLINK");
         if (context.isDryRun()) {
             DeletedKeys counted = deleter.run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
@@ -580,12 +581,6 @@ public final class Redis {
 
     private static String target(RedisConnections r) {
         return r.isCluster() ? "redis cluster " + r.seed() : "redis " + r.seed() + " db " + r.database();
-    }
-
-    /** Quotes {@code s} for a POSIX shell, so the command shown can be pasted as it is. */
-    static String shellQuote(String s) {
-        if (!s.isEmpty() && s.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ":_-./@=,".indexOf(ch) >= 0)) return s;
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static long longOf(String v) {

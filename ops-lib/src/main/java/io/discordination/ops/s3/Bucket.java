@@ -37,6 +37,10 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Bucket {
+    /** The longest version id S3 writes (its documented limit is 1,024 bytes). */
+    public static final int VERSION_ID_MAX = 1024;
+    private static final java.util.regex.Pattern VERSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._+/=-]+");
+
     /** The largest object a single CopyObject can copy. */
     static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
 
@@ -157,7 +161,22 @@ public final class Bucket {
             throw OpsException.builder("A version id is needed to restore " + key)
                     .hint("versions(\"" + key + "\") lists them; restoreDeleted(key) picks the one under a delete marker").invalidInput();
         }
+        requireVersionId(versionId);
         return restore(key, versionId, versions(key).forKey(key));
+    }
+
+    /**
+     * An S3 version id as S3 writes them: at most {@value #VERSION_ID_MAX} URL-safe characters
+     * ({@code null} for an object written before versioning). The runbooks' {@code version}
+     * parameter is checked with this same rule before anything runs.
+     */
+    public static String requireVersionId(String versionId) {
+        if (versionId == null || versionId.isEmpty() || versionId.length() > VERSION_ID_MAX || !VERSION_ID.matcher(versionId).matches()) {
+            throw OpsException.builder("Invalid S3 version id: it must be 1 to " + VERSION_ID_MAX
+                            + " letters, digits and . _ - + / =").service("s3")
+                    .hint("copy one from the VERSION column of the version list").invalidInput();
+        }
+        return versionId;
     }
 
     private ObjectRestore restore(String key, String versionId, List<ObjectVersion> history) {

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+    /** Longer text is no duration anyone types; refusing it keeps the error line short. */
+    private static final int MAX_TEXT = 64;
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w))+");
 
     private Durations() {
@@ -30,19 +32,24 @@ public final class Durations {
                 throw invalid(text);
             }
         }
-        if (!WHOLE.matcher(t).matches()) throw invalid(text);
+        if (t.length() > MAX_TEXT || !WHOLE.matcher(t).matches()) throw invalid(text);
         Duration d = Duration.ZERO;
         Matcher m = PART.matcher(t);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofDays(Math.multiplyExact(7, n));
+                });
+            }
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            // more digits than a long holds, or more seconds than a Duration holds
+            throw tooLong(text);
         }
         return d;
     }
@@ -60,8 +67,18 @@ public final class Durations {
         return sb.toString();
     }
 
+    private static String shown(String text) {
+        if (text == null) return "null";
+        return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
+    }
+
+    private static OpsException tooLong(String text) {
+        return OpsException.builder("Invalid duration " + shown(text) + ": it is too long to be a duration")
+                .hint("use a number and a unit: 30s, 10m, 1h, 1h30m, 2d").invalidInput();
+    }
+
     private static OpsException invalid(String text) {
-        return OpsException.builder("Invalid duration '" + text + "'")
+        return OpsException.builder("Invalid duration " + shown(text))
                 .hint("use a number and a unit: 30s, 10m, 1h, 1h30m, 2d").invalidInput();
     }
 }

@@ -65,7 +65,7 @@ public record Cidr(String address, int prefix, boolean ipv6) {
         long mask = p == 32 ? 0xFFFFFFFFL : (0xFFFFFFFFL << (32 - p)) & 0xFFFFFFFFL;
         if ((value & ~mask & 0xFFFFFFFFL) != 0) {
             long network = value & mask;
-            throw invalid(text, "it has host bits set; did you mean " + v4(network) + "/" + p + "?");
+            throw invalid(text, "it has host bits set (did you mean " + v4(network) + "/" + p + "?)");
         }
         return new Cidr(v4(value), p, false);
     }
@@ -89,7 +89,7 @@ public record Cidr(String address, int prefix, boolean ipv6) {
         BigInteger mask = all.shiftRight(p).xor(all);
         if (!value.and(mask.not()).and(all).equals(BigInteger.ZERO)) {
             BigInteger network = value.and(mask);
-            throw invalid(text, "it has host bits set; did you mean " + v6(toBytes(network)) + "/" + p + "?");
+            throw invalid(text, "it has host bits set (did you mean " + v6(toBytes(network)) + "/" + p + "?)");
         }
         return new Cidr(v6(inet.getAddress()), p, true);
     }
@@ -142,6 +142,38 @@ public record Cidr(String address, int prefix, boolean ipv6) {
         return OpsException.builder("Invalid CIDR '" + text + "': " + why)
                 .service("waf").hint("use an address or range such as 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32; nothing was changed")
                 .invalidInput();
+    }
+
+    /** The first address of the range as a number (IPv4: 32 bits, IPv6: 128 bits). */
+    public BigInteger network() {
+        if (!ipv6) {
+            long v = 0;
+            for (String octet : address.split("\\.")) v = (v << 8) | Integer.parseInt(octet);
+            return BigInteger.valueOf(v);
+        }
+        try {
+            return new BigInteger(1, InetAddress.getByName("[" + address + "]").getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a parsed IPv6 address no longer parses: " + address, e);
+        }
+    }
+
+    /** How many addresses the range holds: 2^(32 - prefix) or 2^(128 - prefix). */
+    public BigInteger size() {
+        return BigInteger.ONE.shiftLeft((ipv6 ? 128 : 32) - prefix);
+    }
+
+    /** True if the two ranges share an address (ranges either nest or are apart). */
+    public boolean overlaps(Cidr other) {
+        if (ipv6 != other.ipv6) return false;
+        int shorter = Math.min(prefix, other.prefix);
+        int shift = (ipv6 ? 128 : 32) - shorter;
+        return network().shiftRight(shift).equals(other.network().shiftRight(shift));
+    }
+
+    /** True if every address of {@code other} is in this range. */
+    public boolean contains(Cidr other) {
+        return prefix <= other.prefix && overlaps(other);
     }
 
     @Override

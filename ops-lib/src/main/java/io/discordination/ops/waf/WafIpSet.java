@@ -5,36 +5,58 @@ import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.text.ShellWords;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.wafv2.model.GetIpSetResponse;
 import software.amazon.awssdk.services.wafv2.model.Scope;
 import software.amazon.awssdk.services.wafv2.model.WafOptimisticLockException;
+import software.amazon.awssdk.services.wafv2.model.WafUnavailableEntityException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
- * The WAFv2 IP set of blocked addresses ({@code waf.ipSet}): list, block, unblock. Updates are
- * read-modify-write with the set's lock token; when someone else changed the set in between
- * (WAFOptimisticLockException) the set is read again and the change re-applied, with jittered
- * backoff, so addresses others add at the same moment are never lost. Both verbs are idempotent.
+ * The WAFv2 IP set of blocked addresses ({@code waf.ipSet}): list, check, block, unblock. All the
+ * ranges of one call are written in one read-modify-write cycle with the set's lock token; when
+ * someone else changed the set in between (WAFOptimisticLockException) the set is read again and
+ * the change re-applied, with jittered backoff, so addresses others add at the same moment are
+ * never lost. WAFUnavailableEntityException (the set is still being created or propagated) is
+ * retried the same way. Both verbs are idempotent.
+ *
+ * <p>A block denies service to whoever is inside the range, so it is a destructive effect
+ * (confirmed: y/N at a terminal, {@code --yes}, a protected environment's name), and a block list
+ * that is wide or internal ({@link BlockPolicy}) is refused unless {@link #allowWide} or
+ * {@link #allowInternal} say otherwise. The set's {@value #MAX_ADDRESSES}-address limit is checked
+ * before anything is confirmed.
  *
  * <pre>{@code waf().block("203.0.113.7");   // 203.0.113.7/32}</pre>
  */
 public final class WafIpSet {
     /** Read-modify-write attempts before giving up on a set others keep changing. */
     static final int MAX_ATTEMPTS = 12;
+    /** The most addresses (CIDR ranges) one WAFv2 IP set holds, a quota AWS does not raise. */
+    public static final int MAX_ADDRESSES = 10_000;
 
     private final OpsContext context;
     private final String name;
     private final String id;
     private final Scope scope;
     private final AwsErrors aws;
+    private final boolean allowWide;
+    private final boolean allowInternal;
 
     public WafIpSet(OpsContext context) {
+        this(context, false, false);
+    }
+
+    private WafIpSet(OpsContext context, boolean allowWide, boolean allowInternal) {
         this.context = context;
         var env = context.environment();
         this.name = env.string("waf.ipSet.name");
@@ -46,6 +68,18 @@ public final class WafIpSet {
                     .hint("use REGIONAL or CLOUDFRONT").invalidInput();
         }
         this.aws = AwsErrors.of(env, "wafv2");
+        this.allowWide = allowWide;
+        this.allowInternal = allowInternal;
+    }
+
+    /** This set, letting blocks cover more than a /16 (IPv6: a /48) when {@code allow} is true. */
+    public WafIpSet allowWide(boolean allow) {
+        return new WafIpSet(context, allow, allowInternal);
+    }
+
+    /** This set, letting blocks overlap private, loopback, link-local and the platform's ranges when {@code allow} is true. */
+    public WafIpSet allowInternal(boolean allow) {
+        return new WafIpSet(context, allowWide, allow);
     }
 
     public String name() {
@@ -66,18 +100,51 @@ public final class WafIpSet {
 
     /** The set's addresses as stored ({@code aws wafv2 get-ip-set}). */
     public IpSetAddresses addresses() {
-        GetIpSetResponse r = aws.call("wafv2:GetIPSet", where(), () -> waf().getIPSet(b -> b.name(name).scope(scope).id(id)));
+        GetIpSetResponse r = retryingUnavailable("wafv2:GetIPSet", () -> waf().getIPSet(b -> b.name(name).scope(scope).id(id)));
         return new IpSetAddresses(r.ipSet().name(), r.ipSet().id(), scope.toString(), r.ipSet().ipAddressVersionAsString(),
                 r.ipSet().description(), List.copyOf(r.ipSet().addresses()), r.lockToken());
     }
 
+    /** The policy a block list of this handle is checked against, with the environment's {@code waf.platformRanges}. */
+    public BlockPolicy policy() {
+        List<Cidr> platform = new ArrayList<>();
+        for (String range : context.environment().list("waf.platformRanges")) {
+            try {
+                platform.add(Cidr.parse(range));
+            } catch (OpsException.InvalidInputException e) {
+                throw OpsException.builder("Invalid waf.platformRanges entry in " + context.environment().source() + ": " + e.getMessage())
+                        .environment(context.environment().name()).hint("list the platform's own ranges as CIDRs").invalidInput();
+            }
+        }
+        return new BlockPolicy(platform, allowWide, allowInternal);
+    }
+
     /**
-     * Adds {@code cidr} (a bare address gets /32 or /128) to the block list. Not destructive: it
-     * is the mitigation, and {@link #unblock} undoes it. The range is validated before any call;
-     * one already present changes nothing and says so.
+     * Checks a block list without changing anything: each range parses, the list passes the
+     * {@link #policy()}, fits the set's address family, and the set has room for the new ones.
+     * What {@link #block(List)} checks first, so a runbook can fail on it before it does anything.
+     */
+    public BlockCheck checkBlock(List<String> cidrs) {
+        Prepared p = prepare(cidrs, true);
+        return new BlockCheck(name, p.ranges().stream().map(Cidr::toString).toList(), p.toChange().stream().map(Cidr::toString).toList(),
+                p.before().size(), MAX_ADDRESSES);
+    }
+
+    /**
+     * Adds {@code cidr} (a bare address gets /32 or /128) to the block list: {@link #block(List)} of one.
      */
     public IpSetChange block(String cidr) {
-        return change(Cidr.parse(cidr), true);
+        return block(List.of(cidr)).changes().get(0);
+    }
+
+    /**
+     * Adds every range of {@code cidrs} to the block list in one UpdateIPSet. Checked before any
+     * confirmation or change: every range is valid, the list passes the {@link #policy()}, and the
+     * set stays within {@value #MAX_ADDRESSES} addresses. Ranges already present change nothing and
+     * say so. Destructive (confirmed); the inverse is {@link #unblock}.
+     */
+    public IpSetChanges block(List<String> cidrs) {
+        return change(prepare(cidrs, true), true);
     }
 
     /**
@@ -85,66 +152,148 @@ public final class WafIpSet {
      * from that range back in while an attack may still be going on. Inverse: {@link #block}.
      */
     public IpSetChange unblock(String cidr) {
-        return change(Cidr.parse(cidr), false);
+        return unblock(List.of(cidr)).changes().get(0);
     }
 
-    private IpSetChange change(Cidr cidr, boolean add) {
-        String action = add ? "block" : "unblock";
-        IpSetAddresses before = addresses();
-        requireVersion(before, cidr);
-        if (before.contains(cidr.toString()) == add) {
-            return new IpSetChange(name, cidr.toString(), action, false,
-                    add ? "already blocked: nothing changed" : "not blocked: nothing changed", 1, before.size(), false);
+    /** Removes every range of {@code cidrs} in one UpdateIPSet; destructive, like {@link #unblock(String)}. */
+    public IpSetChanges unblock(List<String> cidrs) {
+        return change(prepare(cidrs, false), false);
+    }
+
+    /** The ranges of one call, normalized and checked, the set as first read, and the ranges that would change it. */
+    private record Prepared(List<Cidr> ranges, IpSetAddresses before, List<Cidr> toChange) {
+    }
+
+    private Prepared prepare(List<String> cidrs, boolean add) {
+        if (cidrs == null || cidrs.isEmpty()) {
+            throw OpsException.builder("No address to " + (add ? "block" : "unblock")).service("wafv2")
+                    .hint("give one or more addresses or ranges, such as 203.0.113.7 or 198.51.100.0/24").invalidInput();
         }
-        Effect effect = Effect.on("aws", "waf ip set " + name).verb(action)
-                .param("ipSet", name).param("scope", scope.toString()).param("id", id).param("address", cidr.toString())
-                .destructive(!add)
-                .inverse(command(cidr, !add))
-                .command(command(cidr, add))
-                .build();
-        return context.gate().apply(effect, () -> update(cidr, add, before),
-                () -> new IpSetChange(name, cidr.toString(), action, true, "would " + action, 0,
-                        before.size() + (add ? 1 : -1), true));
+        LinkedHashSet<Cidr> distinct = new LinkedHashSet<>();
+        for (String c : cidrs) distinct.add(Cidr.parse(c));
+        List<Cidr> ranges = List.copyOf(distinct);
+        if (add) policy().check(ranges);
+        IpSetAddresses before = addresses();
+        for (Cidr c : ranges) requireVersion(before, c);
+        Set<Cidr> present = present(before);
+        List<Cidr> toChange = ranges.stream().filter(c -> present.contains(c) != add).toList();
+        if (add) requireRoom(before.size(), toChange.size());
+        return new Prepared(ranges, before, toChange);
     }
 
-    private IpSetChange update(Cidr cidr, boolean add, IpSetAddresses firstRead) {
+    /** The set's ranges, parsed once: lookups stay constant-time with 10,000 of them. */
+    private static Set<Cidr> present(IpSetAddresses set) {
+        Set<Cidr> out = new HashSet<>();
+        for (String a : set.addresses()) {
+            if (Cidr.isValid(a)) out.add(Cidr.parse(a));
+        }
+        return out;
+    }
+
+    private void requireRoom(int present, int adding) {
+        if (present + adding <= MAX_ADDRESSES) return;
+        throw OpsException.builder(String.format("The IP set %s holds %,d addresses; %,d more would make %,d, more than the %,d "
+                                + "an IP set can hold", name, present, adding, present + adding, MAX_ADDRESSES))
+                .service("wafv2").environment(context.environment().name()).resource(where())
+                .hint("merge neighbouring addresses into ranges (such as one /24 for many addresses of it), block the rest in a "
+                        + "second IP set referenced by the same web ACL rule, or use a rate-based rule for clients above a request "
+                        + "rate; nothing was changed")
+                .invalidInput();
+    }
+
+    private IpSetChanges change(Prepared p, boolean add) {
         String action = add ? "block" : "unblock";
-        IpSetAddresses current = firstRead;
+        if (p.toChange().isEmpty()) {
+            List<IpSetChange> none = p.ranges().stream().map(c -> unchanged(c, action, add ? "already blocked" : "not blocked", 1,
+                    p.before().size())).toList();
+            return new IpSetChanges(name, action, none, 1, p.before().size(), false);
+        }
+        List<String> changing = p.toChange().stream().map(Cidr::toString).toList();
+        Set<Cidr> toChange = new HashSet<>(p.toChange());
+        Effect effect = Effect.on("aws", "waf ip set " + name).verb(action)
+                .param("ipSet", name).param("scope", scope.toString()).param("id", id)
+                .param("addresses", String.join(",", changing)).param("count", changing.size())
+                // a block denies service to everyone in the range: confirmed as much as an unblock
+                .destructive()
+                .inverse(command(p.toChange(), !add))
+                .command(command(p.toChange(), add))
+                .build();
+        return context.gate().apply(effect, () -> update(p, toChange, add), () -> {
+            List<IpSetChange> planned = p.ranges().stream().map(c -> toChange.contains(c)
+                    ? new IpSetChange(name, c.toString(), action, true, "would " + action, 0,
+                            p.before().size() + (add ? 1 : -1) * changing.size(), true)
+                    : unchanged(c, action, add ? "already blocked" : "not blocked", 0, p.before().size())).toList();
+            return new IpSetChanges(name, action, planned, 0, p.before().size() + (add ? 1 : -1) * changing.size(), true);
+        });
+    }
+
+    private IpSetChange unchanged(Cidr c, String action, String why, int attempts, int size) {
+        return new IpSetChange(name, c.toString(), action, false, why + ": nothing changed", attempts, size, false);
+    }
+
+    private IpSetChanges update(Prepared p, Set<Cidr> toChange, boolean add) {
+        String action = add ? "block" : "unblock";
+        IpSetAddresses current = p.before();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (attempt > 1) {
                 backoff(attempt);
                 current = addresses();
             }
-            if (current.contains(cidr.toString()) == add) {
-                // someone else made the same change while we retried
-                return new IpSetChange(name, cidr.toString(), action, false,
-                        add ? "already blocked by someone else: nothing changed" : "already unblocked by someone else",
-                        attempt, current.size(), false);
+            IpSetAddresses now = current;
+            Set<Cidr> present = present(now);
+            // others may have made part of the same change while we retried: only the rest is ours
+            Set<Cidr> ours = new LinkedHashSet<>();
+            for (Cidr c : p.toChange()) {
+                if (present.contains(c) != add) ours.add(c);
             }
             List<String> next = new ArrayList<>();
-            for (String a : current.addresses()) {
-                if (!add && Cidr.isValid(a) && Cidr.parse(a).equals(cidr)) continue;
+            for (String a : now.addresses()) {
+                if (!add && Cidr.isValid(a) && ours.contains(Cidr.parse(a))) continue;
                 next.add(a);
             }
-            if (add) next.add(cidr.toString());
-            String token = current.lockToken();
-            String description = current.description();
-            try {
-                // UpdateIPSet replaces every mutable field: the description is carried over
-                waf().updateIPSet(b -> b.name(name).scope(scope).id(id).addresses(next).lockToken(token)
-                        .description(description));
-                return new IpSetChange(name, cidr.toString(), action, true, add ? "blocked" : "unblocked", attempt,
-                        next.size(), false);
-            } catch (WafOptimisticLockException stale) {
-                // another writer changed the set since we read it: read again and re-apply
-            } catch (SdkException e) {
-                throw aws.translate("wafv2:UpdateIPSet", where(), e);
+            if (add) {
+                requireRoom(now.size(), ours.size());
+                ours.forEach(c -> next.add(c.toString()));
             }
+            int tries = attempt;
+            if (!ours.isEmpty()) {
+                String token = now.lockToken();
+                String description = now.description();
+                try {
+                    // UpdateIPSet replaces every mutable field: the description is carried over
+                    waf().updateIPSet(b -> b.name(name).scope(scope).id(id).addresses(next).lockToken(token).description(description));
+                } catch (WafOptimisticLockException | WafUnavailableEntityException stale) {
+                    // another writer changed the set since we read it, or it is not ready yet: read again and re-apply
+                    continue;
+                } catch (SdkException e) {
+                    throw aws.translate("wafv2:UpdateIPSet", where(), e);
+                }
+            }
+            List<IpSetChange> changes = p.ranges().stream().map(c -> ours.contains(c)
+                    ? new IpSetChange(name, c.toString(), action, true, add ? "blocked" : "unblocked", tries, next.size(), false)
+                    : toChange.contains(c)
+                    ? unchanged(c, action, add ? "already blocked by someone else" : "already unblocked by someone else", tries, next.size())
+                    : unchanged(c, action, add ? "already blocked" : "not blocked", tries, next.size())).toList();
+            return new IpSetChanges(name, action, changes, tries, next.size(), false);
         }
-        throw OpsException.builder("Could not " + action + " " + cidr + ": the IP set " + name + " changed under every one of "
-                        + MAX_ATTEMPTS + " attempts")
+        throw OpsException.builder("Could not " + action + " " + p.toChange().size() + " address(es): the IP set " + name
+                        + " changed under every one of " + MAX_ATTEMPTS + " attempts")
                 .service("wafv2").environment(context.environment().name()).resource(where())
                 .hint("something else is updating it constantly; try again, and nothing was lost").build();
+    }
+
+    /** A read retried while WAF says the set is not available yet; other errors are translated at once. */
+    private <T> T retryingUnavailable(String action, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (WafUnavailableEntityException e) {
+                if (attempt >= MAX_ATTEMPTS) throw aws.translate(action, where(), e);
+                backoff(attempt + 1);
+            } catch (SdkException e) {
+                throw aws.translate(action, where(), e);
+            }
+        }
     }
 
     private static void backoff(int attempt) {
@@ -169,11 +318,14 @@ public final class WafIpSet {
     }
 
     /** The shell equivalent: read the current addresses and lock token, then write them back changed. */
-    private String command(Cidr cidr, boolean add) {
-        String get = "aws wafv2 get-ip-set --name " + AwsCommand.quote(name) + " --scope " + scope + " --id " + AwsCommand.quote(id);
+    private String command(List<Cidr> cidrs, boolean add) {
+        String get = "aws wafv2 get-ip-set --name " + ShellWords.quote(name) + " --scope " + scope + " --id " + ShellWords.quote(id);
         String current = "$(" + get + " --query 'IPSet.Addresses' --output text" + ")";
-        String addresses = add ? current + " " + cidr
-                : "$(" + get + " --query 'IPSet.Addresses' --output text | tr '\\t' '\\n' | grep -vx " + AwsCommand.quote(cidr.toString()) + ")";
+        String listed = String.join(" ", cidrs.stream().map(c -> ShellWords.quote(c.toString())).toList());
+        StringBuilder without = new StringBuilder();
+        for (Cidr c : cidrs) without.append(" -e ").append(ShellWords.quote(c.toString()));
+        String addresses = add ? current + " " + listed
+                : "$(" + get + " --query 'IPSet.Addresses' --output text | tr '\\t' '\\n' | grep -vxF" + without + ")";
         return AwsCommand.of("wafv2", "update-ip-set").option("--name", name).option("--scope", scope).option("--id", id)
                 .optionRaw("--addresses", addresses)
                 .optionRaw("--lock-token", "\"$(" + get + " --query LockToken --output text)\"").toString();

@@ -69,6 +69,9 @@ final class LocalEnvironmentFile {
                     name: %s
                     scope: REGIONAL
                     id: %s
+                  # the sandbox's stand-ins for the platform's own public ranges: never blocked without allow-internal
+                  platformRanges:
+                %s
 
                 secrets:
                   jwt-secret: %s
@@ -84,7 +87,9 @@ final class LocalEnvironmentFile {
                 String.join(",", info.privateSubnets()), info.dbSg(),
                 SeedData.LOG_GROUP_API, SeedData.LOG_GROUP_GATEWAY, SeedData.LOG_GROUP_MIGRATE, SeedData.LOG_GROUP_CLEANUP,
                 SeedData.DB_INSTANCE, info.databaseUrl(), SeedData.DATABASE, info.redisUrl(), SeedData.BUCKET,
-                SeedData.IP_SET_NAME, info.ipSetId(), SeedData.JWT_SECRET_ID, SeedData.DB_PASSWORD_SECRET_ID,
+                SeedData.IP_SET_NAME, info.ipSetId(),
+                String.join("\n", SeedData.PLATFORM_RANGES.stream().map(r -> "    - \"" + r + "\"").toList()),
+                SeedData.JWT_SECRET_ID, SeedData.DB_PASSWORD_SECRET_ID,
                 info.livekitUrl(), info.lkKey(), info.lkSecret());
     }
 

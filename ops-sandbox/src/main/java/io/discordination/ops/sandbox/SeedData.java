@@ -31,6 +31,8 @@ public final class SeedData {
     public static final String DATABASE = "discordination";
     public static final String DATABASE_USER = "discordination";
 
+    /** The sandbox's stand-ins for the platform's own public ranges ({@code waf.platformRanges}): a block may not overlap them. */
+    public static final List<String> PLATFORM_RANGES = List.of("198.18.0.0/24", "2001:db8:ffff::/48");
     /** Addresses already in the WAF IP set {@code blocked-ips}. */
     public static final List<String> BLOCKED_ADDRESSES = List.of("192.0.2.10/32", "198.51.100.200/32");
 
