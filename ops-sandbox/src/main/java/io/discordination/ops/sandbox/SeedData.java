@@ -29,7 +29,16 @@ public final class SeedData {
     public static final String JWT_SECRET_ID = "discordination/jwt-secret";
     public static final String DB_PASSWORD_SECRET_ID = "discordination/db-password";
     public static final String DATABASE = "discordination";
+    /** The application's role (api, gateway): owner of the database, its password is the secret {@link #DB_PASSWORD_SECRET_ID}. */
     public static final String DATABASE_USER = "discordination";
+    /**
+     * The on-call tool's own role ({@code postgres.url}, {@code DATABASE_URL}): reads everything, sees and
+     * signals every session (pg_monitor, pg_signal_backend), deletes sessions and disables users. Not the
+     * application's role, so rotating the application's password never locks the tool out.
+     */
+    public static final String OPS_DATABASE_USER = "discordination_ops";
+    /** The role of ad-hoc reads ({@code postgres.readUser}): pg_read_all_data and read-only transactions, nothing else. */
+    public static final String READ_DATABASE_USER = "discordination_readonly";
 
     /** Addresses already in the WAF IP set {@code blocked-ips}. */
     public static final List<String> BLOCKED_ADDRESSES = List.of("192.0.2.10/32", "198.51.100.200/32");
