@@ -28,6 +28,12 @@ public final class SeedData {
     public static final String IP_SET_NAME = "blocked-ips";
     public static final String JWT_SECRET_ID = "discordination/jwt-secret";
     public static final String DB_PASSWORD_SECRET_ID = "discordination/db-password";
+    /** The rotation function of the database password (PostgreSQL, single user), played by the sandbox agent. */
+    public static final String DB_PASSWORD_ROTATION_FUNCTION = "discordination-rotate-db-password";
+    /** The rotation function of the JWT signing secret, played by the sandbox agent. */
+    public static final String JWT_SECRET_ROTATION_FUNCTION = "discordination-rotate-jwt-secret";
+    /** Days between automatic rotations of both secrets (the schedule is recorded, never run by itself). */
+    public static final int ROTATION_DAYS = 30;
     public static final String DATABASE = "discordination";
     /** The application's role (api, gateway): owner of the database, its password is the secret {@link #DB_PASSWORD_SECRET_ID}. */
     public static final String DATABASE_USER = "discordination";
