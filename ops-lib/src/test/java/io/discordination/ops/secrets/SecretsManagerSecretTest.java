@@ -96,6 +96,32 @@ class SecretsManagerSecretTest {
     }
 
     @Test
+    void rotate_whenTheRotationFunctionFails_failsWithThePendingVersionAndRefusesTheNextRotation(
+            SandboxInfo info, io.discordination.ops.sandbox.Sandbox sandbox, @TempDir Path home) throws Exception {
+        String before = versionWith(info, SeedData.DB_PASSWORD_SECRET_ID, "AWSCURRENT");
+        try {
+            // someone changed the password behind Secrets Manager's back: setSecret cannot log in to change it
+            try (java.sql.Connection admin = java.sql.DriverManager.getConnection(info.adminJdbcUrl(), info.adminUser(), info.adminPassword());
+                 java.sql.Statement st = admin.createStatement()) {
+                st.execute("ALTER ROLE " + info.databaseUser() + " PASSWORD 'changed-by-hand-5512'");
+            }
+            try (OpsContext ops = SandboxAws.context(info, home)) {
+                assertThatThrownBy(() -> ops.secret("db-password").rotate(java.time.Duration.ofSeconds(8)))
+                        .isInstanceOf(OpsException.class).isNotInstanceOf(OpsException.RefusedException.class)
+                        .hasMessageContaining("Waiting for the rotation of " + SeedData.DB_PASSWORD_SECRET_ID + ": not rotated after")
+                        .satisfies(e -> assertThat(((OpsException) e).hint()).contains("AWSPENDING"));
+                assertThat(versionWith(info, SeedData.DB_PASSWORD_SECRET_ID, "AWSCURRENT")).isEqualTo(before);
+                assertThat(pendingVersions(info, SeedData.DB_PASSWORD_SECRET_ID)).hasSize(1);
+
+                assertThatThrownBy(() -> ops.secret("db-password").rotate())
+                        .isInstanceOf(OpsException.RefusedException.class).hasMessageContaining("an earlier rotation has not finished");
+            }
+        } finally {
+            sandbox.reset();
+        }
+    }
+
+    @Test
     void rotate_whenNobodyConfirms_isRefusedAndMakesNoVersion(SandboxInfo info, @TempDir Path home) {
         String before = versionWith(info, SeedData.DB_PASSWORD_SECRET_ID, "AWSCURRENT");
         try (OpsContext ops = SandboxAws.refusingContext(info, home)) {
