@@ -112,10 +112,10 @@ public final class SecretsManagerSecret {
         String previous = before.currentVersionId();
         // our own version id: Secrets Manager uses the client request token as the new version's id
         String newVersion = UUID.randomUUID().toString();
-        String inverse = previous == null ? null
-                : AwsCommand.of("secretsmanager", "update-secret-version-stage").option("--secret-id", secretId)
-                .option("--version-stage", "AWSCURRENT").option("--move-to-version-id", previous)
-                .option("--remove-from-version-id", newVersion).toString();
+        // moving AWSCURRENT back would not undo what the function changed outside Secrets Manager
+        // (PostgreSQL keeps the new password): the way back is another rotation
+        String inverse = "rotate again (" + AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId)
+                + "); moving AWSCURRENT back to " + previous + " would not undo what the rotation function changed";
         Effect effect = Effect.on("aws", "secret " + secretId).verb("rotate-secret")
                 .param("secretId", secretId).param("method", "rotate-secret")
                 .param("rotationFunction", before.rotationLambdaArn())

@@ -139,7 +139,8 @@ class SecretsManagerSecretTest {
             assertThat(ops.plan().effects()).singleElement().satisfies(e -> {
                 assertThat(e.destructive()).isTrue();
                 assertThat(e.command()).isEqualTo("aws secretsmanager rotate-secret --secret-id discordination/jwt-secret");
-                assertThat(e.inverse()).contains("update-secret-version-stage").contains("--move-to-version-id " + before);
+                assertThat(e.inverse()).startsWith("rotate again (aws secretsmanager rotate-secret --secret-id discordination/jwt-secret)")
+                        .contains("moving AWSCURRENT back to " + before + " would not undo");
             });
         }
         assertThat(versionWith(info, SeedData.JWT_SECRET_ID, "AWSCURRENT")).isEqualTo(before);
