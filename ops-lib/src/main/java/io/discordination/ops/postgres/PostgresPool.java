@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The context's small PostgreSQL pool (HikariCP, at most two connections, application name
@@ -53,8 +54,8 @@ public final class PostgresPool implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final JdbcSettings settings;
-    private final Optional<String> readUser;
-    private final Optional<Secret> readPassword;
+    /** The read-only role's settings, resolved when a read first needs them (an unset variable must not break the other verbs). */
+    private final Supplier<ReadRole> readRole;
     private final String environment;
     private final Function<String, String> redact;
 
@@ -62,11 +63,13 @@ public final class PostgresPool implements AutoCloseable {
     record JdbcSettings(String jdbcUrl, String user, Secret password, String database, String endpoint) {
     }
 
-    private PostgresPool(JdbcSettings settings, Optional<String> readUser, Optional<Secret> readPassword, String environment,
-                         Function<String, String> redact) {
+    /** {@code postgres.readUser} and {@code postgres.readPassword}. */
+    record ReadRole(Optional<String> user, Optional<Secret> password) {
+    }
+
+    private PostgresPool(JdbcSettings settings, Supplier<ReadRole> readRole, String environment, Function<String, String> redact) {
         this.settings = settings;
-        this.readUser = readUser;
-        this.readPassword = readPassword;
+        this.readRole = readRole;
         this.environment = environment;
         this.redact = redact;
         HikariConfig config = new HikariConfig();
@@ -95,10 +98,12 @@ public final class PostgresPool implements AutoCloseable {
             Environment environment = context.environment();
             JdbcSettings settings = settings(environment);
             if (settings.password() != null) context.redactor().register(settings.password());
-            Optional<Secret> readPassword = environment.optionalSecret("postgres.readPassword");
-            readPassword.ifPresent(context.redactor()::register);
-            return new PostgresPool(settings, environment.optionalString("postgres.readUser"), readPassword, environment.name(),
-                    context.redactor()::redact);
+            Supplier<ReadRole> readRole = memoize(() -> {
+                Optional<Secret> password = environment.optionalSecret("postgres.readPassword");
+                password.ifPresent(context.redactor()::register);
+                return new ReadRole(environment.optionalString("postgres.readUser"), password);
+            });
+            return new PostgresPool(settings, readRole, environment.name(), context.redactor()::redact);
         });
     }
 
@@ -136,6 +141,18 @@ public final class PostgresPool implements AutoCloseable {
             throw OpsException.builder("postgres.url is not a PostgreSQL URL").service("postgres").environment(environment)
                     .hint("use postgresql://user:password@host:5432/discordination (DATABASE_URL)").invalidInput();
         }
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = supplier.get();
+                return value;
+            }
+        };
     }
 
     private static int port(URI u) {
@@ -183,6 +200,8 @@ public final class PostgresPool implements AutoCloseable {
      * write are refused rather than run with the pool's role, which can write.
      */
     public Connection readConnection() {
+        ReadRole role = readRole.get();
+        Optional<String> readUser = role.user();
         if (readUser.isEmpty()) {
             throw OpsException.builder("postgres.readUser is not set in environment " + environment
                             + ": ad-hoc queries run only as a role that cannot write")
@@ -194,7 +213,7 @@ public final class PostgresPool implements AutoCloseable {
         }
         Properties props = new Properties();
         props.setProperty("user", readUser.get());
-        readPassword.ifPresent(p -> props.setProperty("password", p.reveal()));
+        role.password().ifPresent(p -> props.setProperty("password", p.reveal()));
         props.setProperty("ApplicationName", APPLICATION_NAME);
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "120");

@@ -293,6 +293,19 @@ class PostgresTest {
     }
 
     @Test
+    void connectionsByState_whenTheReadPasswordVariableIsUnset_stillWorksAndOnlyQueryNamesTheVariable(SandboxInfo info) throws Exception {
+        String local = Files.readString(info.environmentFile());
+        Path env = Files.writeString(home.resolve("prod-like.yaml"),
+                local.replaceAll("(?m)^  readPassword: .*$", "  readPassword: \\${DATABASE_READ_PASSWORD}"));
+        try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env, name -> null)).opsHome(home).build()) {
+            Postgres postgres = new Postgres(ctx);
+            assertThat(postgres.connectionsByState().total()).isPositive();
+            assertThatThrownBy(() -> postgres.query("SELECT 1")).isInstanceOf(OpsException.class)
+                    .hasMessageContaining("DATABASE_READ_PASSWORD");
+        }
+    }
+
+    @Test
     void terminateIdle_whenManySessionsAreIdle_terminatesThemWithOneStatement(SandboxInfo info, io.discordination.ops.sandbox.Sandbox sandbox)
             throws Exception {
         List<Connection> victims = new ArrayList<>();
