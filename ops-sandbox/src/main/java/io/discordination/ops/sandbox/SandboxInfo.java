@@ -103,6 +103,9 @@ public record SandboxInfo(
         env.put("AWS_REGION", region);
         env.put("REDIS_URL", redisUrl);
         env.put("DATABASE_URL", databaseUrl);
+        // environments/prod.yaml's read-only role (postgres.readUser/readPassword), so a copy of it runs here too
+        env.put("DATABASE_READ_USER", readDatabaseUser);
+        env.put("DATABASE_READ_PASSWORD", readDatabasePassword);
         env.put("LIVEKIT_URL", livekitUrl);
         env.put("LK_KEY", lkKey);
         env.put("LK_SECRET", lkSecret);
