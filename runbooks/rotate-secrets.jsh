@@ -1,11 +1,12 @@
 // Rotate Secrets: rotate the JWT secret and/or the database password, then restart api and gateway to read them.
 // Plan it first (shows the secrets' versions, rotates nothing):  ops plan rotate-secrets --param secret=jwt|db-password|both
 //
-// Where a secret has no rotation function, Secrets Manager cannot rotate it; the library then puts a new random
-// value as AWSCURRENT and nothing else. For the JWT secret that is the rotation. For the database password it
-// would leave PostgreSQL on the old password and the restarted services unable to connect, so in a protected
-// environment (prod) that case is refused by a policy, checked before the first step: with secret=both the JWT
-// secret is then not rotated either, rather than rotated with no redeployment after it.
+// Each secret is rotated by its rotation function (for the database password it changes the password in
+// PostgreSQL), and the step returns only when the new version is AWSCURRENT and none is AWSPENDING, so the
+// restarts below read the new values. A secret without a rotation function is refused, in every environment,
+// by a policy checked before the first step: only the stored value would change (PostgreSQL would keep the old
+// password), and with secret=both the JWT secret is then not rotated either, rather than rotated with no
+// redeployment after it.
 
 /** The secrets the run rotates, by short name, in the seed's order. */
 List<String> chosenSecrets() {
@@ -21,13 +22,15 @@ runbook("rotate-secrets", "Rotate Secrets")
     .section("Security Incidents")
     .param(choice("secret", "jwt", "db-password", "both")
         .description("jwt: the JWT signing secret (every session is invalidated); db-password: the database password; both"))
-    .policy("In a protected environment the database password is rotated only by its rotation function", () -> {
-            if (!chosenSecrets().contains("db-password") || !environment().isProtected()) return null;
-            SecretsManagerSecret password = secret("db-password");
-            if (password.describe().rotationConfigured()) return null;
-            return password.secretId() + " has no rotation function, so only the stored value would change and PostgreSQL "
-                + "would keep the old password; configure rotation for it (aws secretsmanager rotate-secret --rotation-lambda-arn ...) "
-                + "and run again";
+    .policy("Every chosen secret is rotated only by its rotation function", () -> {
+            for (String name : chosenSecrets()) {
+                SecretsManagerSecret chosen = secret(name);
+                if (chosen.describe().rotationConfigured()) continue;
+                return chosen.secretId() + " has no rotation function, so only the stored value would change (for the database "
+                    + "password PostgreSQL would keep the old one); configure its rotation (aws secretsmanager rotate-secret "
+                    + "--secret-id " + chosen.secretId() + " --rotation-lambda-arn ...) and run again";
+            }
+            return null;
         })
     .check("Check the JWT secret's versions and rotation", "aws secretsmanager describe-secret --secret-id ${secrets.jwt-secret}",
         () -> chosenSecrets().contains("jwt-secret") ? secret("jwt-secret").describe() : "not chosen: secret=" + param("secret"))

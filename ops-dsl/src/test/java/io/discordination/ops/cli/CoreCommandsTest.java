@@ -37,7 +37,7 @@ class CoreCommandsTest {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.equals("OPS_HOME") || k.startsWith("AWS_") || k.startsWith("LK_")
-                || List.of("DATABASE_URL", "REDIS_URL", "IP_SET_ID", "PRIVATE_SUBNETS", "DB_SG").contains(k));
+                || k.startsWith("DATABASE_") || List.of("REDIS_URL", "IP_SET_ID", "PRIVATE_SUBNETS", "DB_SG").contains(k));
         pb.environment().putAll(variables);
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
@@ -49,7 +49,7 @@ class CoreCommandsTest {
     private static Map<String, String> prodVariables() {
         return Map.of("PRIVATE_SUBNETS", "subnet-0a1,subnet-0b2", "DB_SG", "sg-0c3", "IP_SET_ID", "ipset-1234",
                 "DATABASE_URL", "postgresql://app:" + DB_PASSWORD + "@db.internal:5432/discordination",
-                "REDIS_URL", "redis://cache.internal:6379", "LK_KEY", "APIkey", "LK_SECRET", LK_SECRET);
+                "DATABASE_READ_PASSWORD", DB_PASSWORD + "-read", "REDIS_URL", "redis://cache.internal:6379", "LK_KEY", "APIkey", "LK_SECRET", LK_SECRET);
     }
 
     @Test

@@ -350,33 +350,135 @@ class SecurityRunbooksTest {
 
     @Test
     @Order(24)
-    void rotateSecrets_run_whenProtectedAndBothButThePasswordHasNoRotationFunction_refusesBeforeRotatingEither(SandboxInfo sandbox,
-                                                                                                     @TempDir Path dir) throws IOException {
+    void rotateSecrets_run_whenBothButThePasswordHasNoRotationFunction_refusesBeforeRotatingEitherInAnUnprotectedEnvironment(
+            SandboxInfo sandbox, @TempDir Path dir) throws IOException {
         AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
-        // the sandbox's names under a protected environment, as prod is; its secrets have no rotation function
+        // a staging-like environment (not protected) whose database password has no rotation function
+        String secretId = "discordination/db-password-without-rotation";
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            sm.createSecret(b -> b.name(secretId).secretString("a-password-nobody-rotates-4471"));
+        }
         String local = Files.readString(sandbox.environmentFile());
-        assertThat(local).contains("name: local\n", "protected: false\n");
-        Path drill = Files.writeString(dir.resolve("drill.yaml"),
-                local.replace("name: local\n", "name: drill\n").replace("protected: false\n", "protected: true\n"));
+        assertThat(local).contains("name: local\n", "protected: false\n", "db-password: " + SeedData.DB_PASSWORD_SECRET_ID + "\n");
+        Path staging = Files.writeString(dir.resolve("staging.yaml"), local.replace("name: local\n", "name: staging\n")
+                .replace("db-password: " + SeedData.DB_PASSWORD_SECRET_ID + "\n", "db-password: " + secretId + "\n"));
         Map<String, String> jwt = stages(ops, SeedData.JWT_SECRET_ID);
-        Map<String, String> db = stages(ops, SeedData.DB_PASSWORD_SECRET_ID);
+        Map<String, String> db = stages(ops, secretId);
         Map<String, String> deployments = primaryDeployments(ops);
 
-        Cli.Result r = new Cli(home, Cli.projectRoot()).run("run", "rotate-secrets", "--env", drill.toString(), "--yes",
-                "--confirm-env", "drill", "--param", "secret=both");
+        Cli.Result r = new Cli(home, Cli.projectRoot()).run("run", "rotate-secrets", "--env", staging.toString(), "--yes",
+                "--param", "secret=both");
 
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.err()).contains("refused before step 1", SeedData.DB_PASSWORD_SECRET_ID + " has no rotation function",
-                "nothing was changed");
+        assertThat(r.err()).contains("refused before step 1", secretId + " has no rotation function", "nothing was changed");
         assertThat(r.out()).contains("Nothing was changed by this run.").doesNotContain("1. Check the JWT secret");
         // the JWT secret is not rotated either: a rotation without the redeployments after it would strand the services
         assertThat(stages(ops, SeedData.JWT_SECRET_ID)).isEqualTo(jwt);
-        assertThat(stages(ops, SeedData.DB_PASSWORD_SECRET_ID)).isEqualTo(db);
+        assertThat(stages(ops, secretId)).isEqualTo(db);
+        assertThat(currentValue(ops, secretId)).isEqualTo("a-password-nobody-rotates-4471");
         assertThat(primaryDeployments(ops)).isEqualTo(deployments);
         String runId = r.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1");
-        List<String> audit = Files.readAllLines(home.resolve("audit").resolve("drill.jsonl")).stream()
+        List<String> audit = Files.readAllLines(home.resolve("audit").resolve("staging.jsonl")).stream()
                 .filter(l -> l.contains("\"runId\":\"" + runId + "\"")).toList();
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0)).contains("\"event\":\"refused\"", "no rotation function");
+    }
+
+    @Test
+    @Order(24)
+    void rotateSecrets_secretRotate_whenItHasNoRotationFunction_isRefusedByTheLibraryToo(SandboxInfo sandbox, @TempDir Path dir)
+            throws IOException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        // the REPL or embedding code has no runbook policy: the verb itself refuses
+        String secretId = "discordination/jwt-secret-without-rotation";
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            sm.createSecret(b -> b.name(secretId).secretString("a-key-nobody-rotates-8820"));
+        }
+        String local = Files.readString(sandbox.environmentFile());
+        Path staging = Files.writeString(dir.resolve("staging.yaml"), local.replace("name: local\n", "name: staging\n")
+                .replace("jwt-secret: " + SeedData.JWT_SECRET_ID + "\n", "jwt-secret: " + secretId + "\n"));
+        Path script = Files.writeString(dir.resolve("rotate-only.jsh"), """
+                runbook("rotate-only", "Rotate only")
+                    .action("Rotate the JWT secret", () -> secret("jwt-secret").rotate());
+                """);
+
+        Cli.Result r = new Cli(home, Cli.projectRoot()).run("run", script.toString(), "--env", staging.toString(), "--yes");
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.err()).contains("Refused to rotate " + secretId + ": it has no rotation function", "RotationLambdaARN absent");
+        assertThat(currentValue(ops, secretId)).isEqualTo("a-key-nobody-rotates-8820");
+    }
+
+    private static final class Shell {
+        static String run(SandboxInfo sandbox, String... command) throws IOException, InterruptedException {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+            pb.environment().putAll(sandbox.exports());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+            return p.exitValue() + ":" + out.strip();
+        }
+    }
+
+    /** psql as the application's role with {@code password}: "0:discordination" when it logs in. */
+    private static String psqlAsApplication(SandboxInfo sandbox, String password) throws IOException, InterruptedException {
+        return Shell.run(sandbox, "psql", "postgresql://" + sandbox.databaseUser() + ":" + password + "@127.0.0.1:"
+                + sandbox.postgresPort() + "/" + SeedData.DATABASE, "-tAc", "SELECT current_user");
+    }
+
+    private static String awsText(SandboxInfo sandbox, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("aws"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--output", "text"));
+        String out = Shell.run(sandbox, command.toArray(String[]::new));
+        assertThat(out).startsWith("0:");
+        return out.substring(2);
+    }
+
+    @Test
+    @Order(25)
+    void rotateSecrets_run_whenDbPassword_postgresTakesOnlyTheNewPasswordAndTheServicesRestartAfterTheRotation(SandboxInfo sandbox)
+            throws Exception {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        String id = SeedData.DB_PASSWORD_SECRET_ID;
+        String oldPassword = awsText(sandbox, "secretsmanager", "get-secret-value", "--secret-id", id, "--query", "SecretString");
+        assertThat(psqlAsApplication(sandbox, oldPassword)).isEqualTo("0:" + sandbox.databaseUser());
+        Map<String, String> before = stages(ops, id);
+
+        Cli.Result r = ops.run("rotate-secrets", "secret=db-password");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        String newPassword = awsText(sandbox, "secretsmanager", "get-secret-value", "--secret-id", id, "--query", "SecretString");
+        assertThat(newPassword).isNotBlank().isNotEqualTo(oldPassword);
+        assertThat(psqlAsApplication(sandbox, newPassword)).isEqualTo("0:" + sandbox.databaseUser());
+        assertThat(psqlAsApplication(sandbox, oldPassword)).startsWith("2:").contains("password authentication failed");
+        Map<String, String> after = stages(ops, id);
+        assertThat(after).containsEntry("AWSPREVIOUS", before.get("AWSCURRENT")).doesNotContainKey("AWSPENDING");
+        String newVersion = after.get("AWSCURRENT");
+        assertThat(r.out()).contains("AWSCURRENT now    " + newVersion, "rotated after");
+        // the restarts came after the rotation had finished (LastRotatedDate: when finishSecret had moved AWSCURRENT)
+        java.time.Instant rotated;
+        java.time.Instant versionCreated;
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            rotated = sm.describeSecret(b -> b.secretId(id)).lastRotatedDate();
+            versionCreated = sm.listSecretVersionIds(b -> b.secretId(id)).versions().stream()
+                    .filter(v -> v.versionId().equals(newVersion)).findFirst().orElseThrow().createdDate();
+        }
+        assertThat(rotated).isNotNull().isAfterOrEqualTo(versionCreated.minusSeconds(1));
+        try (EcsClient ecs = ops.aws(EcsClient.builder())) {
+            for (Service s : ecs.describeServices(b -> b.cluster(SeedData.CLUSTER).services(SeedData.SERVICES)).services()) {
+                Deployment primary = s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst().orElseThrow();
+                assertThat(primary.createdAt()).as(s.serviceName() + " redeployed after the rotation finished").isAfter(rotated);
+            }
+        }
+        assertThat(everythingWritten(r)).doesNotContain(newPassword, oldPassword);
+    }
+
+    /** The application's password is back to the seeded one, for the tests that connect with it next. */
+    @org.junit.jupiter.api.AfterAll
+    static void resetTheRotatedPassword(io.discordination.ops.sandbox.Sandbox sandbox) {
+        sandbox.reset();
     }
 }

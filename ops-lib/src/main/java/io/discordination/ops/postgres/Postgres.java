@@ -3,6 +3,8 @@ package io.discordination.ops.postgres;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Parser;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -43,8 +45,27 @@ public final class Postgres {
             AND pid <> pg_backend_pid() AND coalesce(application_name, '') <> ?""";
     private static final String IDLE = "SELECT pid, usename, application_name, client_addr::text, extract(epoch FROM now() - state_change)"
             + " FROM pg_stat_activity WHERE " + IDLE_CONDITION + " ORDER BY state_change";
-    // the conditions are checked again at the moment of termination: a session that woke up is spared
-    private static final String TERMINATE = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? AND " + IDLE_CONDITION;
+    /**
+     * Whether our role may signal a session's backend, as pg_terminate_backend decides it: never a
+     * superuser's unless we are one; our own role's, or any with pg_signal_backend.
+     */
+    private static final String MAY_SIGNAL = """
+            CASE WHEN coalesce((SELECT rolsuper FROM pg_roles WHERE oid = a.usesysid), false)
+                      AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN false
+                 WHEN pg_has_role(a.usesysid, 'USAGE') OR pg_has_role('pg_signal_backend', 'USAGE') THEN true
+                 ELSE false END""";
+    /**
+     * One statement for every idle session, however many: the idle conditions are checked again at
+     * the moment of termination (a session that woke up is spared), and a session we may not
+     * signal is reported instead of failing the statement.
+     */
+    private static final String TERMINATE = """
+            SELECT pid, usename, application_name, client_addr, idle_seconds, may_signal,
+                   CASE WHEN may_signal THEN pg_terminate_backend(pid) ELSE false END
+            FROM (SELECT a.pid, a.usename, a.application_name, a.client_addr::text AS client_addr, a.state_change,
+                         extract(epoch FROM now() - a.state_change) AS idle_seconds, %s AS may_signal
+                  FROM pg_stat_activity a WHERE %s OFFSET 0) idle
+            ORDER BY state_change""".formatted(MAY_SIGNAL, IDLE_CONDITION);
 
     private final OpsContext context;
 
@@ -125,6 +146,10 @@ public final class Postgres {
      * {@code olderThan} ({@code pg_terminate_backend}), never our own ({@value PostgresPool#APPLICATION_NAME})
      * and never one that became busy in the meantime. Destructive: their clients reconnect.
      * Returns who was terminated; in a dry run, who would be.
+     * <p>Cost: two statements whatever the number of sessions (one read of pg_stat_activity for
+     * the plan and the confirmation, one that terminates them all); server work linear in the
+     * server's sessions. When the server has no slot left for our own connection (SQLSTATE 53300)
+     * the error says how to give the tool's role a reserved one.
      */
     public TerminatedConnections terminateIdle(Duration olderThan) {
         if (olderThan == null || olderThan.isNegative() || olderThan.isZero()) {
@@ -158,28 +183,30 @@ public final class Postgres {
             List<TerminatedConnections.IdleConnection> done = new ArrayList<>();
             int denied = 0;
             try (PreparedStatement st = c.prepareStatement(TERMINATE)) {
-                for (TerminatedConnections.IdleConnection candidate : idle) {
-                    st.setInt(1, candidate.pid());
-                    bindIdle(st, 2, pool.database(), secs);
-                    boolean terminated = false;
-                    String note = null;
-                    try (ResultSet rs = st.executeQuery()) {
-                        if (rs.next()) terminated = rs.getBoolean(1);
-                        else note = "no longer idle";
-                    } catch (SQLException e) {
-                        if (!"42501".equals(e.getSQLState())) throw e;
-                        // another role's session (or a superuser's): the rest can still be terminated
-                        denied++;
-                        note = "permission denied (needs pg_signal_backend)";
+                bindIdle(st, 1, pool.database(), secs);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        boolean maySignal = rs.getBoolean(6);
+                        boolean terminated = rs.getBoolean(7);
+                        String note = maySignal ? (terminated ? null : "gone before it was signalled")
+                                : "permission denied (needs pg_signal_backend)";
+                        if (!maySignal) denied++;
+                        done.add(new TerminatedConnections.IdleConnection(rs.getInt(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), seconds(rs.getDouble(5)), terminated, note));
                     }
-                    done.add(new TerminatedConnections.IdleConnection(candidate.pid(), candidate.user(), candidate.application(),
-                            candidate.clientAddress(), candidate.idleFor(), terminated, note));
                 }
             } catch (SQLException e) {
-                throw pool.failure("Terminating idle connections failed after " + done.stream().filter(
-                        TerminatedConnections.IdleConnection::terminated).count() + " of " + idle.size(), e);
+                throw pool.failure("Terminating idle connections failed (none was terminated: it is one statement)", e);
             }
-            if (denied > 0 && denied == idle.size()) {
+            // those the plan listed that the statement no longer matched had woken up (or gone) meanwhile
+            java.util.Set<Integer> matched = new java.util.HashSet<>();
+            done.forEach(d -> matched.add(d.pid()));
+            for (TerminatedConnections.IdleConnection candidate : idle) {
+                if (matched.contains(candidate.pid())) continue;
+                done.add(new TerminatedConnections.IdleConnection(candidate.pid(), candidate.user(), candidate.application(),
+                        candidate.clientAddress(), candidate.idleFor(), false, "no longer idle"));
+            }
+            if (denied > 0 && denied == done.size()) {
                 throw OpsException.builder("Could not terminate any of the " + denied + " idle connections to " + pool.database()
                                 + ": permission denied").service("postgres").environment(pool.environment())
                         .resource(pool.endpoint())
@@ -197,8 +224,12 @@ public final class Postgres {
     }
 
     /**
-     * An ad-hoc read with {@code ?} parameters, run in a read-only transaction (a write fails and
-     * changes nothing). At most {@value #MAX_ROWS} rows.
+     * An ad-hoc read with {@code ?} parameters: one statement, at most {@value #MAX_ROWS} rows.
+     * Whatever the SQL says, it cannot change the database: it runs on a connection of its own as
+     * {@code postgres.readUser}, a role without write privileges (the server refuses any write,
+     * also after a {@code COMMIT} or a {@code SET} inside the SQL), in a read-only transaction that
+     * is rolled back, and SQL with more than one statement is refused before it is sent. Refused
+     * SQL is invalid input (exit 2).
      *
      * <pre>{@code postgres().query("SELECT id, disabled FROM users WHERE id = ?", userId);}</pre>
      */
@@ -208,7 +239,13 @@ public final class Postgres {
         }
         Object[] params = args == null ? new Object[0] : args;
         PostgresPool pool = pool();
-        return pool.withConnection(c -> {
+        try (Connection c = pool.readConnection()) {
+            int statements = statementCount(c, sql);
+            if (statements != 1) {
+                throw OpsException.builder("query() runs exactly one statement; this SQL has " + statements)
+                        .service("postgres").environment(pool.environment())
+                        .hint("send one SELECT per query(); changes go through the verbs that go through the Gate").invalidInput();
+            }
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try (PreparedStatement st = c.prepareStatement(sql)) {
@@ -222,10 +259,27 @@ public final class Postgres {
                 return read(st);
             } finally {
                 c.rollback();
-                c.setReadOnly(false);
-                c.setAutoCommit(true);
             }
-        });
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals("25006") || state.equals("42501")) {
+                throw OpsException.builder("query() only reads, and the database refused this SQL: "
+                                + pool.redact(String.valueOf(e.getMessage())))
+                        .service("postgres").environment(pool.environment()).resource(pool.endpoint())
+                        .hint("query() runs read-only as postgres.readUser; write through a verb that goes through the Gate; "
+                                + "nothing was changed").invalidInput();
+            }
+            throw pool.failure("PostgreSQL " + pool.endpoint() + " failed", e);
+        }
+    }
+
+    /**
+     * How many statements pgjdbc would send for {@code sql}: it splits at semicolons outside
+     * quotes, comments and dollar quotes, and runs every part, so the count must come from its own parser.
+     */
+    static int statementCount(Connection c, String sql) throws SQLException {
+        boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
+        return Parser.parseJdbcSql(sql, standardStrings, true, true, false, true).size();
     }
 
     private static QueryResult read(PreparedStatement st) throws SQLException {

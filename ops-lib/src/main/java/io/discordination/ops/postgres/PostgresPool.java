@@ -11,9 +11,12 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The context's small PostgreSQL pool (HikariCP, at most two connections, application name
@@ -23,17 +26,36 @@ import java.util.function.Function;
  * <p>Settings: {@code postgres.url} is libpq's {@code postgresql://user:password@host:port/db}
  * (query parameters such as {@code sslmode=require} pass through) or a {@code jdbc:postgresql:}
  * URL; {@code postgres.database} names the database when the URL does not. The password stays a
- * {@link Secret} and is registered with the redactor.
+ * {@link Secret} and is registered with the redactor. The URL's role is the tool's own, not the
+ * application's (see docs/sandbox.md): it needs pg_monitor (to see every session's state),
+ * pg_signal_backend (to end idle ones) and the writes of the account verbs.
+ *
+ * <p>Ad-hoc reads ({@link Postgres#query}) do not use the pool: each opens its own connection as
+ * {@code postgres.readUser} / {@code postgres.readPassword} (same host and database), a role that
+ * has no write privilege, see {@link #readConnection()}.
  *
  * <pre>{@code try (Connection c = PostgresPool.of(context).connection()) { ... }}</pre>
  */
 public final class PostgresPool implements AutoCloseable {
+    /**
+     * What to do when the server has no connection slot left for us (SQLSTATE 53300, the "too many
+     * connections" incident itself): the tool's role must be able to take a reserved slot.
+     */
+    static final String TOO_MANY_CONNECTIONS_HINT = "the server has no connection slot left for this role (the incident "
+            + "itself: something holds every connection). Give the tool's role a reserved slot: on PostgreSQL 16+ set "
+            + "reserved_connections (e.g. 3) and GRANT pg_use_reserved_connections TO <the role in postgres.url>; before 16 only "
+            + "superusers have reserved slots (superuser_reserved_connections), so cap the application's role instead "
+            + "(ALTER ROLE <app role> CONNECTION LIMIT <below max_connections>). Meanwhile free slots from the application side "
+            + "(restart or scale in the api service) and run again";
+
     /** The application name of our connections, as {@code pg_stat_activity} shows it. */
     public static final String APPLICATION_NAME = "discordination-ops";
     static final int MAX_CONNECTIONS = 2;
 
     private final HikariDataSource dataSource;
     private final JdbcSettings settings;
+    /** The read-only role's settings, resolved when a read first needs them (an unset variable must not break the other verbs). */
+    private final Supplier<ReadRole> readRole;
     private final String environment;
     private final Function<String, String> redact;
 
@@ -41,8 +63,13 @@ public final class PostgresPool implements AutoCloseable {
     record JdbcSettings(String jdbcUrl, String user, Secret password, String database, String endpoint) {
     }
 
-    private PostgresPool(JdbcSettings settings, String environment, Function<String, String> redact) {
+    /** {@code postgres.readUser} and {@code postgres.readPassword}. */
+    record ReadRole(Optional<String> user, Optional<Secret> password) {
+    }
+
+    private PostgresPool(JdbcSettings settings, Supplier<ReadRole> readRole, String environment, Function<String, String> redact) {
         this.settings = settings;
+        this.readRole = readRole;
         this.environment = environment;
         this.redact = redact;
         HikariConfig config = new HikariConfig();
@@ -68,9 +95,15 @@ public final class PostgresPool implements AutoCloseable {
     /** The context's pool, created on first use from its environment. */
     public static PostgresPool of(OpsContext context) {
         return context.resource(PostgresPool.class, () -> {
-            JdbcSettings settings = settings(context.environment());
+            Environment environment = context.environment();
+            JdbcSettings settings = settings(environment);
             if (settings.password() != null) context.redactor().register(settings.password());
-            return new PostgresPool(settings, context.environment().name(), context.redactor()::redact);
+            Supplier<ReadRole> readRole = memoize(() -> {
+                Optional<Secret> password = environment.optionalSecret("postgres.readPassword");
+                password.ifPresent(context.redactor()::register);
+                return new ReadRole(environment.optionalString("postgres.readUser"), password);
+            });
+            return new PostgresPool(settings, readRole, environment.name(), context.redactor()::redact);
         });
     }
 
@@ -110,6 +143,18 @@ public final class PostgresPool implements AutoCloseable {
         }
     }
 
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = supplier.get();
+                return value;
+            }
+        };
+    }
+
     private static int port(URI u) {
         return u.getPort() > 0 ? u.getPort() : 5432;
     }
@@ -135,12 +180,48 @@ public final class PostgresPool implements AutoCloseable {
         return environment;
     }
 
+    String redact(String text) {
+        return redact.apply(text);
+    }
+
     /** A connection from the pool; the caller closes it (back to the pool). */
     public Connection connection() {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
             throw failure("Cannot connect to PostgreSQL at " + settings.endpoint(), e);
+        }
+    }
+
+    /**
+     * A new connection (not pooled: nothing a read leaves in its session outlives it) as the
+     * read-only role {@code postgres.readUser}, with the pool's host, database and options. The
+     * caller closes it. Without that setting there is no such connection: reads that must not
+     * write are refused rather than run with the pool's role, which can write.
+     */
+    public Connection readConnection() {
+        ReadRole role = readRole.get();
+        Optional<String> readUser = role.user();
+        if (readUser.isEmpty()) {
+            throw OpsException.builder("postgres.readUser is not set in environment " + environment
+                            + ": ad-hoc queries run only as a role that cannot write")
+                    .service("postgres").environment(environment).resource(settings.endpoint())
+                    .hint("create one (CREATE ROLE discordination_readonly LOGIN PASSWORD '...'; GRANT pg_read_all_data TO "
+                            + "discordination_readonly; ALTER ROLE discordination_readonly SET default_transaction_read_only = on) "
+                            + "and set postgres.readUser and postgres.readPassword (DATABASE_READ_USER, DATABASE_READ_PASSWORD)")
+                    .invalidInput();
+        }
+        Properties props = new Properties();
+        props.setProperty("user", readUser.get());
+        role.password().ifPresent(p -> props.setProperty("password", p.reveal()));
+        props.setProperty("ApplicationName", APPLICATION_NAME);
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "120");
+        props.setProperty("stringtype", "unspecified");
+        try {
+            return DriverManager.getConnection(settings.jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw failure("Cannot connect to PostgreSQL at " + settings.endpoint() + " as " + readUser.get(), e);
         }
     }
 
@@ -175,6 +256,7 @@ public final class PostgresPool implements AutoCloseable {
             return b.hint("the database user lacks a privilege; ask for it (terminating other roles' sessions needs pg_signal_backend)").accessDenied();
         }
         if (state.equals("3D000")) return b.hint("check the database name in postgres.url").notFound();
+        if (state.equals("53300")) return b.hint(TOO_MANY_CONNECTIONS_HINT).build();
         if (state.startsWith("08") || e instanceof java.sql.SQLTransientConnectionException) {
             return b.hint("check postgres.url (DATABASE_URL) and that the server is reachable").build();
         }

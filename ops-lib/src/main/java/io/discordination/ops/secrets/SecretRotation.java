@@ -1,16 +1,21 @@
 package io.discordination.ops.secrets;
 
+import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.Table;
+
+import java.time.Duration;
 
 /**
  * What {@link SecretsManagerSecret#rotate()} did, by version ids only (never a value): how it
- * rotated ({@code rotate-secret} or {@code new-random-value}), the version that was current and
- * is now AWSPREVIOUS, and the new AWSCURRENT one.
+ * rotated ({@code rotate-secret}, by the secret's rotation function), the version that was current
+ * and is now AWSPREVIOUS, the new AWSCURRENT one, and how many checks and how long the wait for the
+ * rotation function took.
  *
  * <pre>{@code SecretRotation r = secret("jwt-secret").rotate(); r.newVersionId();}</pre>
  */
 public record SecretRotation(String secretId, String method, String previousVersionId, String newVersionId,
-                             String currentVersionAfter, String previousVersionAfter, boolean planned) {
+                             String currentVersionAfter, String previousVersionAfter, boolean planned,
+                             int checks, Duration waited) {
 
     /** True when the stages ended as expected: the new version is AWSCURRENT, the old one AWSPREVIOUS. */
     public boolean stagesAsExpected() {
@@ -22,6 +27,7 @@ public record SecretRotation(String secretId, String method, String previousVers
     public String toString() {
         return (planned ? "planned (dry run)\n" : "") + Table.fields("secret", secretId, "method", method,
                 "previous version", previousVersionId, "new version", newVersionId,
-                "AWSCURRENT now", currentVersionAfter, "AWSPREVIOUS now", previousVersionAfter);
+                "AWSCURRENT now", currentVersionAfter, "AWSPREVIOUS now", previousVersionAfter,
+                "rotated after", planned ? null : Durations.format(waited) + " (" + checks + " checks)");
     }
 }

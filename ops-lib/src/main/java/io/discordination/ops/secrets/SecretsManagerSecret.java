@@ -1,22 +1,21 @@
 package io.discordination.ops.secrets;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.discordination.ops.Json;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.Secret;
+import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.aws.Poller;
 import io.discordination.ops.aws.ShortNames;
 import io.discordination.ops.gate.Effect;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,9 +26,6 @@ import java.util.UUID;
  * <pre>{@code secret("jwt-secret").rotate();}</pre>
  */
 public final class SecretsManagerSecret {
-    /** Length of a generated value; punctuation is left out so it survives URLs and shell quoting. */
-    static final long PASSWORD_LENGTH = 48;
-
     private final OpsContext context;
     private final String secretId;
     private final AwsErrors aws;
@@ -67,82 +63,96 @@ public final class SecretsManagerSecret {
                 d.lastRotatedDate(), d.lastChangedDate(), List.copyOf(versions));
     }
 
-    /**
-     * Rotates the secret. Where rotation is configured (enabled, with a rotation function) this is
-     * {@code RotateSecret}, which runs that function. Otherwise a new random value
-     * ({@code GetRandomPassword}) is put as the AWSCURRENT version and the old one becomes
-     * AWSPREVIOUS; for a JSON secret only its {@code password} field is replaced. In that case only
-     * the stored value changes: whatever checks it (PostgreSQL for the database password) must be
-     * changed to match, and the services must be redeployed to read it.
-     * <p>
-     * Destructive, so it is confirmed: the JWT secret invalidates every session, the database
-     * password breaks connections until everything uses the new one. The inverse moves AWSCURRENT
-     * back to the previous version. The new value is registered with the redactor and never printed.
-     */
+    /** How long {@link #rotate()} waits for the rotation function's four steps. */
+    public static final Duration DEFAULT_ROTATION_TIMEOUT = Duration.ofMinutes(5);
+
+    /** {@link #rotate(Duration)} waiting at most {@link #DEFAULT_ROTATION_TIMEOUT}. */
     public SecretRotation rotate() {
+        return rotate(DEFAULT_ROTATION_TIMEOUT);
+    }
+
+    /**
+     * Rotates the secret with its rotation function ({@code RotateSecret}) and returns only when the
+     * rotation has finished: the new version is AWSCURRENT (the old one AWSPREVIOUS) and no version
+     * is AWSPENDING any more. Whatever reads the secret (api and gateway) can be restarted after
+     * that, never before. Secrets Manager runs the function's four steps (createSecret, setSecret,
+     * testSecret, finishSecret) after {@code RotateSecret} has answered; for the database password
+     * setSecret changes the password in PostgreSQL.
+     * <p>
+     * Refused (exit 3, nothing changed) when the secret has no rotation function, in every
+     * environment: only the stored value could change then, and what checks it (PostgreSQL) would
+     * keep the old one. Also refused while an earlier rotation has not finished.
+     * <p>
+     * Destructive, so it is confirmed. If the function fails or takes longer than {@code timeout},
+     * the rotation stays incomplete (the new version AWSPENDING, the old one still AWSCURRENT) and
+     * this fails saying so. No value is ever read or printed.
+     * <p>Cost: DescribeSecret and ListSecretVersionIds before, one RotateSecret, then one
+     * DescribeSecret per check (every 1 s, growing to 5 s) until done or {@code timeout}.
+     */
+    public SecretRotation rotate(Duration timeout) {
         SecretInfo before = describe();
-        boolean configured = before.rotationConfigured();
+        if (!before.rotationConfigured()) {
+            throw OpsException.builder("Refused to rotate " + secretId + ": it has no rotation function (RotationEnabled "
+                            + before.rotationEnabled() + ", RotationLambdaARN " + (before.rotationLambdaArn() == null
+                            || before.rotationLambdaArn().isBlank() ? "absent" : before.rotationLambdaArn())
+                            + "), so only the stored value could change and whatever checks it would keep the old one")
+                    .service("secretsmanager").environment(context.environment().name()).resource(secretId)
+                    .hint("configure its rotation function first (aws secretsmanager rotate-secret --secret-id " + secretId
+                            + " --rotation-lambda-arn ARN --rotation-rules AutomaticallyAfterDays=30 --no-rotate-immediately); "
+                            + "nothing was changed").refused();
+        }
+        String pending = before.versionWith("AWSPENDING");
+        if (pending != null && !pending.equals(before.currentVersionId())) {
+            throw OpsException.builder("Refused to rotate " + secretId + ": an earlier rotation has not finished (version "
+                            + pending + " is AWSPENDING)")
+                    .service("secretsmanager").environment(context.environment().name()).resource(secretId)
+                    .hint("see why in the rotation function's logs (aws logs tail /aws/lambda/" + functionName(before.rotationLambdaArn())
+                            + "); RotateSecret retries it; nothing was changed").refused();
+        }
         String previous = before.currentVersionId();
         // our own version id: Secrets Manager uses the client request token as the new version's id
         String newVersion = UUID.randomUUID().toString();
-        String command = configured
-                ? AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId).toString()
-                : AwsCommand.of("secretsmanager", "put-secret-value").option("--secret-id", secretId)
-                .option("--version-stages", "AWSCURRENT")
-                .optionRaw("--secret-string", "\"$(aws secretsmanager get-random-password --password-length " + PASSWORD_LENGTH
-                        + " --exclude-punctuation --query RandomPassword --output text)\"").toString();
-        String inverse = previous == null ? null
-                : AwsCommand.of("secretsmanager", "update-secret-version-stage").option("--secret-id", secretId)
-                .option("--version-stage", "AWSCURRENT").option("--move-to-version-id", previous)
-                .option("--remove-from-version-id", newVersion).toString();
+        // moving AWSCURRENT back would not undo what the function changed outside Secrets Manager
+        // (PostgreSQL keeps the new password): the way back is another rotation
+        String inverse = "rotate again (" + AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId)
+                + "); moving AWSCURRENT back to " + previous + " would not undo what the rotation function changed";
         Effect effect = Effect.on("aws", "secret " + secretId).verb("rotate-secret")
-                .param("secretId", secretId).param("method", configured ? "rotate-secret" : "new-random-value")
+                .param("secretId", secretId).param("method", "rotate-secret")
+                .param("rotationFunction", before.rotationLambdaArn())
                 .param("previousVersion", previous)
                 .destructive()
                 .inverse(inverse)
-                .command(command)
+                .command(AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId).toString())
                 .build();
-        String method = configured ? "rotate-secret" : "new-random-value";
         return context.gate().apply(effect, () -> {
-            String made;
-            if (configured) {
-                made = aws.call("secretsmanager:RotateSecret", where(),
-                        () -> sm().rotateSecret(b -> b.secretId(secretId).clientRequestToken(newVersion)).versionId());
-            } else {
-                Secret value = newValue(previous);
-                made = aws.call("secretsmanager:PutSecretValue", where(), () -> sm().putSecretValue(b -> b.secretId(secretId)
-                        .clientRequestToken(newVersion).secretString(value.reveal()).versionStages("AWSCURRENT")).versionId());
-            }
-            SecretInfo after = describe();
-            return new SecretRotation(secretId, method, previous, made, after.currentVersionId(), after.previousVersionId(), false);
-        }, () -> new SecretRotation(secretId, method, previous, null, null, null, true));
+            String made = aws.call("secretsmanager:RotateSecret", where(),
+                    () -> sm().rotateSecret(b -> b.secretId(secretId).clientRequestToken(newVersion)).versionId());
+            Awaited<Map<String, List<String>>> finished = Poller.<Map<String, List<String>>>of(context,
+                            "Waiting for the rotation of " + secretId)
+                    .until("rotated", stages -> stages.getOrDefault(made, List.of()).contains("AWSCURRENT")
+                            && stages.values().stream().noneMatch(v -> v.contains("AWSPENDING")))
+                    .failWhen(stages -> stages.containsKey(made) ? null : "version " + made + " is gone")
+                    .describe(stages -> describeStages(stages, made))
+                    .interval(Duration.ofSeconds(1), Duration.ofSeconds(5))
+                    .poll(() -> aws.call("secretsmanager:DescribeSecret", where(),
+                            () -> sm().describeSecret(b -> b.secretId(secretId)).versionIdsToStages()), timeout);
+            String previousAfter = finished.result().entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS"))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            return new SecretRotation(secretId, "rotate-secret", previous, made, made, previousAfter, false,
+                    finished.attempts(), finished.elapsed());
+        }, () -> new SecretRotation(secretId, "rotate-secret", previous, null, null, null, true, 0, Duration.ZERO));
     }
 
-    /** A new random value; for a JSON secret, the current JSON with only its password replaced. */
-    private Secret newValue(String currentVersion) {
-        String random = aws.call("secretsmanager:GetRandomPassword", where(), () -> sm().getRandomPassword(b -> b
-                .passwordLength(PASSWORD_LENGTH).excludePunctuation(true)).randomPassword());
-        Secret fresh = Secret.of(random);
-        context.redactor().register(fresh);
-        if (currentVersion == null) return fresh;
-        String current = aws.call("secretsmanager:GetSecretValue", where(),
-                () -> sm().getSecretValue(b -> b.secretId(secretId).versionId(currentVersion)).secretString());
-        if (current == null || !current.strip().startsWith("{")) return fresh;
-        context.redactor().register(Secret.of(current));
-        try {
-            JsonNode node = Json.mapper().readTree(current);
-            if (node instanceof ObjectNode object && object.hasNonNull("password")) {
-                JsonNode password = object.get("password");
-                if (password.isTextual()) context.redactor().register(Secret.of(password.asText()));
-                object.put("password", random);
-                Secret json = Secret.of(Json.write(object));
-                context.redactor().register(json);
-                return json;
-            }
-        } catch (IOException notJson) {
-            // a value that only looks like JSON is replaced whole
-        }
-        return fresh;
+    private static String describeStages(Map<String, List<String>> stages, String made) {
+        List<String> madeStages = stages.getOrDefault(made, List.of());
+        return "version " + made + " is " + (madeStages.isEmpty() ? "without a stage" : String.join(",", madeStages))
+                + (madeStages.contains("AWSPENDING") ? " (the rotation function has not finished, or failed: see its logs)" : "");
+    }
+
+    private static String functionName(String arn) {
+        if (arn == null) return "";
+        int at = arn.indexOf(":function:");
+        return at < 0 ? arn : arn.substring(at + ":function:".length()).split(":")[0];
     }
 
     @Override

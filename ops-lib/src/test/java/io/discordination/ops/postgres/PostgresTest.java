@@ -138,7 +138,8 @@ class PostgresTest {
              OpsContext ctx = context(info, Mode.EXECUTE, true)) {
             Postgres postgres = new Postgres(ctx);
             postgres.connectionsByState(); // our pool now holds an idle session of its own
-            int ourPid = ((Number) postgres.query("SELECT pg_backend_pid()").single()).intValue();
+            int ourPid = (int) scalar(checker, "SELECT pid FROM pg_stat_activity WHERE usename = ? AND application_name = ? LIMIT 1",
+                    info.opsDatabaseUser(), PostgresPool.APPLICATION_NAME);
             List<Integer> victimPids = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 Connection victim = connect(info, "api-" + i);
@@ -221,10 +222,150 @@ class PostgresTest {
             long sessions = scalar(checker, "SELECT count(*) FROM sessions");
 
             assertThatThrownBy(() -> new Postgres(ctx).query("DELETE FROM sessions"))
-                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("read-only");
+                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("only reads");
             assertThat(scalar(checker, "SELECT count(*) FROM sessions")).isEqualTo(sessions);
             assertThatThrownBy(() -> new Postgres(ctx).query("SELECT * FROM users WHERE id = ?"))
                     .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("1 parameters");
+        }
+    }
+
+    @Test
+    void query_whenTheSqlCommitsAndThenDeletes_refusesTheSecondStatementAndDeletesNothing(SandboxInfo info) throws Exception {
+        String user = SeedData.WELL_KNOWN_USER_ID;
+        try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
+            long sessions = scalar(checker, "SELECT count(*) FROM sessions WHERE user_id = ?::uuid", user);
+            assertThat(sessions).isPositive();
+            Postgres postgres = new Postgres(ctx);
+
+            for (String sql : List.of("COMMIT; DELETE FROM sessions WHERE user_id = '" + user + "'",
+                    "SELECT 1; DELETE FROM sessions WHERE user_id = '" + user + "';",
+                    "SET default_transaction_read_only = off; DELETE FROM sessions WHERE user_id = '" + user + "'",
+                    "SELECT 1 /* ; */; -- ;\n DELETE FROM sessions")) {
+                assertThatThrownBy(() -> postgres.query(sql)).as(sql)
+                        .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("exactly one statement");
+            }
+            // one statement that writes, or tries to leave the read-only transaction: the server refuses it
+            for (String sql : List.of("WITH gone AS (DELETE FROM sessions WHERE user_id = '" + user + "' RETURNING 1) SELECT count(*) FROM gone",
+                    "UPDATE users SET disabled = true WHERE id = '" + user + "'")) {
+                assertThatThrownBy(() -> postgres.query(sql)).as(sql)
+                        .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("only reads");
+            }
+            // a lone COMMIT or SET runs, in a session of its own that ends with the call
+            postgres.query("COMMIT");
+            postgres.query("SET default_transaction_read_only = off");
+            assertThat(postgres.query("SELECT current_user, current_setting('transaction_read_only')").rows())
+                    .containsExactly(List.of(info.readDatabaseUser(), "on"));
+            assertThat(postgres.query("SELECT 'a;b' AS text;").single()).isEqualTo("a;b");
+
+            assertThat(scalar(checker, "SELECT count(*) FROM sessions WHERE user_id = ?::uuid", user)).isEqualTo(sessions);
+            assertThat(scalar(checker, "SELECT count(*) FROM users WHERE disabled")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void readRole_whenItLeavesReadOnlyMode_stillCannotWriteAnything(SandboxInfo info) throws Exception {
+        // the guarantee behind query(): the role itself has no write privilege, whatever the session says
+        try (Connection reader = DriverManager.getConnection(info.jdbcUrl(), info.readDatabaseUser(), info.readDatabasePassword());
+             Connection checker = connect(info, "checker"); Statement st = reader.createStatement()) {
+            long sessions = scalar(checker, "SELECT count(*) FROM sessions");
+            st.execute("SET default_transaction_read_only = off");
+            for (String sql : List.of("DELETE FROM sessions", "UPDATE users SET disabled = true",
+                    "INSERT INTO users (username, email) VALUES ('mallory', 'm@example.com')", "TRUNCATE sessions",
+                    "SET ROLE " + info.databaseUser(), "SET ROLE " + info.opsDatabaseUser(),
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + info.databaseUser() + "'")) {
+                assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+            }
+            assertThat(scalar(checker, "SELECT count(*) FROM sessions")).isEqualTo(sessions);
+        }
+    }
+
+    @Test
+    void query_whenTheEnvironmentHasNoReadUser_isRefusedWithoutConnecting(SandboxInfo info) throws Exception {
+        String withoutReader = Files.readString(info.environmentFile()).replaceAll("(?m)^  read(User|Password): .*\n", "");
+        assertThat(withoutReader).doesNotContain("readUser");
+        Path env = Files.writeString(home.resolve("no-reader.yaml"), withoutReader);
+        try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(home).build()) {
+            assertThatThrownBy(() -> new Postgres(ctx).query("SELECT 1"))
+                    .isInstanceOf(OpsException.InvalidInputException.class)
+                    .hasMessageContaining("postgres.readUser is not set");
+        }
+    }
+
+    @Test
+    void connectionsByState_whenTheReadPasswordVariableIsUnset_stillWorksAndOnlyQueryNamesTheVariable(SandboxInfo info) throws Exception {
+        String local = Files.readString(info.environmentFile());
+        Path env = Files.writeString(home.resolve("prod-like.yaml"),
+                local.replaceAll("(?m)^  readPassword: .*$", "  readPassword: \\${DATABASE_READ_PASSWORD}"));
+        try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env, name -> null)).opsHome(home).build()) {
+            Postgres postgres = new Postgres(ctx);
+            assertThat(postgres.connectionsByState().total()).isPositive();
+            assertThatThrownBy(() -> postgres.query("SELECT 1")).isInstanceOf(OpsException.class)
+                    .hasMessageContaining("DATABASE_READ_PASSWORD");
+        }
+    }
+
+    @Test
+    void terminateIdle_whenManySessionsAreIdle_terminatesThemWithOneStatement(SandboxInfo info, io.discordination.ops.sandbox.Sandbox sandbox)
+            throws Exception {
+        List<Connection> victims = new ArrayList<>();
+        Path log = sandbox.logFile(io.discordination.ops.sandbox.Sandbox.POSTGRES);
+        try (Connection admin = DriverManager.getConnection(info.adminJdbcUrl(), info.adminUser(), info.adminPassword());
+             Statement st = admin.createStatement()) {
+            // the server logs every statement of the tool's new sessions, so they can be counted
+            st.execute("ALTER ROLE " + info.opsDatabaseUser() + " SET log_statement = 'all'");
+            try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, true)) {
+                List<Integer> pids = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    Connection victim = connect(info, "api-many-" + i);
+                    victims.add(victim);
+                    pids.add(pid(victim));
+                }
+                Thread.sleep(1500);
+                scalar(checker, "SELECT 1"); // the test's own session was idle only a moment
+                long logBefore = Files.size(log);
+
+                TerminatedConnections result = new Postgres(ctx).terminateIdle(Duration.ofSeconds(1));
+
+                assertThat(result.connections()).filteredOn(TerminatedConnections.IdleConnection::terminated)
+                        .extracting(TerminatedConnections.IdleConnection::pid).containsAll(pids);
+                for (int victimPid : pids) awaitGone(checker, victimPid);
+                String logged = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8)
+                        .substring((int) logBefore);
+                // only the tool's sessions log statements; a statement spans several lines of the log
+                assertThat(logged.split("pg_terminate_backend\\(", -1).length - 1).as(logged).isEqualTo(1);
+                assertThat(logged).contains(info.opsDatabaseUser() + "@" + SeedData.DATABASE + " LOG:  execute");
+            } finally {
+                st.execute("ALTER ROLE " + info.opsDatabaseUser() + " RESET log_statement");
+            }
+        } finally {
+            for (Connection v : victims) v.close();
+        }
+    }
+
+    @Test
+    void connectionsByState_whenTheServerHasNoSlotLeft_failsWithTheReservedConnectionHint(SandboxInfo info) throws Exception {
+        List<Connection> hogs = new ArrayList<>();
+        try {
+            // the incident: the application holds every connection a non-superuser may take
+            while (true) {
+                try {
+                    hogs.add(connect(info, "api-hog"));
+                } catch (SQLException full) {
+                    assertThat(full.getSQLState()).isEqualTo("53300");
+                    break;
+                }
+                assertThat(hogs.size()).as("max_connections is reached").isLessThan(1000);
+            }
+            try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
+                assertThatThrownBy(() -> new Postgres(ctx).connectionsByState())
+                        .isInstanceOf(OpsException.class)
+                        .hasMessageContaining("Cannot connect to PostgreSQL")
+                        .satisfies(e -> assertThat(((OpsException) e).hint())
+                                .contains("reserved_connections", "pg_use_reserved_connections", "CONNECTION LIMIT"));
+            }
+        } finally {
+            for (Connection c : hogs) c.close();
         }
     }
 

@@ -55,8 +55,12 @@ final class LocalEnvironmentFile {
                   restoreTarget: discordination-restore
 
                 postgres:
+                  # the tool's own role, not the application's (whose password rotate-secrets changes)
                   url: %s
                   database: %s
+                  # ad-hoc reads (postgres().query) connect as a role that cannot write
+                  readUser: %s
+                  readPassword: %s
 
                 redis:
                   url: %s
@@ -86,7 +90,7 @@ final class LocalEnvironmentFile {
                 SeedData.CLUSTER, SeedData.MIGRATE_TASK_FAMILY, SeedData.CLEANUP_TASK_FAMILY,
                 String.join(",", info.privateSubnets()), info.dbSg(),
                 SeedData.LOG_GROUP_API, SeedData.LOG_GROUP_GATEWAY, SeedData.LOG_GROUP_MIGRATE, SeedData.LOG_GROUP_CLEANUP,
-                SeedData.DB_INSTANCE, info.databaseUrl(), SeedData.DATABASE, info.redisUrl(), SeedData.BUCKET,
+                SeedData.DB_INSTANCE, info.databaseUrl(), SeedData.DATABASE, info.readDatabaseUser(), info.readDatabasePassword(), info.redisUrl(), SeedData.BUCKET,
                 SeedData.IP_SET_NAME, info.ipSetId(),
                 String.join("\n", SeedData.PLATFORM_RANGES.stream().map(r -> "    - \"" + r + "\"").toList()),
                 SeedData.JWT_SECRET_ID, SeedData.DB_PASSWORD_SECRET_ID,

@@ -349,7 +349,8 @@ public final class Sandbox {
                 }
                 int port = state.servers.get(POSTGRES).port;
                 if (startedNow.contains(POSTGRES) || reseed) {
-                    pg.seed(port, state.credentials.adminPassword, state.credentials.databasePassword);
+                    pg.seed(port, state.credentials.adminPassword, state.credentials.databasePassword,
+                            state.credentials.opsDatabasePassword, state.credentials.readDatabasePassword);
                     progress.accept(line(POSTGRES, "seeded (discordination: users, sessions)", t0));
                 } else {
                     progress.accept(line(POSTGRES, "running on 127.0.0.1:" + port + " (reused)", -1));
@@ -610,8 +611,9 @@ public final class Sandbox {
         return new SandboxInfo(opsHome, environmentFile(),
                 MotoServer.endpoint(state.servers.get(MOTO).port), SeedData.REGION, c.awsAccessKeyId, c.awsSecretAccessKey,
                 RedisServer.url(redisPort), redisPort,
-                PostgresCluster.databaseUrl(pgPort, c.databasePassword), PostgresCluster.appJdbcUrl(pgPort),
-                SeedData.DATABASE_USER, c.databasePassword,
+                PostgresCluster.databaseUrl(pgPort, SeedData.OPS_DATABASE_USER, c.opsDatabasePassword), PostgresCluster.appJdbcUrl(pgPort),
+                SeedData.DATABASE_USER, c.databasePassword, SeedData.OPS_DATABASE_USER, c.opsDatabasePassword,
+                SeedData.READ_DATABASE_USER, c.readDatabasePassword,
                 PostgresCluster.adminJdbcUrl(pgPort, "postgres"), "postgres", c.adminPassword, pgPort,
                 AgentProcess.url(state.servers.get(AGENT).port), c.lkKey, c.lkSecret,
                 ids.ipSetId, ids.privateSubnets, ids.dbSecurityGroup, ids.appSecurityGroup, ids.vpcId, dir);

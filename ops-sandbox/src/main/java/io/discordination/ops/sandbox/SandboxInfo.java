@@ -19,10 +19,16 @@ import java.util.Map;
  * @param secretAccessKey  static credentials moto accepts
  * @param redisUrl         {@code redis://127.0.0.1:PORT/0}
  * @param redisPort        redis-server's port
- * @param databaseUrl      {@code postgresql://discordination:PASSWORD@127.0.0.1:PORT/discordination}, usable by {@code psql}
+ * @param databaseUrl      {@code postgresql://discordination_ops:PASSWORD@127.0.0.1:PORT/discordination}: the tool's own
+ *                         role, as {@code postgres.url} and {@code DATABASE_URL} (usable by {@code psql})
  * @param jdbcUrl          the same database as a JDBC URL without credentials
- * @param databaseUser     the application role, owner of the database
- * @param databasePassword its password
+ * @param databaseUser     the application role, owner of the database (what api and gateway use)
+ * @param databasePassword its seeded password (the secret {@code discordination/db-password} until a rotation;
+ *                         {@link Sandbox#reset()} sets it back)
+ * @param opsDatabaseUser     the tool's own role ({@code postgres.url})
+ * @param opsDatabasePassword its password
+ * @param readDatabaseUser     the read-only role of ad-hoc reads ({@code postgres.readUser})
+ * @param readDatabasePassword its password
  * @param adminJdbcUrl     JDBC URL of the {@code postgres} maintenance database, for the superuser
  * @param adminUser        the superuser, {@code postgres}
  * @param adminPassword    its password
@@ -50,6 +56,10 @@ public record SandboxInfo(
         String jdbcUrl,
         String databaseUser,
         String databasePassword,
+        String opsDatabaseUser,
+        String opsDatabasePassword,
+        String readDatabaseUser,
+        String readDatabasePassword,
         String adminJdbcUrl,
         String adminUser,
         String adminPassword,
@@ -93,6 +103,9 @@ public record SandboxInfo(
         env.put("AWS_REGION", region);
         env.put("REDIS_URL", redisUrl);
         env.put("DATABASE_URL", databaseUrl);
+        // environments/prod.yaml's read-only role (postgres.readUser/readPassword), so a copy of it runs here too
+        env.put("DATABASE_READ_USER", readDatabaseUser);
+        env.put("DATABASE_READ_PASSWORD", readDatabasePassword);
         env.put("LIVEKIT_URL", livekitUrl);
         env.put("LK_KEY", lkKey);
         env.put("LK_SECRET", lkSecret);

@@ -40,6 +40,8 @@ final class SandboxState {
         public String lkKey;
         public String lkSecret;
         public String databasePassword;
+        public String opsDatabasePassword;
+        public String readDatabasePassword;
         public String adminPassword;
     }
 
@@ -85,6 +87,8 @@ final class SandboxState {
         if (credentials.lkKey == null) credentials.lkKey = "API" + random(12);
         if (credentials.lkSecret == null) credentials.lkSecret = random(43);
         if (credentials.databasePassword == null) credentials.databasePassword = random(24);
+        if (credentials.opsDatabasePassword == null) credentials.opsDatabasePassword = random(24);
+        if (credentials.readDatabasePassword == null) credentials.readDatabasePassword = random(24);
         if (credentials.adminPassword == null) credentials.adminPassword = random(24);
         if (servers == null) servers = new LinkedHashMap<>();
     }

@@ -28,8 +28,23 @@ public final class SeedData {
     public static final String IP_SET_NAME = "blocked-ips";
     public static final String JWT_SECRET_ID = "discordination/jwt-secret";
     public static final String DB_PASSWORD_SECRET_ID = "discordination/db-password";
+    /** The rotation function of the database password (PostgreSQL, single user), played by the sandbox agent. */
+    public static final String DB_PASSWORD_ROTATION_FUNCTION = "discordination-rotate-db-password";
+    /** The rotation function of the JWT signing secret, played by the sandbox agent. */
+    public static final String JWT_SECRET_ROTATION_FUNCTION = "discordination-rotate-jwt-secret";
+    /** Days between automatic rotations of both secrets (the schedule is recorded, never run by itself). */
+    public static final int ROTATION_DAYS = 30;
     public static final String DATABASE = "discordination";
+    /** The application's role (api, gateway): owner of the database, its password is the secret {@link #DB_PASSWORD_SECRET_ID}. */
     public static final String DATABASE_USER = "discordination";
+    /**
+     * The on-call tool's own role ({@code postgres.url}, {@code DATABASE_URL}): reads everything, sees and
+     * signals every session (pg_monitor, pg_signal_backend), deletes sessions and disables users. Not the
+     * application's role, so rotating the application's password never locks the tool out.
+     */
+    public static final String OPS_DATABASE_USER = "discordination_ops";
+    /** The role of ad-hoc reads ({@code postgres.readUser}): pg_read_all_data and read-only transactions, nothing else. */
+    public static final String READ_DATABASE_USER = "discordination_readonly";
 
     /** The sandbox's stand-ins for the platform's own public ranges ({@code waf.platformRanges}): a block may not overlap them. */
     public static final List<String> PLATFORM_RANGES = List.of("198.18.0.0/24", "2001:db8:ffff::/48");

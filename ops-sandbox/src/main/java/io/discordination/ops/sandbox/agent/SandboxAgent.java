@@ -3,7 +3,9 @@ package io.discordination.ops.sandbox.agent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.discordination.ops.sandbox.aws.AwsClients;
+import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.aws.EcsSimulator;
+import io.discordination.ops.sandbox.aws.RotationFunctions;
 import io.discordination.ops.sandbox.livekit.LiveKitEmulator;
 
 import java.io.IOException;
@@ -20,11 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The sandbox's own server process: the LiveKit emulator, and the ECS simulator that keeps
- * service tasks running and plays one-off tasks (migrate, cleanup) against moto. Started by
+ * The sandbox's own server process: the LiveKit emulator, the ECS simulator that keeps
+ * service tasks running and plays one-off tasks (migrate, cleanup) against moto, and the Secrets
+ * Manager rotation functions ({@link RotationFunctions}) that moto invokes. Started by
  * {@code ops sandbox up}; configured through environment variables so no secret shows in
  * {@code ps}. Sandbox-only endpoints under {@code /sandbox/}: {@code POST /sandbox/livekit/reset},
- * {@code POST /sandbox/ecs/pause}, {@code POST /sandbox/ecs/resume}, {@code GET /sandbox/status}.
+ * {@code POST /sandbox/ecs/pause}, {@code POST /sandbox/ecs/resume}, {@code GET /sandbox/status},
+ * {@code POST /sandbox/lambda/<function>} (a Lambda invocation: the event as JSON body).
  *
  * <pre>{@code SANDBOX_DIR=... SANDBOX_AGENT_PORT=7880 LK_KEY=... LK_SECRET=... AWS_ENDPOINT_URL=... java -cp ... io.discordination.ops.sandbox.agent.SandboxAgent}</pre>
  */
@@ -56,6 +60,8 @@ public final class SandboxAgent {
         AwsClients aws = new AwsClients(required("AWS_ENDPOINT_URL"), System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                 required("AWS_ACCESS_KEY_ID"), required("AWS_SECRET_ACCESS_KEY"));
         EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), sandboxDir, clock);
+        RotationFunctions rotation = new RotationFunctions(aws.secrets(),
+                () -> Sandbox.at(sandboxDir.getParent()).info().postgresPort(), SandboxAgent::log);
 
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -64,6 +70,7 @@ public final class SandboxAgent {
             return t;
         }));
         livekit.register(server);
+        server.createContext("/sandbox/lambda/", exchange -> lambdaInvocation(exchange, rotation));
         server.createContext("/sandbox/", exchange -> sandboxEndpoint(exchange, livekit));
         server.start();
         log("listening on 127.0.0.1:" + port + " (LiveKit RoomService, /healthz, /sandbox/)");
@@ -132,6 +139,34 @@ public final class SandboxAgent {
             byte[] body = reply.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** A rotation function's invocation: 200 when the step succeeded, 500 with the error (as Lambda's FunctionError) otherwise. */
+    private void lambdaInvocation(HttpExchange exchange, RotationFunctions rotation) throws IOException {
+        try (exchange) {
+            String function = exchange.getRequestURI().getPath().substring("/sandbox/lambda/".length());
+            int status = 200;
+            String reply;
+            try {
+                com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(exchange.getRequestBody());
+                rotation.invoke(function, event.path("Step").asText(), event.path("SecretId").asText(),
+                        event.path("ClientRequestToken").asText());
+                reply = "{\"StatusCode\":200}";
+            } catch (RuntimeException | IOException e) {
+                status = 500;
+                String message = String.valueOf(e.getMessage());
+                log(function + " failed: " + message);
+                reply = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("errorType", e.getClass().getSimpleName()).put("errorMessage", message).toString();
+            }
+            byte[] body = reply.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

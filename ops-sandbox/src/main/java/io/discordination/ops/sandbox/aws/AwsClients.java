@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,6 +39,8 @@ public final class AwsClients implements AutoCloseable {
     private S3Client s3;
     private Wafv2Client waf;
     private SecretsManagerClient secrets;
+    private IamClient iam;
+    private LambdaClient lambda;
 
     public AwsClients(String endpoint, String region, String accessKeyId, String secretAccessKey) {
         this.endpoint = URI.create(endpoint);
@@ -94,6 +98,16 @@ public final class AwsClients implements AutoCloseable {
         return secrets;
     }
 
+    public synchronized IamClient iam() {
+        if (iam == null) iam = build(IamClient.builder().httpClient(http));
+        return iam;
+    }
+
+    public synchronized LambdaClient lambda() {
+        if (lambda == null) lambda = build(LambdaClient.builder().httpClient(http));
+        return lambda;
+    }
+
     /**
      * Builds every client without calling anything, so the SDK's classes are loaded (about two
      * seconds on a cold JVM) while moto is still starting.
@@ -107,11 +121,13 @@ public final class AwsClients implements AutoCloseable {
         s3();
         waf();
         secrets();
+        iam();
+        lambda();
     }
 
     @Override
     public synchronized void close() {
-        for (AutoCloseable c : new AutoCloseable[]{ec2, ecs, logs, cloudWatch, rds, s3, waf, secrets}) {
+        for (AutoCloseable c : new AutoCloseable[]{ec2, ecs, logs, cloudWatch, rds, s3, waf, secrets, iam, lambda}) {
             if (c == null) continue;
             try {
                 c.close();

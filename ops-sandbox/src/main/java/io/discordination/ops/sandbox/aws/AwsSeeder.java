@@ -89,6 +89,7 @@ public final class AwsSeeder {
         var network = network();
         Map<String, String> secretArns = secrets();
         String ipSetId = waf();
+        rotation(secretArns);
         // the rest in parallel: moto answers one request at a time, but the SDK's side overlaps
         List<CompletableFuture<Void>> parts = List.of(
                 CompletableFuture.runAsync(() -> rds(network), pool),
@@ -156,10 +157,48 @@ public final class AwsSeeder {
                 .secretString(jwt.toString())
                 .tags(t -> t.key("service").value("api"))).arn();
         String dbArn = secrets.createSecret(r -> r.name(SeedData.DB_PASSWORD_SECRET_ID)
-                .description("Password of the discordination role on discordination-prod")
+                .description("Password of the discordination role (the application's) on discordination-prod")
                 .secretString(dbPassword)
                 .tags(t -> t.key("service").value("rds"))).arn();
         return Map.of(SeedData.JWT_SECRET_ID, jwtArn, SeedData.DB_PASSWORD_SECRET_ID, dbArn);
+    }
+
+    /**
+     * Rotation for both secrets, as production has it: a rotation function each (Lambda, with its
+     * execution role), 30-day schedules, not rotated now. The sandbox agent plays the functions
+     * (see {@link RotationFunctions}); their code here only says so.
+     */
+    private void rotation(Map<String, String> secretArns) {
+        String role = aws.iam().createRole(r -> r.roleName("discordination-secrets-rotation")
+                .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}")
+                .description("Secrets Manager rotation functions of discordination-prod")).role().arn();
+        Map<String, String> functions = Map.of(SeedData.DB_PASSWORD_SECRET_ID, SeedData.DB_PASSWORD_ROTATION_FUNCTION,
+                SeedData.JWT_SECRET_ID, SeedData.JWT_SECRET_ROTATION_FUNCTION);
+        for (String secretId : List.of(SeedData.JWT_SECRET_ID, SeedData.DB_PASSWORD_SECRET_ID)) {
+            String function = functions.get(secretId);
+            String arn = aws.lambda().createFunction(r -> r.functionName(function).runtime("python3.12").role(role)
+                    .handler("lambda_function.lambda_handler").timeout(30)
+                    .description("Rotates " + secretId + " (createSecret, setSecret, testSecret, finishSecret)")
+                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(rotationFunctionZip(function))))).functionArn();
+            aws.secrets().rotateSecret(r -> r.secretId(secretArns.get(secretId)).rotationLambdaARN(arn)
+                    .rotationRules(rules -> rules.automaticallyAfterDays((long) SeedData.ROTATION_DAYS)).rotateImmediately(false));
+        }
+    }
+
+    private static byte[] rotationFunctionZip(String function) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("lambda_function.py"));
+            zip.write(("# " + function + ": in the sandbox this function is played by the sandbox agent\n"
+                    + "# (POST /sandbox/lambda/" + function + "), see docs/sandbox.md.\n"
+                    + "def lambda_handler(event, context):\n    raise NotImplementedError('played by the sandbox agent')\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private String waf() {

@@ -47,6 +47,8 @@ public final class MotoServer {
         Map<String, String> env = Map.of(
                 "PYTHONPATH", pythonPath == null || pythonPath.isBlank() ? patches.toString() : patches + ":" + pythonPath,
                 "PYTHONUNBUFFERED", "1",
+                // the rotation patch finds the sandbox agent (the rotation functions) through sandbox.json here
+                "SANDBOX_DIR", sandboxDir.toString(),
                 "PYTHONDONTWRITEBYTECODE", "1");
         return Processes.startDetached(List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)), log(), env);
     }
@@ -84,6 +86,7 @@ public final class MotoServer {
         int start = tail.lastIndexOf("=== ");
         String run = start < 0 ? tail : tail.substring(start);
         return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times")
+                && run.contains("secretsmanager-rotation")
                 && !run.contains("NOT applied");
     }
 

@@ -32,8 +32,10 @@ import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL cluster for the sandbox: its own data directory, a loopback port, the
- * {@code discordination} database owned by an application role with a password, and the
- * {@code users} and {@code sessions} tables seeded.
+ * {@code discordination} database owned by an application role with a password, the
+ * {@code users} and {@code sessions} tables seeded, and the two roles of the on-call tool: its own
+ * ({@link SeedData#OPS_DATABASE_USER}) and a read-only one for ad-hoc reads
+ * ({@link SeedData#READ_DATABASE_USER}), each with its own password.
  *
  * <p>{@code initdb} and {@code postgres} refuse to run as root, so as root they run as the
  * {@code postgres} user; the data directory then lives under /var/tmp (named after a hash of
@@ -94,6 +96,13 @@ public final class PostgresCluster {
         return Processes.which("initdb").or(() -> Processes.which("pg_ctl")).map(Path::getParent)
                 .orElseThrow(() -> new SandboxException(
                         "PostgreSQL is not installed: install it with  sudo apt-get install -y postgresql postgresql-client"));
+    }
+
+    /** The major version of the PostgreSQL in {@code bin} (Debian's /usr/lib/postgresql/N/bin), or 0 when unknown. */
+    static int majorVersion(Path bin) {
+        Path versionFolder = bin.getParent();
+        String name = versionFolder == null || versionFolder.getFileName() == null ? "" : versionFolder.getFileName().toString();
+        return name.matches("\\d+") ? Integer.parseInt(name) : 0;
     }
 
     private List<String> asServerUser(String... command) {
@@ -175,7 +184,9 @@ public final class PostgresCluster {
         Path bin = binaries();
         String options = "-p " + port + " -k " + socketDirectory() + " -c listen_addresses=127.0.0.1"
                 + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-                + " -c log_line_prefix='%m [%p] %q%u@%d '";
+                + " -c log_line_prefix='%m [%p] %q%u@%d '"
+                // PostgreSQL 16+: slots only the tool's role may take, so it can connect when the application took the rest
+                + (majorVersion(bin) >= 16 ? " -c reserved_connections=3" : "");
         Processes.Result result = Processes.run(asServerUser(bin.resolve("pg_ctl").toString(),
                 "-D", dataDirectory().toString(), "-l", log().toString(), "-w", "-t", "30", "-o", options, "start"),
                 Duration.ofSeconds(40), Map.of());
@@ -222,9 +233,9 @@ public final class PostgresCluster {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + SeedData.DATABASE;
     }
 
-    /** {@code postgresql://discordination:PASSWORD@127.0.0.1:PORT/discordination}, for psql and DATABASE_URL. */
-    public static String databaseUrl(int port, String appPassword) {
-        return "postgresql://" + SeedData.DATABASE_USER + ":" + appPassword + "@127.0.0.1:" + port + "/" + SeedData.DATABASE;
+    /** {@code postgresql://USER:PASSWORD@127.0.0.1:PORT/discordination}, for psql and DATABASE_URL. */
+    public static String databaseUrl(int port, String user, String password) {
+        return "postgresql://" + user + ":" + password + "@127.0.0.1:" + port + "/" + SeedData.DATABASE;
     }
 
     private static Connection connect(String url, String user, String password) throws SQLException {
@@ -249,14 +260,27 @@ public final class PostgresCluster {
     }
 
     /**
-     * Creates (or re-creates) the application role and database and seeds them. Any session on
-     * the database is ended first, so a reset also clears connections a drill left behind.
+     * Creates (or re-creates) the roles and the database and seeds them. Any session on the
+     * database is ended first, so a reset also clears connections a drill left behind, and every
+     * role gets its seeded password back (a rotation drill changes the application's).
+     *
+     * <p>The roles: the application's ({@link SeedData#DATABASE_USER}, owner of the database); the
+     * tool's own ({@link SeedData#OPS_DATABASE_USER}: pg_read_all_data, pg_monitor to see every
+     * session's state, pg_signal_backend to end idle ones, DELETE on sessions and UPDATE of
+     * users.disabled for the compromised-account runbook, and pg_use_reserved_connections on
+     * PostgreSQL 16+); the read-only one ({@link SeedData#READ_DATABASE_USER}: pg_read_all_data and
+     * default_transaction_read_only, no write privilege and no other role's).
      */
-    public void seed(int port, String adminPassword, String appPassword) {
+    public void seed(int port, String adminPassword, String appPassword, String opsPassword, String readPassword) {
         try (Connection admin = connect(adminJdbcUrl(port, "postgres"), ADMIN, adminPassword); Statement s = admin.createStatement()) {
-            boolean roleExists = s.executeQuery("select 1 from pg_roles where rolname = '" + SeedData.DATABASE_USER + "'").next();
-            String password = appPassword.replace("'", "''");
-            s.execute((roleExists ? "alter role " : "create role ") + SeedData.DATABASE_USER + " login password '" + password + "'");
+            loginRole(s, SeedData.DATABASE_USER, appPassword);
+            loginRole(s, SeedData.OPS_DATABASE_USER, opsPassword);
+            loginRole(s, SeedData.READ_DATABASE_USER, readPassword);
+            s.execute("grant pg_read_all_data, pg_monitor, pg_signal_backend to " + SeedData.OPS_DATABASE_USER);
+            if (serverVersion(s) >= 160000) s.execute("grant pg_use_reserved_connections to " + SeedData.OPS_DATABASE_USER);
+            s.execute("grant pg_read_all_data to " + SeedData.READ_DATABASE_USER);
+            // a safety net only: the role has no write privilege, which no SET can change
+            s.execute("alter role " + SeedData.READ_DATABASE_USER + " set default_transaction_read_only = on");
             s.execute("drop database if exists " + SeedData.DATABASE + " with (force)");
             s.execute("create database " + SeedData.DATABASE + " owner " + SeedData.DATABASE_USER);
         } catch (SQLException e) {
@@ -284,6 +308,8 @@ public final class PostgresCluster {
                             last_seen_at timestamptz not null default now()
                         )""");
                 s.execute("create index sessions_user_id_idx on sessions (user_id)");
+                s.execute("grant delete on sessions to " + SeedData.OPS_DATABASE_USER);
+                s.execute("grant update (disabled) on users to " + SeedData.OPS_DATABASE_USER);
             }
             Random random = new Random(7);
             Instant now = Instant.now();
@@ -320,6 +346,21 @@ public final class PostgresCluster {
             app.commit();
         } catch (SQLException e) {
             throw new SandboxException("Cannot seed the discordination database on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void loginRole(Statement s, String role, String password) throws SQLException {
+        boolean exists;
+        try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
+            exists = rs.next();
+        }
+        s.execute((exists ? "alter role " : "create role ") + role + " login password '" + password.replace("'", "''") + "'");
+    }
+
+    private static int serverVersion(Statement s) throws SQLException {
+        try (var rs = s.executeQuery("select current_setting('server_version_num')::int")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

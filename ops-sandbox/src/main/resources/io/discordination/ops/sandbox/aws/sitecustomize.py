@@ -179,6 +179,125 @@ except Exception as error:
     sys.stderr.write("sandbox: moto RDS patch NOT applied: %r\n" % (error,))
 
 try:
+    import json
+    import os
+    import threading
+    import time
+    import urllib.request
+
+    from moto.secretsmanager import models as _sm
+    from moto.secretsmanager.exceptions import (InvalidParameterException, InvalidRequestException,
+                                                ResourceNotFoundException, SecretNotFoundException)
+
+    _SmBackend = _sm.SecretsManagerBackend
+
+    # Secrets Manager rotation. moto invokes a rotation Lambda through its Lambda emulation (Docker,
+    # not available here) and, without one, makes an empty AWSCURRENT version. As in AWS, RotateSecret
+    # here attaches AWSPENDING to a new version without a value, returns at once, and then invokes the
+    # rotation function once per step (createSecret, setSecret, testSecret, finishSecret), each after
+    # the previous one succeeded; after finishSecret it removes AWSPENDING. The functions are played by
+    # the sandbox agent (POST /sandbox/lambda/<function name>, the Lambda event as body). A failed step
+    # ends the rotation with AWSPENDING left in place, as in AWS.
+    def _agent_url():
+        state_file = os.path.join(os.environ.get("SANDBOX_DIR", ""), "sandbox.json")
+        with open(state_file) as f:
+            port = json.load(f)["servers"]["agent"]["port"]
+        return "http://127.0.0.1:%d" % port
+
+    def _invoke(function_arn, event):
+        name = function_arn.split(":function:")[-1].split(":")[0]
+        request = urllib.request.Request(_agent_url() + "/sandbox/lambda/" + name, data=json.dumps(event).encode("utf-8"),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.read().decode("utf-8")
+
+    def _rotate_in_background(secret, function_arn, token):
+        try:
+            for step in ("createSecret", "setSecret", "testSecret", "finishSecret"):
+                _invoke(function_arn, {"Step": step, "SecretId": secret.arn, "ClientRequestToken": token})
+            version = secret.versions.get(token)
+            if version and "AWSPENDING" in version["version_stages"]:
+                version["version_stages"].remove("AWSPENDING")
+            secret.last_rotation_date = time.time()
+            sys.stderr.write("sandbox: rotation of %s finished: version %s is AWSCURRENT\n" % (secret.name, token))
+        except Exception as error:  # the function failed: the rotation stays incomplete, as in AWS
+            detail = error.read().decode("utf-8", "replace") if hasattr(error, "read") else repr(error)
+            sys.stderr.write("sandbox: rotation of %s failed at version %s: %s\n" % (secret.name, token, detail))
+        sys.stderr.flush()
+
+    _orig_rotate_secret = _SmBackend.rotate_secret
+
+    def _rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None, rotation_rules=None,
+                       rotate_immediately=True):
+        if not self._is_valid_identifier(secret_id):
+            raise SecretNotFoundException()
+        secret = self.secrets[secret_id]
+        function_arn = rotation_lambda_arn or getattr(secret, "rotation_lambda_arn", "")
+        if not function_arn or isinstance(secret, _sm.ReplicaSecret) or secret.is_deleted():
+            return _orig_rotate_secret(self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules,
+                                       rotate_immediately)
+        if len(function_arn) > 2048:
+            raise InvalidParameterException("RotationLambdaARN must <= 2048 characters long.")
+        from moto.awslambda.utils import get_backend
+        try:
+            get_backend(self.account_id, self.region_name).get_function(function_arn)
+        except Exception:
+            raise ResourceNotFoundException("Resource not found for ARN '%s'." % function_arn)
+        pending = [v for v in secret.versions.values() if "AWSPENDING" in v["version_stages"]
+                   and "AWSCURRENT" not in v["version_stages"]]
+        if pending:
+            raise InvalidRequestException("A previous rotation isn't complete. That rotation will be reattempted.")
+        days = (rotation_rules or {}).get("AutomaticallyAfterDays")
+        if days is not None:
+            if days < 1 or days > 1000:
+                raise InvalidParameterException("RotationRules.AutomaticallyAfterDays must be within 1-1000.")
+            secret.auto_rotate_after_days = days
+        secret.rotation_requested = True
+        secret.rotation_enabled = True
+        secret.rotation_lambda_arn = function_arn
+        if secret.auto_rotate_after_days:
+            secret.next_rotation_date = int(time.time()) + secret.auto_rotate_after_days * 86400
+        if not rotate_immediately:
+            # AWS then only tests the configuration (a testSecret run on a throw-away version); the
+            # sandbox records the configuration and rotates at the next RotateSecret
+            return json.dumps({"ARN": secret.arn, "Name": secret.name})
+        if client_request_token:
+            self._client_request_token_validator(client_request_token)
+            token = client_request_token
+        else:
+            token = str(_sm.mock_random.uuid4())
+        secret.remove_version_stages_from_old_versions(["AWSPENDING"])
+        secret.versions[token] = {"createdate": int(time.time()), "version_id": token, "version_stages": ["AWSPENDING"]}
+        threading.Thread(target=_rotate_in_background, args=(secret, function_arn, token), daemon=True).start()
+        return json.dumps({"ARN": secret.arn, "Name": secret.name, "VersionId": token})
+
+    # Moving AWSCURRENT with UpdateSecretVersionStage leaves moto's default version behind, so
+    # GetSecretValue without a stage would still return the old value.
+    _orig_update_stage = _SmBackend.update_secret_version_stage
+
+    def _update_secret_version_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id):
+        result = _orig_update_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
+        if version_stage == "AWSCURRENT" and move_to_version_id:
+            self.secrets[secret_id].set_default_version_id(move_to_version_id)
+        return result
+
+    # ListSecretVersionIds reports "now" as every version's CreatedDate; AWS reports when it was created.
+    def _list_secret_version_ids(self, secret_id):
+        if not self._is_valid_identifier(secret_id):
+            raise SecretNotFoundException()
+        secret = self.secrets[secret_id]
+        versions = [{"CreatedDate": v.get("createdate"), "VersionId": version_id, "VersionStages": v["version_stages"]}
+                    for version_id, v in secret.versions.items()]
+        return json.dumps({"ARN": secret.arn, "Name": secret.name, "Versions": versions})
+
+    _SmBackend.list_secret_version_ids = _list_secret_version_ids
+    _SmBackend.rotate_secret = _rotate_secret
+    _SmBackend.update_secret_version_stage = _update_secret_version_stage
+    _note("secretsmanager-rotation")
+except Exception as error:
+    sys.stderr.write("sandbox: moto Secrets Manager patch NOT applied: %r\n" % (error,))
+
+try:
     import logging
 
     # one line per request makes the log grow without telling anything; errors still show
