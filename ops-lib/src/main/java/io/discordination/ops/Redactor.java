@@ -154,6 +154,7 @@ public final class Redactor {
                 runs++;
             }
             if (runs == 0) return text;
+            runs = widenToWholeEscapes(text, starts, ends, runs);
             StringBuilder sb = new StringBuilder(n);
             int copied = 0;
             for (int r = 0; r < runs; r++) {
@@ -162,6 +163,69 @@ public final class Redactor {
             }
             sb.append(text, copied, n);
             return sb.toString();
+        }
+
+        /**
+         * Widens the runs so none starts or ends inside a JSON escape ({@code \\n}, {@code \\"},
+         * {@code \\u00e9}): the text may be a journal line, which must still parse once masked.
+         * Each character is looked at a bounded number of times, so this stays linear.
+         */
+        private static int widenToWholeEscapes(String text, int[] starts, int[] ends, int runs) {
+            int kept = 0;
+            int floor = 0;
+            for (int r = 0; r < runs; r++) {
+                int start = escapeStart(text, starts[r], floor);
+                int end = escapeEnd(text, start, ends[r]);
+                if (kept > 0 && start <= ends[kept - 1]) {
+                    ends[kept - 1] = Math.max(ends[kept - 1], end);
+                } else {
+                    starts[kept] = start;
+                    ends[kept] = end;
+                    kept++;
+                }
+                floor = ends[kept - 1];
+            }
+            return kept;
+        }
+
+        /** {@code start}, or the backslash of the escape that {@code start} is inside of. */
+        private static int escapeStart(String text, int start, int floor) {
+            for (int k = 1; k <= 5 && start - k >= floor; k++) {
+                int b = start - k;
+                char c = text.charAt(b);
+                if (c == '\\') {
+                    if (!escaping(text, b, floor)) return start;
+                    if (k == 1 || text.charAt(b + 1) == 'u') return b;
+                    return start;
+                }
+                if (!isHex(c) && c != 'u') return start; // only the u and hex digits of a unicode escape lie between
+            }
+            return start;
+        }
+
+        /** {@code end}, or the end of the escape that the run's last characters begin. */
+        private static int escapeEnd(String text, int start, int end) {
+            int n = text.length();
+            for (int k = 1; k <= 5 && end - k >= start; k++) {
+                int b = end - k;
+                if (text.charAt(b) != '\\') continue;
+                if (!escaping(text, b, start)) return end;
+                boolean unicode = b + 1 < n && text.charAt(b + 1) == 'u';
+                int escapeEnd = Math.min(n, unicode ? b + 6 : b + 2);
+                return Math.max(end, escapeEnd);
+            }
+            return end;
+        }
+
+        /** True when the backslash at {@code b} starts an escape: an odd number of backslashes end there. */
+        private static boolean escaping(String text, int b, int floor) {
+            int count = 0;
+            for (int i = b; i >= floor && text.charAt(i) == '\\'; i--) count++;
+            return count % 2 == 1;
+        }
+
+        private static boolean isHex(char c) {
+            return Character.digit(c, 16) >= 0 && c < 128;
         }
     }
 }

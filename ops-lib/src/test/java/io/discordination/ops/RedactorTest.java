@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,9 +68,19 @@ class RedactorTest {
         assertThat(redactor.redact("connect redis://:pw-one@h1:6379 failed")).isEqualTo("connect redis://:****@h1:6379 failed");
         assertThat(redactor.redact("GET /x?user=a&token=abc123&y=1 200")).isEqualTo("GET /x?user=a&token=****&y=1 200");
         assertThat(redactor.redact("set password='hunter22' now")).isEqualTo("set password='****' now");
-        String json = Json.write(java.util.Map.of("m", "dsn \"postgresql://u:p@ss@h/d\" and password=\"x y\" and api_key=K\\1"));
+        String json = Json.write(Map.of("m", "dsn \"postgresql://u:p@ss@h/d\" and password=\"x y\" and api_key=K\\1"));
         String redacted = redactor.redact(json);
         assertThat(Json.mapper().readTree(redacted).get("m").asText()).doesNotContain("p@ss@", "K\\1").contains("****");
+    }
+
+    @Test
+    void redact_whenASecretFollowsAJsonEscape_masksTheWholeEscapeSoTheLineStillParses() throws Exception {
+        Redactor redactor = new Redactor().register(Secret.of("n0-secret-tail")).register(Secret.of("01a-secret-tail"));
+        String json = Json.write(Map.of("m", "line\n0-secret-tail and \u0001a-secret-tail end"));
+
+        String redacted = redactor.redact(json);
+
+        assertThat(Json.mapper().readTree(redacted).get("m").asText()).isEqualTo("line**** and **** end");
     }
 
     @Test
