@@ -116,4 +116,18 @@ class SecretsInOutputTest {
             assertThat(r.all()).as("a piece of the secret at %d", i).doesNotContain(LK_SECRET.substring(i, i + 6));
         }
     }
+
+    @Test
+    void plan_whenAnotherSettingCarriesAPassword_neverPrintsItEvenInTraces() throws Exception {
+        Map<String, String> v = variables("postgresql://app:x@db.internal/discordination", "redis://cache.internal:6379");
+        // the endpoint is not a secret setting, and the SDK's error quotes it: the password is still masked
+        v.put("AWS_ENDPOINT_URL", "http://user:aws Pa55#word@127.0.0.1:1");
+        v.put("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+        v.put("AWS_SECRET_ACCESS_KEY", "awsSecretAccessKeyValue");
+
+        Result r = ops(v, "plan", "api-not-responding", "--env", prodCopy().toString(), "--debug");
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.all()).contains("http://user:****@127.0.0.1:1").doesNotContain("Pa55", "awsSecretAccessKeyValue", LK_SECRET);
+    }
 }
