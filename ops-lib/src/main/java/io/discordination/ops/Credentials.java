@@ -27,6 +27,8 @@ public final class Credentials {
     private static final List<String> SECRET_PARAMETER_ENDINGS = List.of(
             "password", "passwd", "pwd", "pass", "secret", "token", "apikey", "secretkey", "accesskey",
             "credential", "credentials", "signature", "auth");
+    /** Names that mean a password wherever they stand, also in prose ({@code password=...}). */
+    private static final List<String> PASSWORD_NAMES = List.of("password", "passwd", "pwd");
     /** Longer parameter names are looked at by their last characters only, so a scan stays linear. */
     private static final int MAX_NAME_LOOKBACK = 64;
 
@@ -133,8 +135,8 @@ public final class Credentials {
             int next = i + 1;
             int nameStart = i;
             while (nameStart > 0 && i - nameStart < MAX_NAME_LOOKBACK && isNameChar(text.charAt(nameStart - 1))) nameStart--;
-            if (nameStart < i && isSecretName(text, nameStart, i)) {
-                char introducer = nameStart > 0 ? text.charAt(nameStart - 1) : '?';
+            char introducer = nameStart > 0 ? text.charAt(nameStart - 1) : '?';
+            if (nameStart < i && isSecretName(text, nameStart, i, setting || introducer == '?' || introducer == '&' || introducer == ';')) {
                 int start = i + 1;
                 int end = start;
                 if (setting) {
@@ -164,14 +166,18 @@ public final class Credentials {
         return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
     }
 
-    private static boolean isSecretName(String text, int start, int end) {
+    /**
+     * True for a parameter name that holds a secret. In prose ({@code not chosen: secret=jwt})
+     * only a password's names count; after {@code ? & ;}, in a setting, every secret-like name.
+     */
+    private static boolean isSecretName(String text, int start, int end, boolean parameter) {
         StringBuilder name = new StringBuilder(end - start);
         for (int k = start; k < end; k++) {
             char c = text.charAt(k);
             if (c != '_' && c != '-' && c != '.') name.append(Character.toLowerCase(c));
         }
         String s = name.toString();
-        for (String ending : SECRET_PARAMETER_ENDINGS) {
+        for (String ending : parameter ? SECRET_PARAMETER_ENDINGS : PASSWORD_NAMES) {
             if (s.endsWith(ending)) return true;
         }
         return false;

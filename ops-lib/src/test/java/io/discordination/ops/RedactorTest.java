@@ -68,7 +68,10 @@ class RedactorTest {
         assertThat(redactor.redact("connect redis://:pw-one@h1:6379 failed")).isEqualTo("connect redis://:****@h1:6379 failed");
         assertThat(redactor.redact("GET /x?user=a&token=abc123&y=1 200")).isEqualTo("GET /x?user=a&token=****&y=1 200");
         assertThat(redactor.redact("set password='hunter22' now")).isEqualTo("set password='****' now");
-        String json = Json.write(Map.of("m", "dsn \"postgresql://u:p@ss@h/d\" and password=\"x y\" and api_key=K\\1"));
+        // in prose only a password's name marks a secret: a runbook's own words stay readable
+        assertThat(redactor.redact("not chosen: secret=jwt, token=none")).isEqualTo("not chosen: secret=jwt, token=none");
+        assertThat(redactor.redact("GET /cb?client_secret=abc123&x=1")).isEqualTo("GET /cb?client_secret=****&x=1");
+        String json = Json.write(Map.of("m", "dsn \"postgresql://u:p@ss@h/d\" and password=\"x y\" and /cb?api_key=K\\1"));
         String redacted = redactor.redact(json);
         assertThat(Json.mapper().readTree(redacted).get("m").asText()).doesNotContain("p@ss@", "K\\1").contains("****");
     }
