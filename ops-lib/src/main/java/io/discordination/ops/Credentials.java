@@ -51,7 +51,7 @@ public final class Credentials {
             int userInfoStart = separator + 3;
             int at = value.lastIndexOf('@');
             if (at >= userInfoStart) {
-                int[] password = userInfoPassword(value, scheme(value, 0, separator), userInfoStart, at);
+                int[] password = userInfoPassword(value, scheme(value, 0, separator), userInfoStart, at, true);
                 if (password != null) regions.add(password);
             }
         }
@@ -86,7 +86,7 @@ public final class Credentials {
                 end++;
             }
             if (separator >= 0 && at >= separator + 3) {
-                int[] password = userInfoPassword(text, scheme(text, tokenStart, separator), separator + 3, at);
+                int[] password = userInfoPassword(text, scheme(text, tokenStart, separator), separator + 3, at, false);
                 if (password != null) regions.add(password);
             }
             tokenStart = end + 1;
@@ -95,12 +95,24 @@ public final class Credentials {
         return regions.isEmpty() ? text : masked(text, regions);
     }
 
-    /** The password's [start, end) inside the user-info [start, at), or null when there is none. */
-    private static int[] userInfoPassword(String text, String scheme, int start, int at) {
+    /**
+     * The password's [start, end) inside the user-info [start, at), or null when there is none. In
+     * free text, {@code host:port/} before the {@code @} is a path ({@code http://api:4000/users/@me}),
+     * not credentials; in a setting everything up to the last {@code @} is user-info.
+     */
+    private static int[] userInfoPassword(String text, String scheme, int start, int at, boolean setting) {
         for (int colon = start; colon < at; colon++) {
-            if (text.charAt(colon) == ':') return colon + 1 < at ? new int[]{colon + 1, at} : null;
+            if (text.charAt(colon) != ':') continue;
+            if (!setting && isPortThenPath(text, colon + 1, at)) return null;
+            return colon + 1 < at ? new int[]{colon + 1, at} : null;
         }
         return PASSWORD_ONLY_SCHEMES.contains(scheme) && start < at ? new int[]{start, at} : null;
+    }
+
+    private static boolean isPortThenPath(String text, int from, int at) {
+        int i = from;
+        while (i < at && i - from <= 5 && text.charAt(i) >= '0' && text.charAt(i) <= '9') i++;
+        return i > from && i < at && text.charAt(i) == '/';
     }
 
     /** The scheme before {@code ://} at {@code separator}, lower case, or "" when the characters before it are not one. */

@@ -66,6 +66,8 @@ class RedactorTest {
         Redactor redactor = new Redactor();
 
         assertThat(redactor.redact("connect redis://:pw-one@h1:6379 failed")).isEqualTo("connect redis://:****@h1:6379 failed");
+        // a port and a path before '@' are no credentials
+        assertThat(redactor.redact("GET http://api:4000/api/v9/users/@me 200")).isEqualTo("GET http://api:4000/api/v9/users/@me 200");
         assertThat(redactor.redact("GET /x?user=a&token=abc123&y=1 200")).isEqualTo("GET /x?user=a&token=****&y=1 200");
         assertThat(redactor.redact("set password='hunter22' now")).isEqualTo("set password='****' now");
         // in prose only a password's name marks a secret: a runbook's own words stay readable
