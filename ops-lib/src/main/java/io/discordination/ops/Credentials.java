@@ -57,14 +57,43 @@ public final class Credentials {
         }
         int searchFrom = regions.isEmpty() ? 0 : regions.get(0)[1];
         parameterValues(value, searchFrom, true, regions);
+        List<int[]> learned = new ArrayList<>(regions);
+        seedPasswords(value, learned);
         List<String> secrets = new ArrayList<>();
-        for (int[] r : regions) {
+        for (int[] r : learned) {
             String raw = value.substring(r[0], r[1]);
+            if (secrets.contains(raw)) continue;
             secrets.add(raw);
             String decoded = percentDecoded(raw);
             if (!decoded.equals(raw)) secrets.add(decoded);
         }
         return new Found(masked(value, regions), List.copyOf(secrets));
+    }
+
+    /**
+     * A list of seeds with their own credentials ({@code redis://:a@h1,redis://:b@h2}) is masked
+     * as one user-info up to the last {@code @}, which covers both; each seed's own password is
+     * learned too, so that either one alone is found in later text.
+     */
+    private static void seedPasswords(String value, List<int[]> learned) {
+        List<Integer> seedStarts = new ArrayList<>();
+        for (int separator = value.indexOf("://"); separator >= 0; separator = value.indexOf("://", separator + 3)) {
+            int start = separator;
+            while (start > 0 && isSchemeChar(value.charAt(start - 1))) start--;
+            if (start > 0 && start < separator && value.charAt(start - 1) == ',') seedStarts.add(start);
+        }
+        if (seedStarts.isEmpty()) return;
+        seedStarts.add(0, 0);
+        for (int k = 0; k < seedStarts.size(); k++) {
+            int from = seedStarts.get(k);
+            int to = k + 1 < seedStarts.size() ? seedStarts.get(k + 1) - 1 : value.length();
+            int separator = value.indexOf("://", from);
+            if (separator < 0 || separator >= to) continue;
+            int at = value.lastIndexOf('@', to - 1);
+            if (at < separator + 3) continue;
+            int[] password = userInfoPassword(value, scheme(value, from, separator), separator + 3, at, true);
+            if (password != null) learned.add(password);
+        }
     }
 
     /** {@code text} with every URL password and secret-named parameter value replaced by {@link Secret#MASK}. */

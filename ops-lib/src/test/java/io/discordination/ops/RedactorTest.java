@@ -41,6 +41,9 @@ class RedactorTest {
         assertThat(Credentials.inSetting("rediss://only-a-password@cache:6380/0").masked()).isEqualTo("rediss://****@cache:6380/0");
         assertThat(Credentials.inSetting("postgresql://app@db/x").masked()).isEqualTo("postgresql://app@db/x");
         assertThat(Credentials.inSetting("redis://cache.internal:6379").secrets()).isEmpty();
+        Credentials.Found seeds = Credentials.inSetting("redis://:seed-one-pw@h1:6379,rediss://:seed-two-pw@h2:6379");
+        assertThat(seeds.masked()).isEqualTo("redis://:****@h2:6379");
+        assertThat(seeds.secrets()).contains("seed-one-pw", "seed-two-pw");
     }
 
     @Test
