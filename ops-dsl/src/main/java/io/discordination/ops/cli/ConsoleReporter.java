@@ -6,6 +6,7 @@ import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.Step;
 import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.ShellWords;
+import io.discordination.ops.text.TerminalText;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -15,7 +16,9 @@ import java.util.Map;
  * Prints a plan or run as it goes, numbered like the seed runbook: each step's title and kind, its
  * equivalent commands, its result's table (or the effects a plan would apply), then a summary
  * with the run id and the journal. With {@code --output json} only one line per step goes to
- * stderr and the document comes at the end.
+ * stderr and the document comes at the end. Results, errors and effects carry remote text (log
+ * lines, room names, task reasons): everything printed here passes through
+ * {@link TerminalText#printWriter}, so none of it can move the cursor or rewrite a line.
  */
 final class ConsoleReporter implements RunListener {
     private static final int RESULT_LINES = 40;
@@ -28,8 +31,8 @@ final class ConsoleReporter implements RunListener {
     private Throwable failure;
 
     ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
-        this.out = out;
-        this.err = err;
+        this.out = TerminalText.printWriter(out);
+        this.err = TerminalText.printWriter(err);
         this.json = json;
     }
 

@@ -14,6 +14,6 @@ public final class EnvironmentOption {
     }
 
     Environment load() {
-        return Environment.named(name);
+        return Redaction.learn(Environment.named(name));
     }
 }

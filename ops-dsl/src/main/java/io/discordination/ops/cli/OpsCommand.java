@@ -2,6 +2,7 @@ package io.discordination.ops.cli;
 
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Redactor;
+import io.discordination.ops.text.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,7 +127,7 @@ public final class OpsCommand implements Runnable {
     private static int handleBadInput(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("ops: " + e.getMessage());
+        err.println("ops: " + TerminalText.escape(e.getMessage()));
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return OpsException.EXIT_BAD_INPUT;
@@ -136,11 +137,12 @@ public final class OpsCommand implements Runnable {
         Redactor redactor = Redaction.current();
         PrintWriter err = cl.getErr();
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        err.println("ops: " + redactor.redact(message));
+        // a message may quote a server or a file: redacted, and escaped so it cannot rewrite the terminal
+        err.println("ops: " + TerminalText.escape(redactor.redact(message)));
         if (isDebug(parsed)) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
-            err.print(redactor.redact(trace.toString()));
+            err.print(TerminalText.escapeKeepingLines(redactor.redact(trace.toString())));
         }
         err.flush();
         return e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;

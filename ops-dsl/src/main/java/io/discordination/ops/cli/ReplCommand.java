@@ -9,6 +9,7 @@ import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.runbook.Library;
 import io.discordination.ops.runbook.jshell.JShellCompiler;
 import io.discordination.ops.runbook.groovy.GroovyCompiler;
+import io.discordination.ops.text.TerminalText;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import picocli.CommandLine.Command;
@@ -94,7 +95,8 @@ final class ReplCommand implements Callable<Integer> {
             try {
                 Object value = shell.evaluate(pending.toString(), "repl.groovy");
                 pending.setLength(0);
-                out.println("==> " + Ops.context().redactor().redact(String.valueOf(value)));
+                // a value may be remote text (a log line, a room name): redacted, and escaped for the terminal
+                out.println("==> " + TerminalText.escapeKeepingLines(Ops.context().redactor().redact(String.valueOf(value))));
             } catch (MultipleCompilationErrorsException e) {
                 if (e.getMessage().contains("Unexpected input: '<EOF>'") || e.getMessage().contains("unexpected end of file")
                         || e.getMessage().contains("Premature end of file")) {
@@ -105,7 +107,8 @@ final class ReplCommand implements Callable<Integer> {
                         : e.getErrorCollector().getErrors().get(0).toString()));
             } catch (Exception e) {
                 pending.setLength(0);
-                out.println("error: " + Ops.context().redactor().redact(e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(e.getMessage()))));
+                out.println("error: " + TerminalText.escape(Ops.context().redactor().redact(
+                        e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(e.getMessage())))));
             }
         }
         out.flush();

@@ -10,6 +10,7 @@ import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
 import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.text.Progress;
+import io.discordination.ops.text.TerminalText;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ final class RunbookInvocation {
      */
     static Environment environment(String name, PrintWriter err) {
         if ("local".equals(name)) LocalSandbox.ensureUp(OpsPaths.home(), err);
-        return Environment.named(name);
+        return Redaction.learn(Environment.named(name));
     }
 
     /**
@@ -60,7 +61,7 @@ final class RunbookInvocation {
         if ("local".equals(name) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) {
             return () -> environment(name, err);
         }
-        CompletableFuture<Environment> ahead = CompletableFuture.supplyAsync(() -> Environment.named(name));
+        CompletableFuture<Environment> ahead = CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(name)));
         return () -> {
             try {
                 return ahead.join();
@@ -93,11 +94,11 @@ final class RunbookInvocation {
         RunReport report = new RunbookRunner(context, reporter, jsonResults).run(runbook, values, resume);
         if (output.isJson()) output.print(out, report);
         if (!report.ok()) {
-            err.println("ops: " + report.error());
+            err.println("ops: " + TerminalText.escape(String.valueOf(report.error())));
             if (reporter.failure() != null && debug) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 reporter.failure().printStackTrace(new PrintWriter(trace));
-                err.print(context.redactor().redact(trace.toString()));
+                err.print(TerminalText.escapeKeepingLines(context.redactor().redact(trace.toString())));
             }
             err.flush();
         }

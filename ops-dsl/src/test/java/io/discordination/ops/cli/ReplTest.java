@@ -55,7 +55,13 @@ class ReplTest {
         Files.writeString(script, "#!/bin/sh\nexec " + line + "\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         session = "ops-repl-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        assertThat(tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", script.toString())).isZero();
+        // the tmux server of a session killed a moment ago may still be exiting: try again
+        int started = 1;
+        for (int attempt = 0; attempt < 3 && started != 0; attempt++) {
+            if (attempt > 0) Thread.sleep(300);
+            started = tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", script.toString());
+        }
+        assertThat(started).isZero();
     }
 
     private static int tmux(String... args) throws IOException, InterruptedException {
@@ -110,6 +116,19 @@ class ReplTest {
 
         String shown = awaitScreen("==> service", "discordination-prod", "DEPLOYMENT", "EVENT TIME");
         assertThat(shown).doesNotContain("error:");
+        type(":exit");
+    }
+
+    @Test
+    void repl_whenAValueHoldsTerminalControls_showsThemEscapedInsteadOfRunningThem() throws Exception {
+        start("--groovy");
+        awaitScreen("environment local", "groovy>");
+
+        // a value as a server could send it: erase the line, return to its start, write a fake one
+        type("'db down' + (char) 27 + '[2K' + (char) 13 + 'all good'");
+
+        String shown = awaitScreen("==> db down\\u001b[2K\\rall good");
+        assertThat(shown.lines()).noneMatch(l -> l.startsWith("all good"));
         type(":exit");
     }
 }

@@ -1,12 +1,19 @@
 package io.discordination.ops.env;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.discordination.ops.Credentials;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
+import io.discordination.ops.Redactor;
 import io.discordination.ops.Secret;
+
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +43,7 @@ import java.util.regex.Pattern;
 public final class Environment {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{0,200})'|\"([^\"\\n]{0,200})\"");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential).*");
     /** Paths whose values carry credentials inside a URL. */
     private static final Set<String> SECRET_URLS = Set.of("postgres.url", "redis.url");
@@ -96,6 +104,10 @@ public final class Environment {
         JsonNode root;
         try {
             root = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // no cause attached: the parser's message quotes the lines around the problem, secrets and all
+            throw OpsException.builder("Environment file " + file + " is not valid YAML: " + yamlProblem(e))
+                    .hint("check the quoting and indentation there").invalidInput();
         } catch (IOException e) {
             throw OpsException.builder("Cannot read environment file " + file + ": " + e.getMessage())
                     .hint("check the file exists and is valid YAML").cause(e).invalidInput();
@@ -106,6 +118,45 @@ public final class Environment {
         String fileName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = root.path("name").asText(fileName);
         return new Environment(name, file.toAbsolutePath(), root, variables);
+    }
+
+    /**
+     * Where and what the YAML problem is, without the text of the file: SnakeYAML's message shows
+     * the line around the mark, and an unclosed quote on {@code apiSecret} would show the secret.
+     */
+    static String yamlProblem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException marked) {
+                Mark where = marked.getContextMark() != null ? marked.getContextMark() : marked.getProblemMark();
+                StringBuilder sb = new StringBuilder();
+                if (where != null) sb.append("line ").append(where.getLine() + 1).append(", column ").append(where.getColumn() + 1).append(": ");
+                if (marked.getContext() != null) sb.append(withoutQuotedText(marked.getContext())).append(", ");
+                sb.append(withoutQuotedText(String.valueOf(marked.getProblem())));
+                Mark problem = marked.getProblemMark();
+                if (problem != null && problem != where) {
+                    sb.append(" (line ").append(problem.getLine() + 1).append(", column ").append(problem.getColumn() + 1).append(')');
+                }
+                return sb.toString();
+            }
+        }
+        JsonLocation at = e.getLocation();
+        return at == null ? "it cannot be parsed" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": it cannot be parsed";
+    }
+
+    /**
+     * A parser's problem text with any quoted text that is not YAML punctuation ({@code ','},
+     * {@code ']'}) shown as {@code '?'}, and an escape's character left out: both come from the file.
+     */
+    private static String withoutQuotedText(String problem) {
+        Matcher m = QUOTED.matcher(problem.replaceAll("character \\S+\\(\\d+\\)", "character"));
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String inside = m.group(1) != null ? m.group(1) : m.group(2);
+            boolean syntax = inside.matches("[\\p{Punct}&&[^'\"]]{1,3}|\\\\t\\(TAB\\)");
+            m.appendReplacement(sb, Matcher.quoteReplacement(syntax ? m.group() : "'?'"));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     /** Environment names found in {@code dir}, plus {@code local}. */
@@ -146,7 +197,7 @@ public final class Environment {
     public Optional<String> optionalString(String path) {
         JsonNode node = node(path);
         if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) return Optional.empty();
-        String resolved = resolve(path, node.asText());
+        String resolved = resolve(path, node.asText(), false);
         return resolved.isBlank() ? Optional.empty() : Optional.of(resolved.trim());
     }
 
@@ -168,9 +219,9 @@ public final class Environment {
         List<String> out = new ArrayList<>();
         if (node == null || node.isMissingNode() || node.isNull()) return out;
         if (node.isArray()) {
-            for (JsonNode item : node) splitInto(resolve(path, item.asText()), out);
+            for (JsonNode item : node) splitInto(resolve(path, item.asText(), false), out);
         } else {
-            splitInto(resolve(path, node.asText()), out);
+            splitInto(resolve(path, node.asText(), false), out);
         }
         return out;
     }
@@ -215,36 +266,51 @@ public final class Environment {
         return SECRET_URLS.contains(path) || SECRET_KEY.matcher(last).matches();
     }
 
-    /** Every secret value this environment resolves to, for the redactor. Missing variables are skipped. */
+    /**
+     * Every secret value this environment resolves to, for the redactor: settings named like a
+     * secret, variables named like one, and every credential inside any setting (a URL's password,
+     * a {@code password=} parameter), whatever characters it holds. Missing variables are skipped.
+     */
     public List<Secret> secrets() {
-        List<Secret> secrets = new ArrayList<>();
+        Set<String> found = new LinkedHashSet<>();
         flatten("", root, (path, raw) -> {
-            if (!isSecretPath(path)) return;
+            secretVariableValues(raw).forEach(found::add);
+            String value;
             try {
-                optionalString(path).ifPresent(v -> {
-                    secrets.add(Secret.of(v));
-                    userInfoPassword(v).ifPresent(p -> secrets.add(Secret.of(p)));
-                });
+                value = resolve(path, raw, false);
             } catch (OpsException missingVariable) {
-                // nothing to redact when the value cannot be resolved
+                return; // nothing to redact when the value cannot be resolved
             }
+            if (value.isBlank()) return;
+            // a connection URL's secret is its credentials, found below; its hosts are no secret
+            if (isSecretPath(path) && !(SECRET_URLS.contains(path) && value.contains("://"))) {
+                found.add(value);
+                found.add(value.trim());
+            }
+            found.addAll(Credentials.inSetting(value).secrets());
         });
+        List<Secret> secrets = new ArrayList<>();
+        found.forEach(v -> secrets.add(Secret.of(v)));
         return secrets;
     }
 
     /**
-     * Every setting as dotted path to printable value: secrets as {@code ****} (a URL keeps its
-     * host and shows {@code ****} for the password), unset variables as {@code <unset: VAR>}.
+     * Every setting as dotted path to printable value: secrets as {@code ****}, credentials inside
+     * other values too (a URL keeps its host and shows {@code ****} for the password, whatever
+     * characters the password holds), unset variables as {@code <unset: VAR>}.
      */
     public Map<String, String> describe() {
+        Redactor known = new Redactor();
+        secrets().forEach(known::register);
         Map<String, String> out = new LinkedHashMap<>();
         flatten("", root, (path, raw) -> {
             String shown;
             try {
-                String value = resolve(path, raw);
-                if (!isSecretPath(path)) shown = value;
-                else if (SECRET_URLS.contains(path)) shown = maskUrl(value);
-                else shown = value.isEmpty() ? "" : Secret.MASK;
+                String value = resolve(path, raw, true);
+                // a connection URL keeps its hosts; anything else in a secret's place shows only the mask
+                if (SECRET_URLS.contains(path) && value.contains("://")) shown = known.redact(Credentials.inSetting(value).masked());
+                else if (isSecretPath(path)) shown = value.isEmpty() ? "" : Secret.MASK;
+                else shown = known.redact(Credentials.inSetting(value).masked());
             } catch (OpsException missing) {
                 shown = "<unset: " + String.join(", ", unsetVariables(raw)) + ">";
             }
@@ -270,7 +336,19 @@ public final class Environment {
         return unset;
     }
 
-    private String resolve(String path, String raw) {
+    /** The values of the variables named like a secret ({@code ${DB_PASSWORD}}) that {@code raw} uses and that are set. */
+    private List<String> secretVariableValues(String raw) {
+        List<String> values = new ArrayList<>();
+        Matcher m = VARIABLE.matcher(raw);
+        while (m.find()) {
+            String value = variables.apply(m.group(1));
+            if (value != null && !value.isEmpty() && SECRET_KEY.matcher(m.group(1)).matches()) values.add(value);
+        }
+        return values;
+    }
+
+    /** {@code raw} with its variables substituted; with {@code maskSecretVariables}, those named like a secret as {@code ****}. */
+    private String resolve(String path, String raw, boolean maskSecretVariables) {
         Matcher m = VARIABLE.matcher(raw);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -283,6 +361,8 @@ public final class Environment {
                             .hint("export " + variable + "=... and try again").invalidInput();
                 }
                 value = m.group(3);
+            } else if (maskSecretVariables && SECRET_KEY.matcher(variable).matches()) {
+                value = Secret.MASK;
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }
@@ -324,24 +404,6 @@ public final class Environment {
         } else if (!node.isNull()) {
             visitor.leaf(prefix, node.asText());
         }
-    }
-
-    static Optional<String> userInfoPassword(String url) {
-        try {
-            String userInfo = URI.create(url.replaceFirst("^jdbc:", "")).getRawUserInfo();
-            if (userInfo == null || !userInfo.contains(":")) return Optional.empty();
-            String password = userInfo.substring(userInfo.indexOf(':') + 1);
-            return password.isEmpty() ? Optional.empty()
-                    : Optional.of(java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException notAUri) {
-            return Optional.empty();
-        }
-    }
-
-    private static String maskUrl(String url) {
-        return userInfoPassword(url).isPresent()
-                ? url.replaceFirst("(://[^/:@]*:)[^@]*@", "$1" + Secret.MASK + "@")
-                : url;
     }
 
     @Override

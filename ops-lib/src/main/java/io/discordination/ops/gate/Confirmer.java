@@ -1,6 +1,7 @@
 package io.discordination.ops.gate;
 
 import io.discordination.ops.env.Environment;
+import io.discordination.ops.text.TerminalText;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -125,11 +126,12 @@ public final class Confirmer {
         return ANY_ENVIRONMENT.equals(confirmedEnvironment) || name.equals(confirmedEnvironment);
     }
 
+    /** The effect as the prompt shows it; its parts may name remote things (a room), so each is escaped onto its line. */
     private static String describe(Effect effect) {
-        StringBuilder sb = new StringBuilder("\n  ").append(effect.summary()).append('\n');
-        if (!effect.parameters().isEmpty()) sb.append("  parameters: ").append(effect.parameters()).append('\n');
-        if (effect.command() != null) sb.append("  command:    ").append(effect.command()).append('\n');
-        sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : effect.inverse()).append('\n');
+        StringBuilder sb = new StringBuilder("\n  ").append(TerminalText.escape(effect.summary())).append('\n');
+        if (!effect.parameters().isEmpty()) sb.append("  parameters: ").append(TerminalText.escape(String.valueOf(effect.parameters()))).append('\n');
+        if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(effect.command())).append('\n');
+        sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : TerminalText.escape(effect.inverse())).append('\n');
         return sb.toString();
     }
 }

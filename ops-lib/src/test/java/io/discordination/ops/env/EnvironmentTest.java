@@ -134,4 +134,69 @@ class EnvironmentTest {
                 .isInstanceOf(OpsException.InvalidInputException.class)
                 .hasMessageContaining("broken.yaml");
     }
+
+    @Test
+    void describe_whenUrlPasswordsHoldAnyCharacter_masksThemAndRegistersThem() {
+        for (String password : java.util.List.of("pg#Pa55/w?rd@x", "pg Pa55 'w\"rd", "pg%zzPa55word")) {
+            Map<String, String> variables = new java.util.HashMap<>(PROD_VARIABLES);
+            variables.put("DATABASE_URL", "postgresql://app:" + password + "@db.internal:5432/discordination");
+            variables.put("REDIS_URL", "redis://:" + password + "@h1:6379,h2:6379");
+            Environment env = prod(variables);
+
+            Map<String, String> shown = env.describe();
+
+            assertThat(shown.get("postgres.url")).isEqualTo("postgresql://app:****@db.internal:5432/discordination");
+            assertThat(shown.get("redis.url")).isEqualTo("redis://:****@h1:6379,h2:6379");
+            assertThat(String.join(" ", shown.values())).doesNotContain(password, "Pa55");
+            assertThat(env.secrets()).extracting(s -> s.reveal()).contains(password);
+        }
+    }
+
+    @Test
+    void describe_whenPasswordIsAParameter_masksIt() {
+        Map<String, String> variables = new java.util.HashMap<>(PROD_VARIABLES);
+        variables.put("DATABASE_URL", "jdbc:postgresql://db.internal:5432/discordination?user=app&password=jdbc-Pa55word&ssl=true");
+        variables.put("REDIS_URL", "redis://cache.internal:6379?password=redis-Pa55word");
+
+        Map<String, String> shown = prod(variables).describe();
+
+        assertThat(shown.get("postgres.url")).isEqualTo("jdbc:postgresql://db.internal:5432/discordination?user=app&password=****&ssl=true");
+        assertThat(shown.get("redis.url")).isEqualTo("redis://cache.internal:6379?password=****");
+    }
+
+    @Test
+    void describe_whenAnySettingCarriesACredential_masksIt() throws IOException {
+        Path file = Files.writeString(tmp.resolve("odd.yaml"), """
+                name: odd
+                livekit:
+                  url: https://key:lk-url-Pa55word@livekit.internal
+                aws:
+                  endpoint: http://moto.internal:5000/?token=aws-T0ken-value
+                custom:
+                  copy: ${LK_SECRET}-suffix
+                  fromSecretVariable: ${SOME_TOKEN}
+                """);
+        Environment env = Environment.load(file, Map.of("LK_SECRET", "lk-secret-value-42", "SOME_TOKEN", "t0k")::get);
+
+        Map<String, String> shown = env.describe();
+
+        assertThat(shown.get("livekit.url")).isEqualTo("https://key:****@livekit.internal");
+        assertThat(shown.get("aws.endpoint")).isEqualTo("http://moto.internal:5000/?token=****");
+        assertThat(shown.get("custom.fromSecretVariable")).isEqualTo("****");
+        assertThat(String.join(" ", shown.values())).doesNotContain("lk-url-Pa55word", "aws-T0ken-value", "lk-secret-value-42", "t0k");
+    }
+
+    @Test
+    void load_whenAQuoteIsNotClosed_namesLineAndColumnAndNeverQuotesTheValue() throws IOException {
+        String secret = "lk-Secret-0123456789abcdefghijklmnopqrstuv";
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), "name: bad\nlivekit:\n  apiKey: key\n  apiSecret: \"" + secret + "\n  url: x\n");
+
+        assertThatThrownBy(() -> Environment.load(bad))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageContaining("bad.yaml")
+                .hasMessageContaining("line 4, column 14")
+                .hasMessageContaining("found unexpected end of stream")
+                .hasNoCause()
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret.substring(0, 8), "apiSecret"));
+    }
 }

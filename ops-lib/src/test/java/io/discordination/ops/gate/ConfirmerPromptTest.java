@@ -1,0 +1,36 @@
+package io.discordination.ops.gate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The confirmation prompt names remote things (a room, a key): their control characters cannot rewrite the question. */
+class ConfirmerPromptTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void decide_whenTheTargetHoldsTerminalControls_asksWithThemEscaped() {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        Confirmer answersNo = Confirmer.streams(new BufferedReader(new StringReader("n\n")), new PrintStream(shown, true, StandardCharsets.UTF_8), false);
+        // a room named to hide the real effect behind an innocent-looking line
+        Effect effect = Effect.on("livekit", "room voice:1\u001b[2K\r  list-rooms (read only)\nApply")
+                .verb("delete-room").param("name", "x\u001b]0;title\u0007").command("livekit-cli delete-room --room 'voice:1\u001b[2K'")
+                .destructive().build();
+
+        Confirmer.Decision decision = answersNo.decide(effect, TestEnvironments.write(home, "dev", false));
+
+        String prompt = shown.toString(StandardCharsets.UTF_8);
+        assertThat(decision.approved()).isFalse();
+        assertThat(prompt).contains("\\u001b[2K\\r  list-rooms (read only)\\nApply", "\\u0007", "[y/N]");
+        assertThat(prompt.chars().filter(c -> c == 0x1b || c == '\r' || c == 0x07).count()).isZero();
+    }
+}
