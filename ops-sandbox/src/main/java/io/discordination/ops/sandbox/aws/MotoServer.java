@@ -83,7 +83,7 @@ public final class MotoServer {
         String tail = Processes.tail(log(), 2000);
         int start = tail.lastIndexOf("=== ");
         String run = start < 0 ? tail : tail.substring(start);
-        return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times")
+        return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times, logs-insights, logs-throttling, s3-storage-metrics")
                 && !run.contains("NOT applied");
     }
 
