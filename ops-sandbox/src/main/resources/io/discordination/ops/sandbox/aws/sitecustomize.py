@@ -60,6 +60,23 @@ try:
         message = None
         if force or task_definition:
             message = "(service %s) has started 1 tasks: (deployment %s)." % (service.name, service.deployments[0]["id"]) if service.deployments else None
+        tags = {t.get("key"): t.get("value") for t in (service.tags or [])}
+        if (force or task_definition) and "sandbox:fail-next-rollout" in tags:
+            # a drill of a failed rollout: the deployment circuit breaker marks it FAILED, as ECS does
+            # when the new tasks keep failing to start; the tag is used up
+            service.tags = [t for t in service.tags if t.get("key") != "sandbox:fail-next-rollout"]
+            for deployment in service.deployments:
+                deployment["rolloutState"] = "FAILED"
+                deployment["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
+                deployment["failedTasks"] = service.desired_count
+                deployment["runningCount"] = 0
+                deployment["updatedAt"] = _now()
+            events = list(service.events or [])
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(),
+                              "message": "(service %s) (deployment %s) deployment failed: tasks failed to start." % (
+                                  service.name, service.deployments[0]["id"] if service.deployments else "?")})
+            service.events = events[:100]
+            return service
         _settle(service, message)
         return service
 
