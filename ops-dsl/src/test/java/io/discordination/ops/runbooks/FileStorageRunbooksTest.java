@@ -1,5 +1,7 @@
 package io.discordination.ops.runbooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.SeedData;
@@ -47,22 +49,47 @@ class FileStorageRunbooksTest {
     // --- s3-usage ---
 
     @Test
-    void planAndRun_whenUsageIsAsked_reportTheObjectsAndBytesThatAListingCounts(SandboxInfo sandbox) {
+    void planAndRun_whenUsageIsAsked_reportTheDailyStorageMetricsInTwoCalls(SandboxInfo sandbox) throws Exception {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
         List<S3Object> before = objects(ops);
-        long objects = before.size();
-        long bytes = before.stream().mapToLong(S3Object::size).sum();
+        long versions;
+        long bytes = 0;
+        try (S3Client s3 = s3(ops)) {
+            var all = s3.listObjectVersionsPaginator(b -> b.bucket(SeedData.BUCKET));
+            versions = all.versions().stream().count() + all.deleteMarkers().stream().count();
+            for (var v : all.versions()) bytes += v.size();
+        }
 
         Cli.Result plan = ops.plan("s3-usage");
         Cli.Result run = ops.run("s3-usage");
+        JsonNode json = Json.mapper().readTree(ops.planJson("s3-usage").out());
 
-        assertThat(objects).isPositive();
         assertThat(objects(ops)).as("a read changes nothing").isEqualTo(before);
         for (Cli.Result r : List.of(plan, run)) {
             assertThat(r.exitCode()).as(r.all()).isZero();
-            assertThat(r.out()).contains("$ aws s3 ls s3://discordination-files --recursive --summarize | tail -2",
-                    "Total Objects  " + objects, "Total Size     " + bytes + " (");
+            // the seeded metrics count every version and delete marker, as S3's do
+            assertThat(r.out()).contains("$ aws cloudwatch get-metric-statistics --namespace AWS/S3 --metric-name BucketSizeBytes",
+                    "Total Objects         " + versions + " (every version", "Total Size            " + bytes + " (",
+                    "not in the metrics");
         }
+        assertThat(json.at("/steps/0/awsCalls")).hasToString("{\"CloudWatch:GetMetricData\":1,\"CloudWatch:ListMetrics\":1}");
+    }
+
+    @Test
+    void plan_whenExactIsAsked_listsEveryVersionAndSplitsCurrentFromNoncurrent(SandboxInfo sandbox) throws Exception {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        List<S3Object> current = objects(ops);
+        long objects = current.size();
+        long bytes = current.stream().mapToLong(S3Object::size).sum();
+
+        Cli.Result plan = ops.plan("s3-usage", "exact=true");
+        JsonNode json = Json.mapper().readTree(ops.planJson("s3-usage", "exact=true").out());
+
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("Total Objects        " + objects + " current", "Total Size           " + bytes + " (",
+                "noncurrent versions", "delete markers       1", "exact listing (ListObjectVersions)");
+        assertThat(json.at("/steps/0/awsCalls/S3:ListObjectVersions").asLong()).isPositive();
+        assertThat(json.at("/steps/0/result/currentObjects").asLong()).isEqualTo(objects);
     }
 
     // --- cleanup-run ---
