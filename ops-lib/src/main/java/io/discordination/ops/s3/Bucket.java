@@ -271,7 +271,11 @@ public final class Bucket {
         return out;
     }
 
-    /** Every version and delete marker under {@code prefix}, by key, newest first ({@code list-object-versions}). */
+    /**
+     * Every version and delete marker under {@code prefix}, by key, newest first
+     * ({@code list-object-versions}): one call per 1,000 versions, all held in memory, so meant for a
+     * file's or a user's prefix, not the whole bucket ({@link #exactUsage(String)} counts without holding).
+     */
     public ObjectVersions versions(String prefix) {
         String p = prefix == null ? "" : prefix;
         List<ObjectVersion> out = new ArrayList<>();
