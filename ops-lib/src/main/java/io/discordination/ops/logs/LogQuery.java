@@ -238,7 +238,7 @@ public final class LogQuery implements Iterable<LogEvent> {
      * then twice as long each time, until {@code n} events are found or the start is reached. So
      * its cost depends on how many events the last windows hold, not on the length of the whole
      * time range: at 300 lines a second, {@code last(30)} reads one page of one 10-second window.
-     * Only {@code n} events are held.
+     * Only {@code n} events are held. A query without a start (one task's stream) is read in one pass.
      */
     public LogEvents last(int n) {
         if (n <= 0) return new LogEvents(logGroup, filterPattern, List.of(), true, true);
@@ -253,6 +253,11 @@ public final class LogQuery implements Iterable<LogEvent> {
             Instant windowStart = windowEnd.minusMillis(window);
             boolean reachedStart = lower != null && !windowStart.isAfter(lower);
             if (reachedStart) windowStart = lower;
+            if (lower == null) {
+                // no start (one task's stream): no range to shorten, one pass that keeps the last n
+                windowStart = null;
+                reachedStart = true;
+            }
             java.util.ArrayDeque<LogEvent> inWindow = new java.util.ArrayDeque<>();
             int needed = n - kept.size();
             // CloudWatch's endTime is inclusive: the next window ends a millisecond before this one starts
@@ -264,7 +269,7 @@ public final class LogQuery implements Iterable<LogEvent> {
                 }
             }
             while (!inWindow.isEmpty()) kept.addFirst(inWindow.removeLast());
-            if (reachedStart || (lower == null && windowStart.isBefore(Instant.EPOCH))) break;
+            if (reachedStart) break;
             windowEnd = windowStart.minusMillis(1);
             window *= 2;
         }

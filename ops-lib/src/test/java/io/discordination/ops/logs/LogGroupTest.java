@@ -306,4 +306,19 @@ class LogGroupTest {
                     .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("Not an HTTP status: 42");
         }
     }
+
+    @Test
+    void last_whenAStreamHasNoStart_readsItOnceAndKeepsTheNewest(SandboxInfo info, @TempDir Path home) {
+        String group = groupWithEvents(info, 40);
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            LogQuery stream = LogGroup.ofRealName(ops, group).stream("app/app/stream1");
+            List<LogEvent> all = stream.stream().toList();
+            AwsCalls.Snapshot before = ops.awsCalls().snapshot();
+
+            LogEvents last = stream.last(3);
+
+            assertThat(last.events()).containsExactlyElementsOf(all.subList(all.size() - 3, all.size()));
+            assertThat(ops.awsCalls().snapshot().since(before).calls("CloudWatchLogs:FilterLogEvents")).isEqualTo(1);
+        }
+    }
 }
