@@ -59,8 +59,9 @@ public final class AwsCalls implements ExecutionInterceptor {
      */
     public record Snapshot(Map<String, Long> calls, Map<String, Long> attempts) {
         public Snapshot {
-            calls = Map.copyOf(calls);
-            attempts = Map.copyOf(attempts);
+            // sorted, so JSON and text list operations in the same order every time
+            calls = java.util.Collections.unmodifiableMap(new TreeMap<>(calls));
+            attempts = java.util.Collections.unmodifiableMap(new TreeMap<>(attempts));
         }
 
         /** What was made after {@code earlier}; operations not called in between are left out. */
