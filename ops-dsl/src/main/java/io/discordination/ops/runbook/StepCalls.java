@@ -65,6 +65,11 @@ public final class StepCalls implements RunListener {
     }
 
     @Override
+    public void stepFailed(Step step, Throwable failure) {
+        next.stepFailed(step, failure);
+    }
+
+    @Override
     public void runFinished(RunReport report) {
         next.runFinished(report);
     }
