@@ -204,7 +204,7 @@ class SecurityRunbooksTest {
 
         assertThat(r.exitCode()).as(r.all()).isZero();
         JsonNode json = Json.mapper().readTree(r.out());
-        JsonNode top = json.at("/steps/1");
+        JsonNode top = json.at("/steps/2");
         assertThat(top.path("title").asText()).isEqualTo("Find the top client IPs behind the 429s");
         assertThat(top.at("/awsCalls/CloudWatchLogs:StartQuery").asLong()).isEqualTo(1);
         assertThat(top.at("/awsCalls/CloudWatchLogs:GetQueryResults").asLong()).isBetween(1L, 3L);
@@ -214,7 +214,7 @@ class SecurityRunbooksTest {
         assertThat(ranked).startsWith(SeedData.DOMINANT_429_IP).containsAll(SeedData.OTHER_429_IPS)
                 .doesNotContain(SeedData.LOOKALIKE_429_IP);
         // the first 429s: one page of 11 events
-        assertThat(json.at("/steps/0/awsCalls/CloudWatchLogs:FilterLogEvents").asLong()).isEqualTo(1);
+        assertThat(json.at("/steps/1/awsCalls/CloudWatchLogs:FilterLogEvents").asLong()).isEqualTo(1);
     }
 
     @Test
