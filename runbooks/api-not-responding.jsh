@@ -4,6 +4,8 @@ runbook("api-not-responding", "API Service Not Responding")
     .section("Service Recovery")
     .symptoms("502/503 from ALB, health check failures.")
     .param(duration("since").defaultValue("10m").description("How far back to read the logs"))
+    .param(duration("stableTimeout").optional()
+        .description("How long to wait for the restarted service to be stable (default: 5 minutes plus 10 seconds a task, at most an hour)"))
     .check("Check ECS task status",
         "aws ecs describe-services --cluster ${ecs.cluster} --services ${ecs.services.api}",
         () -> ecs("api").status())
@@ -15,6 +17,6 @@ runbook("api-not-responding", "API Service Not Responding")
         () -> rds().status())
     .action("Force new deployment (rolling restart)",
         "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",
-        () -> ecs("api").forceRedeploy().awaitStable(minutes(10)))
+        () -> ecs("api").forceRedeploy().awaitStable(param("stableTimeout")))
     .verify("The API service is stable again", () -> ecs("api").status().isStable())
     .timeout(minutes(5)).every(seconds(10));

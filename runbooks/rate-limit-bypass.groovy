@@ -32,13 +32,15 @@ runbook('rate-limit-bypass') {
         if (block == null) return 'No --param block: nothing will be blocked.'
         waf().allowWide(param('allow-wide')).allowInternal(param('allow-internal')).checkBlock(block)
     }
-    check('Check for suspicious patterns (the first 429s)', 'aws logs tail ${logs.api} --since ${since} --filter-pattern \'"429"\'') {
-        logs('api').filter('429', param('since')).first(10)
+    check('Check for suspicious patterns (the first 429s)', 'aws logs tail ${logs.api} --since ${since} --filter-pattern \'"status=429"\'') {
+        logs('api').status(429, param('since')).first(10)
     }
-    check('Find the top client IPs behind the 429s',
-            'aws logs tail ${logs.api} --since ${since} --filter-pattern \'"429"\' | grep -o \'client_ip=[^ ]*\' | sort | uniq -c | sort -rn | head -n ${top}') {
-        logs('api').filter('429', param('since')).topClientIps(param('top'))
+    // one Logs Insights query: a handful of calls however many events the hour holds, and only status=429 counts
+    check('Find the top client IPs behind the 429s', 'START_TIME=$(date -d "-$(echo ${since} | sed \'s/d$/ day/;s/h$/ hour/;s/m$/ minute/;s/s$/ second/\')" +%s)') {
+        logs('api').status(429, param('since')).topClientIps(param('top'))
     }
+    command 'QUERY_ID=$(aws logs start-query --log-group-name ${logs.api} --start-time $START_TIME --end-time $(date +%s) --query-string \'parse @message /\\bstatus=(?<status>\\d{3})\\b/ | filter status = 429 | parse @message /\\bclient_ip=(?<client_ip>[0-9A-Fa-f:.]+)/ | filter ispresent(client_ip) | stats count(*) as requests by client_ip | sort requests desc | limit ${top}\' --query queryId --output text)',
+            'aws logs get-query-results --query-id $QUERY_ID   # again until its status is Complete'
     check('Show the WAF blocklist', 'aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id}') {
         waf().addresses()
     }

@@ -8,7 +8,7 @@ environment()
 // Service recovery: the api service, its tasks, and its recent 429s by client address.
 ecs("api").status()
 ecs("api").tasks()
-logs("api").filter("429", hours(1)).topClientIps(5)
+logs("api").status(429, hours(1)).topClientIps(5)
 
 // The database: the instance, its snapshots, and who holds connections.
 rds().status()

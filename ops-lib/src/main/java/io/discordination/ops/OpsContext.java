@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -61,6 +62,7 @@ public final class OpsContext implements AutoCloseable {
     private final PrintStream progressOut;
     private final Map<Object, Object> resources = new LinkedHashMap<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final io.discordination.ops.aws.AwsCalls awsCalls = new io.discordination.ops.aws.AwsCalls();
     private volatile String awsIdentity;
     private boolean closed;
 
@@ -142,7 +144,8 @@ public final class OpsContext implements AutoCloseable {
 
     /**
      * An AWS client of this environment (region, endpoint override, credentials), created once and
-     * closed with the context.
+     * closed with the context. It retries in the SDK's adaptive mode (throttling slows this client
+     * down before it tries again: client-side rate limiting) and counts its calls in {@link #awsCalls()}.
      *
      * <pre>{@code EcsClient ecs = context.awsClient(EcsClient.class, EcsClient::builder);}</pre>
      */
@@ -156,8 +159,14 @@ public final class OpsContext implements AutoCloseable {
             b.httpClientBuilder(UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(5))
                     .socketTimeout(Duration.ofSeconds(60)));
+            b.overrideConfiguration(o -> o.retryStrategy(RetryMode.ADAPTIVE_V2).addExecutionInterceptor(awsCalls));
             return b.build();
         });
+    }
+
+    /** Every AWS call this context's clients made, per service and operation. */
+    public io.discordination.ops.aws.AwsCalls awsCalls() {
+        return awsCalls;
     }
 
     private AwsCredentialsProvider awsCredentials() {

@@ -9,6 +9,7 @@ import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
 import io.discordination.ops.runbook.RunbookRunner;
+import io.discordination.ops.runbook.StepCalls;
 import io.discordination.ops.text.Progress;
 import io.discordination.ops.text.TerminalText;
 
@@ -85,14 +86,16 @@ final class RunbookInvocation {
      * Plans or runs {@code runbook} in {@code context} (its mode decides), printing each step as it
      * goes or one JSON document at the end, and the failure line on stderr (with {@code debug}, the
      * failed step's stack trace after it, redacted); returns the exit code.
+     * Each step's AWS calls go into the JSON ({@code awsCalls}) and, with {@code debug}, to stderr.
      */
     static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
                        OutputOption output, boolean debug, PrintWriter out, PrintWriter err) {
         ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson());
+        StepCalls calls = new StepCalls(context.awsCalls(), reporter, debug ? err : null);
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();
-        RunReport report = new RunbookRunner(context, reporter, jsonResults).run(runbook, values, resume);
-        if (output.isJson()) output.print(out, report);
+        RunReport report = new RunbookRunner(context, calls, jsonResults).run(runbook, values, resume);
+        if (output.isJson()) output.print(out, calls.annotate(report));
         if (!report.ok()) {
             err.println("ops: " + TerminalText.escape(String.valueOf(report.error())));
             if (reporter.failure() != null && debug) {

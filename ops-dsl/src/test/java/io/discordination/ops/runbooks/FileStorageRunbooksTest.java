@@ -1,5 +1,7 @@
 package io.discordination.ops.runbooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.SeedData;
@@ -10,6 +12,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -47,22 +52,50 @@ class FileStorageRunbooksTest {
     // --- s3-usage ---
 
     @Test
-    void planAndRun_whenUsageIsAsked_reportTheObjectsAndBytesThatAListingCounts(SandboxInfo sandbox) {
+    void planAndRun_whenUsageIsAsked_reportTheDailyStorageMetricsInTwoCalls(SandboxInfo sandbox) throws Exception {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
         List<S3Object> before = objects(ops);
-        long objects = before.size();
-        long bytes = before.stream().mapToLong(S3Object::size).sum();
+        // what S3 published (the sandbox seeds it as S3 does), read with a client of our own
+        long versions = (long) storageMetric(ops, "NumberOfObjects", "AllStorageTypes");
+        long bytes = (long) storageMetric(ops, "BucketSizeBytes", "StandardStorage");
 
         Cli.Result plan = ops.plan("s3-usage");
         Cli.Result run = ops.run("s3-usage");
+        JsonNode json = Json.mapper().readTree(ops.planJson("s3-usage").out());
 
-        assertThat(objects).isPositive();
         assertThat(objects(ops)).as("a read changes nothing").isEqualTo(before);
         for (Cli.Result r : List.of(plan, run)) {
             assertThat(r.exitCode()).as(r.all()).isZero();
-            assertThat(r.out()).contains("$ aws s3 ls s3://discordination-files --recursive --summarize | tail -2",
-                    "Total Objects  " + objects, "Total Size     " + bytes + " (");
+            // the seeded metrics count every version and delete marker, as S3's do
+            assertThat(r.out()).contains("$ aws cloudwatch get-metric-statistics --namespace AWS/S3 --metric-name BucketSizeBytes",
+                    "Total Objects         " + versions + " (every version", "Total Size            " + bytes + " (",
+                    "not in the metrics");
         }
+        assertThat(json.at("/steps/0/awsCalls").toString()).isEqualTo("{\"CloudWatch:GetMetricData\":1,\"CloudWatch:ListMetrics\":1}");
+    }
+
+    @Test
+    void plan_whenExactIsAsked_listsEveryVersionAndSplitsCurrentFromNoncurrent(SandboxInfo sandbox) throws Exception {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+        List<S3Object> current = objects(ops);
+        long objects = current.size();
+        long bytes = current.stream().mapToLong(S3Object::size).sum();
+        long markers;
+        long noncurrent;
+        try (S3Client s3 = s3(ops)) {
+            var all = s3.listObjectVersionsPaginator(b -> b.bucket(SeedData.BUCKET));
+            markers = all.deleteMarkers().stream().count();
+            noncurrent = all.versions().stream().filter(v -> !v.isLatest()).count();
+        }
+
+        Cli.Result plan = ops.plan("s3-usage", "exact=true");
+        JsonNode json = Json.mapper().readTree(ops.planJson("s3-usage", "exact=true").out());
+
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("Total Objects        " + objects + " current", "Total Size           " + bytes + " (",
+                "noncurrent versions  " + noncurrent + " (", "delete markers       " + markers, "exact listing (ListObjectVersions)");
+        assertThat(json.at("/steps/0/awsCalls/S3:ListObjectVersions").asLong()).isPositive();
+        assertThat(json.at("/steps/0/result/currentObjects").asLong()).isEqualTo(objects);
     }
 
     // --- cleanup-run ---
@@ -228,6 +261,17 @@ class FileStorageRunbooksTest {
 
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains("parameter 'file': expected a file id of 1 to 20 digits");
+    }
+
+    private static double storageMetric(AreaARunbookSupport ops, String metric, String storageType) {
+        try (CloudWatchClient cw = ops.aws(CloudWatchClient.builder())) {
+            java.time.Instant now = java.time.Instant.now();
+            return cw.getMetricStatistics(b -> b.namespace("AWS/S3").metricName(metric)
+                            .dimensions(d -> d.name("BucketName").value(SeedData.BUCKET), d -> d.name("StorageType").value(storageType))
+                            .startTime(now.minus(java.time.Duration.ofDays(3))).endTime(now).period(86400)
+                            .statistics(Statistic.AVERAGE))
+                    .datapoints().stream().max(java.util.Comparator.comparing(Datapoint::timestamp)).orElseThrow().average();
+        }
     }
 
     private static List<S3Object> objects(AreaARunbookSupport ops) {

@@ -1,5 +1,7 @@
 package io.discordination.ops.runbooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.SeedData;
@@ -191,6 +193,28 @@ class SecurityRunbooksTest {
         assertThat(top).contains(SeedData.OTHER_429_IPS.get(0));
         assertThat(before).containsExactlyInAnyOrderElementsOf(SeedData.BLOCKED_ADDRESSES);
         assertThat(blockedAddresses(ops, sandbox)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(10)
+    void rateLimitBypass_plan_asJson_asksLogsInsightsOnceAndRanksOnlyStatus429Clients(SandboxInfo sandbox) throws Exception {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+
+        Cli.Result r = ops.planJson("rate-limit-bypass", "since=2h");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode json = Json.mapper().readTree(r.out());
+        JsonNode top = json.at("/steps/2");
+        assertThat(top.path("title").asText()).isEqualTo("Find the top client IPs behind the 429s");
+        assertThat(top.at("/awsCalls/CloudWatchLogs:StartQuery").asLong()).isEqualTo(1);
+        assertThat(top.at("/awsCalls/CloudWatchLogs:GetQueryResults").asLong()).isBetween(1L, 3L);
+        assertThat(top.at("/awsCalls/CloudWatchLogs:FilterLogEvents").isMissingNode()).isTrue();
+        List<String> ranked = new java.util.ArrayList<>();
+        top.at("/result/top").forEach(e -> ranked.add(e.path("value").asText()));
+        assertThat(ranked).startsWith(SeedData.DOMINANT_429_IP).containsAll(SeedData.OTHER_429_IPS)
+                .doesNotContain(SeedData.LOOKALIKE_429_IP);
+        // the first 429s: one page of 11 events
+        assertThat(json.at("/steps/1/awsCalls/CloudWatchLogs:FilterLogEvents").asLong()).isEqualTo(1);
     }
 
     @Test

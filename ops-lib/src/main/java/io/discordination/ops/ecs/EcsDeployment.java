@@ -46,16 +46,18 @@ public final class EcsDeployment {
 
     /**
      * Polls describe-services until this deployment is the only one and runs as many tasks as
-     * desired ({@code aws ecs wait services-stable}), showing running/desired as progress. A
-     * timeout or a FAILED rollout is an OpsException with the last state seen.
+     * desired ({@code aws ecs wait services-stable}) and its rolloutState is COMPLETED, showing
+     * running/desired as progress. A timeout or a FAILED rollout (the circuit breaker) is an
+     * OpsException with the last state seen. A null timeout is derived from the task count.
      */
     public Awaited<ServiceStatus> awaitStable(Duration timeout) {
         if (planned) return Awaited.planned(status, "stable");
         return service.awaitStable(deploymentId, createdAt, timeout);
     }
 
+    /** {@link #awaitStable(Duration)} with the timeout from the task count ({@link EcsService#defaultStableTimeout(int)}). */
     public Awaited<ServiceStatus> awaitStable() {
-        return awaitStable(EcsService.DEFAULT_STABLE_TIMEOUT);
+        return awaitStable((Duration) null);
     }
 
     @Override

@@ -27,7 +27,14 @@ final class EcsModels {
                 .map(e -> new ServiceStatus.Event(e.createdAt(), e.message()))
                 .toList();
         return new ServiceStatus(cluster, s.serviceName(), s.status(), shortTaskDefinition(s.taskDefinition()),
-                n(s.desiredCount()), n(s.runningCount()), n(s.pendingCount()), deployments, events);
+                n(s.desiredCount()), n(s.runningCount()), n(s.pendingCount()), deployments, events, circuitBreaker(s));
+    }
+
+    private static ServiceStatus.CircuitBreaker circuitBreaker(Service s) {
+        var config = s.deploymentConfiguration();
+        if (config == null || config.deploymentCircuitBreaker() == null) return null;
+        var cb = config.deploymentCircuitBreaker();
+        return new ServiceStatus.CircuitBreaker(Boolean.TRUE.equals(cb.enable()), Boolean.TRUE.equals(cb.rollback()));
     }
 
     static ServiceStatus.Deployment deployment(Deployment d) {

@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,7 +25,10 @@ import java.util.List;
  * <pre>{@code ecs("api").forceRedeploy().awaitStable(minutes(10));}</pre>
  */
 public final class EcsService {
-    static final Duration DEFAULT_STABLE_TIMEOUT = Duration.ofMinutes(10);
+    /** The default wait for stability: a base for one rollout, plus time per task ECS must replace, capped. */
+    static final Duration STABLE_TIMEOUT_BASE = Duration.ofMinutes(5);
+    static final Duration STABLE_TIMEOUT_PER_TASK = Duration.ofSeconds(10);
+    static final Duration STABLE_TIMEOUT_MAX = Duration.ofMinutes(60);
 
     private final OpsContext context;
     private final String cluster;
@@ -72,7 +74,11 @@ public final class EcsService {
         return EcsModels.status(cluster, s);
     }
 
-    /** The service's tasks with last status, health, start time and task definition ({@code list-tasks} + {@code describe-tasks}). */
+    /**
+     * The service's tasks with last status, health, start time and task definition ({@code list-tasks}
+     * + {@code describe-tasks}): unhealthy and pending first, newest first ({@link ServiceTasks}).
+     * Cost: one DescribeServices, one ListTasks per 100 tasks and one DescribeTasks per 100 tasks.
+     */
     public ServiceTasks tasks() {
         status(); // a missing service is a not-found error, not an empty list
         List<String> arns = new ArrayList<>();
@@ -87,7 +93,7 @@ public final class EcsService {
                     () -> ecs().describeTasks(b -> b.cluster(cluster).tasks(batch)));
             r.tasks().forEach(t -> tasks.add(EcsModels.task(t)));
         }
-        tasks.sort(Comparator.comparing(EcsTask::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+        tasks.sort(ServiceTasks.ATTENTION_FIRST);
         return new ServiceTasks(cluster, service, List.copyOf(tasks));
     }
 
@@ -117,30 +123,60 @@ public final class EcsService {
         }, () -> new EcsDeployment(this, null, null, before, true));
     }
 
-    /** Waits until the service is stable (one deployment, running = desired), with progress. */
+    /**
+     * Waits until the service is stable, with progress: its PRIMARY deployment's rolloutState is
+     * COMPLETED (where ECS reports a rollout state) and, as {@code aws ecs wait services-stable}
+     * checks, it is the only deployment and runs as many tasks as desired. A FAILED rollout (the
+     * deployment circuit breaker tripped) ends the wait at once with ECS's reason. A null
+     * {@code timeout} means {@link #defaultStableTimeout(int)} for the service's desired count.
+     * Cost: one DescribeServices per check, checks 2 s apart growing to 15 s.
+     */
     public Awaited<ServiceStatus> awaitStable(Duration timeout) {
         return awaitStable(null, null, timeout);
     }
 
+    /** {@link #awaitStable(Duration)} with the timeout derived from the task count. */
     public Awaited<ServiceStatus> awaitStable() {
-        return awaitStable(DEFAULT_STABLE_TIMEOUT);
+        return awaitStable((Duration) null);
+    }
+
+    /**
+     * How long a rollout of {@code desiredTasks} may take before waiting is given up: 5 minutes plus
+     * 10 seconds a task, at most an hour (3 tasks: 5.5 min; 300 tasks: 55 min).
+     */
+    public static Duration defaultStableTimeout(int desiredTasks) {
+        Duration d = STABLE_TIMEOUT_BASE.plus(STABLE_TIMEOUT_PER_TASK.multipliedBy(Math.max(0, desiredTasks)));
+        return d.compareTo(STABLE_TIMEOUT_MAX) > 0 ? STABLE_TIMEOUT_MAX : d;
     }
 
     Awaited<ServiceStatus> awaitStable(String deploymentId, java.time.Instant deploymentCreated, Duration timeout) {
         ServiceStatus first = status();
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw OpsException.builder("A positive timeout is needed to wait for " + service + " (got " + timeout + ")")
+                    .hint("for example minutes(10), or leave it out for the default from the task count").invalidInput();
+        }
+        Duration wait = timeout != null ? timeout : defaultStableTimeout(first.desiredCount());
         return Poller.<ServiceStatus>of(context, "Waiting for " + service + " to be stable")
-                .until("stable", s -> s.isStable() && isOurs(s.primaryDeployment(), deploymentId, deploymentCreated))
+                .until("stable", s -> rolledOut(s.primaryDeployment()) && s.isStable()
+                        && isOurs(s.primaryDeployment(), deploymentId, deploymentCreated))
                 .failWhen(s -> {
                     ServiceStatus.Deployment p = s.primaryDeployment();
-                    return p != null && "FAILED".equals(p.rolloutState())
-                            ? "deployment " + p.id() + " failed: " + p.rolloutStateReason() : null;
+                    if (p == null || !"FAILED".equals(p.rolloutState())) return null;
+                    return "deployment " + p.id() + " FAILED: " + p.rolloutStateReason()
+                            + " (deployment circuit breaker " + (s.circuitBreaker() == null ? "off" : s.circuitBreaker()) + ", "
+                            + p.failedTasks() + " failed tasks)";
                 })
                 .describe(s -> s.runningCount() + "/" + s.desiredCount() + " running, " + s.pendingCount() + " pending, "
                         + s.deployments().size() + " deployment(s)"
                         + (s.events().isEmpty() ? "" : "; latest event: " + s.events().get(0).message()))
                 .progress(ServiceStatus::runningCount, first.desiredCount(), "tasks running")
                 .interval(Duration.ofSeconds(2), Duration.ofSeconds(15))
-                .poll(this::status, timeout);
+                .poll(this::status, wait);
+    }
+
+    /** COMPLETED, or no rollout state at all (services not using the ECS deployment controller). */
+    private static boolean rolledOut(ServiceStatus.Deployment primary) {
+        return primary == null || primary.rolloutState() == null || "COMPLETED".equals(primary.rolloutState());
     }
 
     /**

@@ -13,7 +13,18 @@ import java.util.List;
  */
 public record ServiceStatus(String cluster, String service, String status, String taskDefinition,
                             int desiredCount, int runningCount, int pendingCount,
-                            List<Deployment> deployments, List<Event> events) {
+                            List<Deployment> deployments, List<Event> events, CircuitBreaker circuitBreaker) {
+
+    /**
+     * The service's deployment circuit breaker: when enabled, ECS marks a deployment whose tasks
+     * keep failing FAILED (and rolls back to the last COMPLETED one when {@code rollback} is on).
+     */
+    public record CircuitBreaker(boolean enabled, boolean rollback) {
+        @Override
+        public String toString() {
+            return enabled ? "on" + (rollback ? ", rolls back" : ", no rollback") : "off";
+        }
+    }
 
     /** One deployment of the service (PRIMARY is the newest; ACTIVE ones are draining). */
     public record Deployment(String id, String status, String rolloutState, String rolloutStateReason,
@@ -43,7 +54,8 @@ public record ServiceStatus(String cluster, String service, String status, Strin
         StringBuilder sb = new StringBuilder(Table.fields(
                 "service", service, "cluster", cluster, "status", status, "task definition", taskDefinition,
                 "desired", desiredCount, "running", runningCount, "pending", pendingCount,
-                "stable", isStable() ? "yes" : "no"));
+                "stable", isStable() ? "yes" : "no",
+                "circuit breaker", circuitBreaker == null ? "off" : circuitBreaker));
         Table d = Table.with("DEPLOYMENT", "STATUS", "ROLLOUT", "DESIRED", "RUNNING", "PENDING", "FAILED", "CREATED", "TASK DEFINITION");
         for (Deployment x : deployments) {
             d.row(x.id(), x.status(), x.rolloutState(), x.desiredCount(), x.runningCount(), x.pendingCount(),

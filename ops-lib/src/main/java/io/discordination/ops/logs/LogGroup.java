@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>{@code
  * logs("api").tail(minutes(10)).print();
- * logs("api").filter("429", hours(1)).topClientIps(10);
+ * logs("api").status(429, hours(1)).topClientIps(10);
  * }</pre>
  */
 public final class LogGroup {
@@ -53,6 +53,19 @@ public final class LogGroup {
      */
     public LogQuery filter(String pattern, Duration since) {
         return new LogQuery(context, name, FilterPatterns.of(pattern), startFor(since), null, List.of());
+    }
+
+    /**
+     * Events of the last {@code since} whose status field is {@code status} ({@code status=429} in
+     * the line, as the api logs it): the filter pattern {@code "status=429"}, and for Insights
+     * verbs a parsed {@code status} field compared as a number. Unlike {@code filter("429", ...)},
+     * it does not match request ids, durations or snowflake ids that contain the digits.
+     */
+    public LogQuery status(int status, Duration since) {
+        if (status < 100 || status > 599) {
+            throw OpsException.builder("Not an HTTP status: " + status).hint("for example 429 or 503").invalidInput();
+        }
+        return new LogQuery(context, name, status, startFor(since), null);
     }
 
     /** Events between {@code start} and {@code end} that match {@code pattern}. */

@@ -25,6 +25,6 @@ public record TopValues(String what, long eventsScanned, long eventsCounted, Lis
     public String toString() {
         Table t = Table.with(what.toUpperCase(java.util.Locale.ROOT), "COUNT");
         top.forEach(e -> t.row(e.value(), e.count()));
-        return t + "(" + eventsCounted + " of " + eventsScanned + " events carried a " + what + ")\n";
+        return t + "(" + eventsCounted + " of " + eventsScanned + " events scanned matched and carried a " + what + ")\n";
     }
 }

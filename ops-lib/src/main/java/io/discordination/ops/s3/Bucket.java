@@ -7,11 +7,16 @@ import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.text.Progress;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -31,7 +41,8 @@ import java.util.Optional;
  * restoring an old version (a deleted file) as the current one.
  *
  * <pre>{@code
- * bucket().usage();
+ * bucket().usage();                 // S3's daily storage metrics: two calls
+ * bucket().exactUsage();            // every version listed, in parallel by prefix
  * bucket().versions("attachments/" + fileId);
  * bucket().restoreDeleted("attachments/" + fileId + "/photo.png");
  * }</pre>
@@ -43,6 +54,10 @@ public final class Bucket {
 
     /** The largest object a single CopyObject can copy. */
     static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
+
+    private static final java.util.Set<String> STORAGE_METRICS = java.util.Set.of("BucketSizeBytes", "NumberOfObjects");
+    private static final int METRIC_DAYS = 3;
+    static final int EXACT_PARALLELISM = 8;
 
     private final OpsContext context;
     private final String bucket;
@@ -70,34 +85,197 @@ public final class Bucket {
         return context.awsClient(S3Client.class, () -> S3Client.builder().forcePathStyle(pathStyle));
     }
 
-    /** Objects and bytes in the whole bucket ({@code aws s3 ls --recursive --summarize}), with progress. */
+    /**
+     * Objects and bytes in the whole bucket from S3's daily storage metrics in CloudWatch
+     * ({@code AWS/S3} {@code BucketSizeBytes} per storage type, {@code NumberOfObjects}): one
+     * ListMetrics and one GetMetricData call, whatever the number of objects. The figures are as
+     * of the last daily datapoint and count every version (see {@link BucketUsage});
+     * {@link #exactUsage()} lists instead.
+     */
     public BucketUsage usage() {
-        return usage("");
-    }
-
-    /** Objects and bytes under {@code prefix}, counted page by page (1,000 keys a page) with progress. */
-    public BucketUsage usage(String prefix) {
-        String p = prefix == null ? "" : prefix;
-        long start = System.nanoTime();
+        long started = System.nanoTime();
+        CloudWatchClient cw = context.awsClient(CloudWatchClient.class, CloudWatchClient::builder);
+        AwsErrors metricsAws = AwsErrors.of(context.environment(), "cloudwatch");
+        String where = "AWS/S3 storage metrics of bucket " + bucket;
+        long[] calls = {0};
+        List<Metric> metrics = new ArrayList<>();
+        metricsAws.call("cloudwatch:ListMetrics", where, () -> {
+            for (var page : cw.listMetricsPaginator(b -> b.namespace("AWS/S3")
+                    .dimensions(d -> d.name("BucketName").value(bucket)))) {
+                calls[0]++;
+                // one series per name and dimensions (an emulator may list a series once per datapoint)
+                page.metrics().stream().filter(m -> STORAGE_METRICS.contains(m.metricName()))
+                        .filter(m -> metrics.stream().noneMatch(seen -> sameSeries(seen, m))).forEach(metrics::add);
+            }
+            return null;
+        });
+        Instant end = Instant.now();
+        // daily datapoints are stamped at midnight UTC; a few days back covers S3's publishing delay
+        Instant start = end.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(METRIC_DAYS));
+        List<MetricDataQuery> queries = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            Metric m = metrics.get(i);
+            queries.add(MetricDataQuery.builder().id("m" + i)
+                    .metricStat(st -> st.metric(m).period((int) Duration.ofDays(1).toSeconds()).stat("Average")).build());
+        }
+        Map<String, Long> bytesByType = new TreeMap<>();
         long objects = 0;
-        long bytes = 0;
-        try (Progress progress = context.progress("Listing s3://" + bucket + "/" + p, -1).unit("objects")) {
-            Iterable<ListObjectsV2Response> pages = aws.call("s3:ListBucket", "bucket " + bucket,
-                    () -> s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p.isEmpty() ? null : p)));
-            var it = pages.iterator();
-            while (aws.call("s3:ListBucket", "bucket " + bucket, it::hasNext)) {
-                ListObjectsV2Response page = aws.call("s3:ListBucket", "bucket " + bucket, it::next);
-                for (var o : page.contents()) {
-                    objects++;
-                    bytes += o.size() == null ? 0 : o.size();
+        Instant asOf = null;
+        if (!queries.isEmpty()) {
+            Map<String, MetricDataResult> results = new HashMap<>();
+            metricsAws.call("cloudwatch:GetMetricData", where, () -> {
+                for (List<MetricDataQuery> batch : batches(queries, 500)) {
+                    for (var page : cw.getMetricDataPaginator(b -> b.metricDataQueries(batch).startTime(start).endTime(end)
+                            .scanBy(ScanBy.TIMESTAMP_DESCENDING))) {
+                        calls[0]++;
+                        page.metricDataResults().forEach(r -> results.put(r.id(), r));
+                    }
                 }
-                progress.advance(page.contents().size());
+                return null;
+            });
+            for (int i = 0; i < metrics.size(); i++) {
+                MetricDataResult r = results.get("m" + i);
+                if (r == null || r.values().isEmpty()) continue;
+                Metric m = metrics.get(i);
+                long value = Math.round(r.values().get(0));
+                Instant at = r.timestamps().get(0);
+                String storageType = m.dimensions().stream().filter(d -> d.name().equals("StorageType"))
+                        .map(Dimension::value).findFirst().orElse("?");
+                if (m.metricName().equals("BucketSizeBytes")) {
+                    bytesByType.merge(storageType, value, Long::sum);
+                } else if (storageType.equals("AllStorageTypes")) {
+                    objects = value;
+                }
+                if (asOf == null || at.isAfter(asOf)) asOf = at;
             }
         }
-        return new BucketUsage(bucket, p, objects, bytes, Duration.ofNanos(System.nanoTime() - start));
+        long bytes = bytesByType.values().stream().mapToLong(Long::longValue).sum();
+        return new BucketUsage(bucket, "", BucketUsage.METRICS, asOf, objects, bytes, bytesByType,
+                null, null, null, null, null, calls[0], Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Every version and delete marker under {@code prefix}, by key, newest first ({@code list-object-versions}). */
+    private static boolean sameSeries(Metric a, Metric b) {
+        return a.metricName().equals(b.metricName())
+                && new java.util.HashSet<>(a.dimensions()).equals(new java.util.HashSet<>(b.dimensions()));
+    }
+
+    /** Usage under {@code prefix}: S3 has no metrics per prefix, so it is {@link #exactUsage(String)}. */
+    public BucketUsage usage(String prefix) {
+        return exactUsage(prefix);
+    }
+
+    /** {@link #exactUsage(String)} of the whole bucket. */
+    public BucketUsage exactUsage() {
+        return exactUsage("");
+    }
+
+    /**
+     * Counts every version under {@code prefix} now, with the current/noncurrent split and delete
+     * markers: one ListObjectVersions call per 1,000 versions (500M objects: 500,000 calls), so it
+     * is opt-in. The top-level prefixes under {@code prefix} (one delimiter listing) are listed in
+     * parallel, {@value #EXACT_PARALLELISM} at a time, with a progress bar over them.
+     */
+    public BucketUsage exactUsage(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        Tally root = new Tally();
+        List<String> partitions = new ArrayList<>();
+        String where = "bucket " + bucket;
+        // one level of the tree first: its keys are counted here, its prefixes become the parallel parts
+        aws.call("s3:ListBucketVersions", where, () -> {
+            for (ListObjectVersionsResponse page : s3().listObjectVersionsPaginator(b -> b.bucket(bucket)
+                    .prefix(p.isEmpty() ? null : p).delimiter("/"))) {
+                calls.incrementAndGet();
+                root.add(page);
+                page.commonPrefixes().forEach(cp -> partitions.add(cp.prefix()));
+            }
+            return null;
+        });
+        Tally total = new Tally();
+        total.merge(root);
+        if (!partitions.isEmpty()) {
+            int threads = Math.min(EXACT_PARALLELISM, partitions.size());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "s3-exact-usage");
+                t.setDaemon(true);
+                return t;
+            });
+            try (Progress progress = context.progress("Listing versions in s3://" + bucket + "/" + p, partitions.size()).unit("prefixes")) {
+                List<java.util.concurrent.Future<Tally>> parts = new ArrayList<>();
+                for (String part : partitions) {
+                    parts.add(pool.submit(() -> {
+                        Tally t = new Tally();
+                        aws.call("s3:ListBucketVersions", where + " prefix " + part, () -> {
+                            for (ListObjectVersionsResponse page : s3().listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(part))) {
+                                calls.incrementAndGet();
+                                t.add(page);
+                            }
+                            return null;
+                        });
+                        progress.advance(1);
+                        return t;
+                    }));
+                }
+                for (var f : parts) total.merge(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new OpsException("Listing versions of s3://" + bucket + " failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OpsException("Interrupted while listing s3://" + bucket, e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return new BucketUsage(bucket, p, BucketUsage.EXACT, Instant.now(),
+                total.currentObjects + total.noncurrentVersions + total.deleteMarkers, total.currentBytes + total.noncurrentBytes,
+                Map.of(), total.currentObjects, total.currentBytes, total.noncurrentVersions, total.noncurrentBytes, total.deleteMarkers,
+                calls.get(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Counts of one part of an exact listing. */
+    private static final class Tally {
+        long currentObjects;
+        long currentBytes;
+        long noncurrentVersions;
+        long noncurrentBytes;
+        long deleteMarkers;
+
+        void add(ListObjectVersionsResponse page) {
+            for (var v : page.versions()) {
+                long size = v.size() == null ? 0 : v.size();
+                if (Boolean.TRUE.equals(v.isLatest())) {
+                    currentObjects++;
+                    currentBytes += size;
+                } else {
+                    noncurrentVersions++;
+                    noncurrentBytes += size;
+                }
+            }
+            deleteMarkers += page.deleteMarkers().size();
+        }
+
+        void merge(Tally o) {
+            currentObjects += o.currentObjects;
+            currentBytes += o.currentBytes;
+            noncurrentVersions += o.noncurrentVersions;
+            noncurrentBytes += o.noncurrentBytes;
+            deleteMarkers += o.deleteMarkers;
+        }
+    }
+
+    private static <T> List<List<T>> batches(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) out.add(all.subList(i, Math.min(all.size(), i + size)));
+        return out;
+    }
+
+    /**
+     * Every version and delete marker under {@code prefix}, by key, newest first
+     * ({@code list-object-versions}): one call per 1,000 versions, all held in memory, so meant for a
+     * file's or a user's prefix, not the whole bucket ({@link #exactUsage(String)} counts without holding).
+     */
     public ObjectVersions versions(String prefix) {
         String p = prefix == null ? "" : prefix;
         List<ObjectVersion> out = new ArrayList<>();

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every version and delete marker under a prefix, by key, newest first.
+ * Every version and delete marker under a prefix, by key, newest first. Printed, it shows the
+ * first {@value #PRINTED_ROWS} rows, the totals, and how many rows were left out; JSON carries all.
  *
  * <pre>{@code bucket().versions("attachments/123").forKey("attachments/123/photo.png");}</pre>
  */
 public record ObjectVersions(String bucket, String prefix, List<ObjectVersion> versions) {
+    public static final int PRINTED_ROWS = 50;
 
     public List<ObjectVersion> forKey(String key) {
         return versions.stream().filter(v -> v.key().equals(key)).toList();
@@ -37,8 +39,13 @@ public record ObjectVersions(String bucket, String prefix, List<ObjectVersion> v
     @Override
     public String toString() {
         Table t = Table.with("KEY", "VERSION", "LATEST", "DELETE MARKER", "LAST MODIFIED", "SIZE", "ETAG");
-        versions.forEach(v -> t.row(v.key(), v.versionId(), v.latest() ? "yes" : "", v.deleteMarker() ? "yes" : "",
-                v.lastModified(), v.size(), v.eTag()));
-        return "versions in s3://" + bucket + "/" + prefix + " (" + versions.size() + ")\n" + t;
+        versions.stream().limit(PRINTED_ROWS).forEach(v -> t.row(v.key(), v.versionId(), v.latest() ? "yes" : "",
+                v.deleteMarker() ? "yes" : "", v.lastModified(), v.size(), v.eTag()));
+        long markers = versions.stream().filter(ObjectVersion::deleteMarker).count();
+        long keys = versions.stream().map(ObjectVersion::key).distinct().count();
+        String more = versions.size() > PRINTED_ROWS
+                ? "... " + (versions.size() - PRINTED_ROWS) + " more versions left out (--output json has them all)\n" : "";
+        return "versions in s3://" + bucket + "/" + prefix + " (" + versions.size() + ": " + keys + " keys, "
+                + (versions.size() - markers) + " versions, " + markers + " delete markers)\n" + t + more;
     }
 }

@@ -134,4 +134,39 @@ class EcsServiceTest {
             assertThat(stable.toString()).contains("stable after 1 check");
         }
     }
+
+    @Test
+    void awaitStable_whenTheRolloutFails_stopsAtOnceWithEcsReason(SandboxInfo info, @TempDir Path home) {
+        try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+            // the sandbox's drill: the next rollout of this service is marked FAILED by the circuit breaker
+            ecs.tagResource(b -> b.resourceArn(describe(info, "gateway").serviceArn())
+                    .tags(t -> t.key("sandbox:fail-next-rollout").value("1")));
+        }
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> ops.ecs("gateway").forceRedeploy().awaitStable(Duration.ofMinutes(5)))
+                    .isInstanceOf(OpsException.class)
+                    .hasMessageContaining("FAILED: ECS deployment circuit breaker: tasks failed to start.")
+                    .hasMessageContaining("failed tasks");
+            // a FAILED rollout does not wait for the timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(1));
+            // the next deployment settles again
+            assertThat(ops.ecs("gateway").forceRedeploy().awaitStable(Duration.ofMinutes(2)).matched()).isEqualTo("stable");
+        }
+    }
+
+    @Test
+    void defaultStableTimeout_whenMoreTasks_growsAndIsCapped() {
+        assertThat(EcsService.defaultStableTimeout(3)).isEqualTo(Duration.ofSeconds(330));
+        assertThat(EcsService.defaultStableTimeout(300)).isEqualTo(Duration.ofMinutes(55));
+        assertThat(EcsService.defaultStableTimeout(5000)).isEqualTo(Duration.ofMinutes(60));
+    }
+
+    @Test
+    void awaitStable_whenTimeoutIsNotPositive_isBadInput(SandboxInfo info, @TempDir Path home) {
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            assertThatThrownBy(() -> ops.ecs("api").awaitStable(Duration.ZERO))
+                    .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("A positive timeout");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.AwsCalls;
 import io.discordination.ops.aws.SandboxAws;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.SeedData;
@@ -12,10 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -54,20 +60,114 @@ class BucketTest {
         }
     }
 
+    /** A bucket of the test's own, versioned, with {@code objects} small objects under two prefixes; returns its name. */
+    private static String bucketWith(SandboxInfo info, int objects) {
+        String name = "usage-" + UUID.randomUUID();
+        try (S3Client s3 = s3(info)) {
+            s3.createBucket(b -> b.bucket(name));
+            s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status("Enabled")));
+            for (int i = 0; i < objects; i++) {
+                String key = (i % 2 == 0 ? "attachments/" : "avatars/") + i + ".txt";
+                s3.putObject(b -> b.bucket(name).key(key), RequestBody.fromString("x".repeat(10)));
+            }
+        }
+        return name;
+    }
+
+    /** What S3 would publish for {@code bucket} a day later: yesterday's datapoints of its storage metrics. */
+    private static void publishStorageMetrics(SandboxInfo info, String bucket, long objects, long bytes) {
+        try (CloudWatchClient cw = SandboxAws.client(info, CloudWatchClient.builder())) {
+            Instant yesterday = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+            cw.putMetricData(b -> b.namespace("AWS/S3").metricData(
+                    MetricDatum.builder().metricName("BucketSizeBytes").timestamp(yesterday).value((double) bytes)
+                            .dimensions(d -> d.name("BucketName").value(bucket), d -> d.name("StorageType").value("StandardStorage")).build(),
+                    MetricDatum.builder().metricName("BucketSizeBytes").timestamp(yesterday).value(1000.0)
+                            .dimensions(d -> d.name("BucketName").value(bucket), d -> d.name("StorageType").value("GlacierStorage")).build(),
+                    MetricDatum.builder().metricName("NumberOfObjects").timestamp(yesterday).value((double) objects)
+                            .dimensions(d -> d.name("BucketName").value(bucket), d -> d.name("StorageType").value("AllStorageTypes")).build()));
+        }
+    }
+
     @Test
-    void usage_whenBucketSeeded_matchesTheCliSummary(SandboxInfo info, @TempDir Path home) throws Exception {
-        JsonNode listing = Json.mapper().readTree(SandboxAws.cli(info, "s3api", "list-objects-v2", "--bucket", SeedData.BUCKET));
-        long objects = 0;
-        long bytes = 0;
-        for (JsonNode o : listing.path("Contents")) {
-            objects++;
-            bytes += o.path("Size").asLong();
+    void usage_whenTheBucketIsSeeded_readsTheDailyStorageMetricsTheCliShows(SandboxInfo info, @TempDir Path home) throws Exception {
+        JsonNode bytes = Json.mapper().readTree(SandboxAws.cli(info, "cloudwatch", "get-metric-statistics", "--namespace", "AWS/S3",
+                "--metric-name", "BucketSizeBytes", "--dimensions", "Name=BucketName,Value=" + SeedData.BUCKET,
+                "Name=StorageType,Value=StandardStorage", "--start-time", Instant.now().minus(Duration.ofDays(3)).toString(),
+                "--end-time", Instant.now().toString(), "--period", "86400", "--statistics", "Average"));
+        JsonNode objects = Json.mapper().readTree(SandboxAws.cli(info, "cloudwatch", "get-metric-statistics", "--namespace", "AWS/S3",
+                "--metric-name", "NumberOfObjects", "--dimensions", "Name=BucketName,Value=" + SeedData.BUCKET,
+                "Name=StorageType,Value=AllStorageTypes", "--start-time", Instant.now().minus(Duration.ofDays(3)).toString(),
+                "--end-time", Instant.now().toString(), "--period", "86400", "--statistics", "Average"));
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            AwsCalls.Snapshot before = ops.awsCalls().snapshot();
+            BucketUsage usage = ops.bucket().usage();
+            AwsCalls.Snapshot made = ops.awsCalls().snapshot().since(before);
+
+            assertThat(usage.source()).isEqualTo(BucketUsage.METRICS);
+            assertThat(usage.totalBytes()).isEqualTo(bytes.at("/Datapoints/0/Average").asLong()).isPositive();
+            assertThat(usage.totalObjects()).isEqualTo(objects.at("/Datapoints/0/Average").asLong()).isPositive();
+            // S3 publishes yesterday's figures at 00:00 UTC
+            assertThat(usage.asOf()).isEqualTo(Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1)));
+            assertThat(usage.currentObjects()).isNull();
+            assertThat(made.calls()).isEqualTo(java.util.Map.of("CloudWatch:ListMetrics", 1L, "CloudWatch:GetMetricData", 1L));
+            assertThat(usage.toString()).contains("Total Objects", "every version", "not in the metrics");
+        }
+    }
+
+    @Test
+    void usage_whenTheBucketHoldsHundredsOfTimesMoreObjects_makesTheSameCalls(SandboxInfo info, @TempDir Path home) {
+        String small = bucketWith(info, 4);
+        String large = bucketWith(info, 600);
+        publishStorageMetrics(info, small, 4, 40);
+        publishStorageMetrics(info, large, 600, 6000);
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            AwsCalls.Snapshot t0 = ops.awsCalls().snapshot();
+            BucketUsage ofSmall = new Bucket(ops, small).usage();
+            AwsCalls.Snapshot t1 = ops.awsCalls().snapshot();
+            BucketUsage ofLarge = new Bucket(ops, large).usage();
+            AwsCalls.Snapshot t2 = ops.awsCalls().snapshot();
+
+            assertThat(t2.since(t1).calls()).isEqualTo(t1.since(t0).calls());
+            assertThat(t2.since(t1).total()).isEqualTo(2);
+            assertThat(ofSmall.totalObjects()).isEqualTo(4);
+            assertThat(ofLarge.totalObjects()).isEqualTo(600);
+            // every storage type's bytes add up
+            assertThat(ofLarge.bytesByStorageType()).containsEntry("StandardStorage", 6000L).containsEntry("GlacierStorage", 1000L);
+            assertThat(ofLarge.totalBytes()).isEqualTo(7000);
+        }
+    }
+
+    @Test
+    void exactUsage_whenVersionsAndDeleteMarkers_countsCurrentAndNoncurrentAsTheCliListsThem(SandboxInfo info, @TempDir Path home)
+            throws Exception {
+        String name = bucketWith(info, 30);
+        try (S3Client s3 = s3(info)) {
+            s3.putObject(b -> b.bucket(name).key("attachments/0.txt"), RequestBody.fromString("a longer second version"));
+            s3.putObject(b -> b.bucket(name).key("root.txt"), RequestBody.fromString("at the top"));
+            s3.deleteObject(b -> b.bucket(name).key("avatars/1.txt"));
+        }
+        JsonNode listing = Json.mapper().readTree(SandboxAws.cli(info, "s3api", "list-object-versions", "--bucket", name));
+        long current = 0, currentBytes = 0, noncurrent = 0, noncurrentBytes = 0;
+        for (JsonNode v : listing.path("Versions")) {
+            if (v.path("IsLatest").asBoolean()) {
+                current++;
+                currentBytes += v.path("Size").asLong();
+            } else {
+                noncurrent++;
+                noncurrentBytes += v.path("Size").asLong();
+            }
         }
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            BucketUsage usage = ops.bucket().usage();
-            assertThat(usage.totalObjects()).isEqualTo(objects).isPositive();
-            assertThat(usage.totalBytes()).isEqualTo(bytes);
-            assertThat(usage.toString()).contains("Total Objects").contains("Total Size");
+            BucketUsage usage = new Bucket(ops, name).exactUsage();
+
+            assertThat(usage.exact()).isTrue();
+            assertThat(usage.currentObjects()).isEqualTo(current).isEqualTo(30);
+            assertThat(usage.currentBytes()).isEqualTo(currentBytes);
+            assertThat(usage.noncurrentVersions()).isEqualTo(noncurrent).isEqualTo(2);
+            assertThat(usage.noncurrentBytes()).isEqualTo(noncurrentBytes);
+            assertThat(usage.deleteMarkers()).isEqualTo(listing.path("DeleteMarkers").size()).isEqualTo(1);
+            // one delimiter listing, then one listing of each of the two prefixes
+            assertThat(usage.calls()).isEqualTo(3);
         }
     }
 

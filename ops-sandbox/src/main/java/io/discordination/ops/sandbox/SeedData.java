@@ -55,6 +55,12 @@ public final class SeedData {
     public static final String DOMINANT_429_IP = "203.0.113.77";
     /** Other clients that were rate limited a few times in the last hour. */
     public static final List<String> OTHER_429_IPS = List.of("198.51.100.14", "192.0.2.45", "203.0.113.9");
+    /**
+     * A client that never got a 429 but whose successful requests carry "429" elsewhere in the line
+     * (request ids, durations): 8 such lines in each api task's stream. A search for the term
+     * {@code "429"} finds it; one on the status field does not.
+     */
+    public static final String LOOKALIKE_429_IP = "10.1.2.3";
 
     /** A user with sessions, Redis session and presence keys, and a seat in a voice room: the "compromised account". */
     public static final String WELL_KNOWN_USER_ID = "7c0e5a2b-4f1d-4e8a-9b3c-2d6f8a1e5b04";

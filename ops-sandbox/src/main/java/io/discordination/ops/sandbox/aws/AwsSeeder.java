@@ -373,6 +373,32 @@ public final class AwsSeeder {
         s3.deleteObject(r -> r.bucket(SeedData.BUCKET).key(SeedData.DELETED_FILE_KEY));
         s3.putObject(r -> r.bucket(SeedData.BUCKET).key("avatars/7c0e5a2b-4f1d-4e8a-9b3c-2d6f8a1e5b04/a_1f3e.png").contentType("image/png"),
                 RequestBody.fromBytes(content("avatar.png", 1500)));
+        storageMetrics();
+    }
+
+    /**
+     * S3's daily storage metrics of the bucket as S3 publishes them: one datapoint a day at 00:00
+     * UTC for the day before (yesterday's and the day before's here), {@code BucketSizeBytes} with
+     * {@code StorageType=StandardStorage} and {@code NumberOfObjects} with
+     * {@code StorageType=AllStorageTypes}, both counting every version and delete marker.
+     */
+    private void storageMetrics() {
+        long objects = 0;
+        long bytes = 0;
+        for (var page : aws.s3().listObjectVersionsPaginator(r -> r.bucket(SeedData.BUCKET))) {
+            objects += page.versions().size() + page.deleteMarkers().size();
+            for (var v : page.versions()) bytes += v.size() == null ? 0 : v.size();
+        }
+        Instant today = clock.instant().truncatedTo(ChronoUnit.DAYS);
+        List<MetricDatum> data = new ArrayList<>();
+        for (int daysBack = 2; daysBack >= 1; daysBack--) {
+            Instant at = today.minus(Duration.ofDays(daysBack));
+            data.add(MetricDatum.builder().metricName("BucketSizeBytes").timestamp(at).value((double) bytes).unit(StandardUnit.BYTES)
+                    .dimensions(dim("BucketName", SeedData.BUCKET), dim("StorageType", "StandardStorage")).build());
+            data.add(MetricDatum.builder().metricName("NumberOfObjects").timestamp(at).value((double) objects).unit(StandardUnit.COUNT)
+                    .dimensions(dim("BucketName", SeedData.BUCKET), dim("StorageType", "AllStorageTypes")).build());
+        }
+        aws.cloudWatch().putMetricData(r -> r.namespace("AWS/S3").metricData(data));
     }
 
     private byte[] content(String name, int size) {

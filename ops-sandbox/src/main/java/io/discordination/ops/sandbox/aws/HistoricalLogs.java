@@ -86,6 +86,15 @@ final class HistoricalLogs {
                 lines.add(rateLimited(start.plusSeconds(120 + random.nextInt(55 * 60)), ip));
             }
         }
+        // successful requests whose request id or duration holds "429": not rate limited (own generator,
+        // so the lines above stay as they were)
+        Random lookalike = new Random(20261202L + task);
+        for (int i = 0; i < 8; i++) {
+            Instant at = start.plusSeconds(300 + lookalike.nextInt(50 * 60));
+            String requestId = i % 2 == 0 ? "F429" + Long.toString(lookalike.nextLong() & 0xffffffffffffL, 36) : "Fq" + lookalike.nextInt(100000);
+            lines.add(new Line(at, "[info] GET /api/v9/users/@me/guilds status=200 duration_ms=" + (i % 2 == 0 ? 3 : 429)
+                    + " client_ip=" + SeedData.LOOKALIKE_429_IP + " request_id=" + requestId));
+        }
         return lines;
     }
 

@@ -87,6 +87,7 @@ public final class MotoServer {
         String run = start < 0 ? tail : tail.substring(start);
         return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times")
                 && run.contains("secretsmanager-rotation")
+                && run.contains("logs-insights, logs-throttling, s3-storage-metrics")
                 && !run.contains("NOT applied");
     }
 

@@ -60,6 +60,23 @@ try:
         message = None
         if force or task_definition:
             message = "(service %s) has started 1 tasks: (deployment %s)." % (service.name, service.deployments[0]["id"]) if service.deployments else None
+        tags = {t.get("key"): t.get("value") for t in (service.tags or [])}
+        if (force or task_definition) and "sandbox:fail-next-rollout" in tags:
+            # a drill of a failed rollout: the deployment circuit breaker marks it FAILED, as ECS does
+            # when the new tasks keep failing to start; the tag is used up
+            service.tags = [t for t in service.tags if t.get("key") != "sandbox:fail-next-rollout"]
+            for deployment in service.deployments:
+                deployment["rolloutState"] = "FAILED"
+                deployment["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
+                deployment["failedTasks"] = service.desired_count
+                deployment["runningCount"] = 0
+                deployment["updatedAt"] = _now()
+            events = list(service.events or [])
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(),
+                              "message": "(service %s) (deployment %s) deployment failed: tasks failed to start." % (
+                                  service.name, service.deployments[0]["id"] if service.deployments else "?")})
+            service.events = events[:100]
+            return service
         _settle(service, message)
         return service
 
@@ -296,6 +313,503 @@ try:
     _note("secretsmanager-rotation")
 except Exception as error:
     sys.stderr.write("sandbox: moto Secrets Manager patch NOT applied: %r\n" % (error,))
+
+try:
+    import json as _json
+    import re as _re
+    from datetime import datetime as _dt, timezone as _tz
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.logs import models as _logs
+    from moto.logs.exceptions import InvalidParameterException as _InvalidParameter
+    from moto.logs.exceptions import ResourceNotFoundException as _LogsNotFound
+
+    # CloudWatch Logs Insights: moto 5.2.1 parses only `fields`, `sort @timestamp` and `limit`.
+    # This is the subset the runbooks use, with the documented semantics: parse (glob and regex),
+    # filter (comparisons, like, ispresent, and/or/not), stats (count, sum, avg, min, max) by
+    # fields, sort, limit, fields/display; results as lists of {field, value} and statistics.
+
+    class _QueryError(Exception):
+        pass
+
+    # where a / opens a regular expression rather than dividing
+    _REGEX_MAY_START = _re.compile(r"(^|\blike|\bparse\s+[@\w.]+|[=~(,])\s*$", _re.I)
+
+    def _split_top(text, sep):
+        """Splits on `sep` outside quotes, /regex/ and parentheses."""
+        parts, cur, quote, depth, i = [], [], None, 0, 0
+        while i < len(text):
+            c = text[i]
+            if quote:
+                cur.append(c)
+                if c == "\\" and i + 1 < len(text):
+                    cur.append(text[i + 1])
+                    i += 1
+                elif c == quote:
+                    quote = None
+            elif c in "\"'`" or (c == "/" and _REGEX_MAY_START.search("".join(cur))):
+                quote = c
+                cur.append(c)
+            elif c == "(":
+                depth += 1
+                cur.append(c)
+            elif c == ")":
+                depth -= 1
+                cur.append(c)
+            elif c == sep and depth == 0:
+                parts.append("".join(cur))
+                cur = []
+            else:
+                cur.append(c)
+            i += 1
+        parts.append("".join(cur))
+        return [p.strip() for p in parts]
+
+    def _unquote(text):
+        text = text.strip()
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
+            return _re.sub(r"\\(.)", r"\1", text[1:-1])
+        return text
+
+    def _number(value):
+        if isinstance(value, (int, float)):
+            return value
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+
+    _TOKEN = _re.compile(r"""\s*(?:(?P<num>-?\d+(?:\.\d+)?)(?![\w.])|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<re>/(?:[^/\\]|\\.)*/)|(?P<op><=|>=|!=|==|=|<|>|\(|\)|,|\[|\])|(?P<word>[@\w.$-]+))""")
+
+    class _Expr:
+        """A filter expression: comparisons, like, in, ispresent(), and/or/not, parentheses."""
+
+        def __init__(self, text):
+            self.tokens = []
+            pos = 0
+            while pos < len(text):
+                if text[pos:].strip() == "":
+                    break
+                m = _TOKEN.match(text, pos)
+                if not m or m.end() == pos:
+                    raise _QueryError("unexpected text in filter: %s" % text[pos:])
+                kind = m.lastgroup
+                self.tokens.append((kind, m.group(kind)))
+                pos = m.end()
+            self.i = 0
+            self.tree = self._or()
+            if self.i != len(self.tokens):
+                raise _QueryError("unexpected text in filter near %r" % (self.tokens[self.i][1],))
+
+        def _peek(self, value=None):
+            if self.i >= len(self.tokens):
+                return None
+            tok = self.tokens[self.i]
+            if value is None or tok[1].lower() == value:
+                return tok
+            return None
+
+        def _take(self):
+            tok = self.tokens[self.i]
+            self.i += 1
+            return tok
+
+        def _or(self):
+            left = self._and()
+            while self._peek("or"):
+                self._take()
+                right = self._and()
+                left = ("or", left, right)
+            return left
+
+        def _and(self):
+            left = self._not()
+            while self._peek("and"):
+                self._take()
+                right = self._not()
+                left = ("and", left, right)
+            return left
+
+        def _not(self):
+            if self._peek("not"):
+                self._take()
+                return ("not", self._not())
+            return self._comparison()
+
+        def _comparison(self):
+            if self._peek("("):
+                self._take()
+                inner = self._or()
+                if not self._peek(")"):
+                    raise _QueryError("missing ) in filter")
+                self._take()
+                return inner
+            left = self._value()
+            tok = self._peek()
+            if tok and tok[0] == "op" and tok[1] in ("=", "==", "!=", "<", "<=", ">", ">="):
+                self._take()
+                return ("cmp", tok[1], left, self._value())
+            if tok and tok[1].lower() == "not" and self.i + 1 < len(self.tokens) and self.tokens[self.i + 1][1].lower() in ("like", "in"):
+                self._take()
+                return ("not", self._like_or_in(left))
+            if tok and tok[1].lower() in ("like", "in"):
+                return self._like_or_in(left)
+            return ("truthy", left)
+
+        def _like_or_in(self, left):
+            word = self._take()[1].lower()
+            if word == "like":
+                kind, value = self._take()
+                if kind == "re":
+                    body = value[1:-1]
+                    return ("like", left, _re.compile(body))
+                return ("like", left, _re.compile(_re.escape(_unquote(value))))
+            if not self._peek("["):
+                raise _QueryError("in needs a [list]")
+            self._take()
+            items = []
+            while not self._peek("]"):
+                items.append(self._value())
+                if self._peek(","):
+                    self._take()
+            self._take()
+            return ("in", left, items)
+
+        def _value(self):
+            kind, value = self._take()
+            if kind == "num":
+                return ("lit", float(value) if "." in value else int(value))
+            if kind == "str":
+                return ("lit", _unquote(value))
+            if kind == "word" and self._peek("("):
+                self._take()
+                args = []
+                while not self._peek(")"):
+                    args.append(self._value())
+                    if self._peek(","):
+                        self._take()
+                self._take()
+                return ("call", value.lower(), args)
+            if kind == "word":
+                return ("field", value.strip("`"))
+            raise _QueryError("unexpected %r in filter" % value)
+
+        def eval(self, record, node=None):
+            node = self.tree if node is None else node
+            op = node[0]
+            if op == "or":
+                return self.eval(record, node[1]) or self.eval(record, node[2])
+            if op == "and":
+                return self.eval(record, node[1]) and self.eval(record, node[2])
+            if op == "not":
+                return not self.eval(record, node[1])
+            if op == "truthy":
+                v = self._get(record, node[1])
+                return v is not None and v is not False and v != ""
+            if op == "like":
+                v = self._get(record, node[1])
+                return v is not None and node[2].search(str(v)) is not None
+            if op == "in":
+                v = self._get(record, node[1])
+                return any(_equal(v, self._get(record, item)) for item in node[2])
+            a, b = self._get(record, node[2]), self._get(record, node[3])
+            if a is None or b is None:
+                return False
+            if node[1] in ("=", "=="):
+                return _equal(a, b)
+            if node[1] == "!=":
+                return not _equal(a, b)
+            na, nb = _number(a), _number(b)
+            if na is not None and nb is not None:
+                a, b = na, nb
+            else:
+                a, b = str(a), str(b)
+            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[node[1]]
+
+        def _get(self, record, node):
+            if node[0] == "lit":
+                return node[1]
+            if node[0] == "field":
+                return record.get(node[1])
+            name, args = node[1], [self._get(record, a) for a in node[2]]
+            if name == "ispresent":
+                return args[0] is not None
+            if name == "isempty":
+                return args[0] is None or args[0] == ""
+            if name == "tolower":
+                return None if args[0] is None else str(args[0]).lower()
+            if name == "toupper":
+                return None if args[0] is None else str(args[0]).upper()
+            raise _QueryError("unsupported function %s()" % name)
+
+    def _equal(a, b):
+        if a is None or b is None:
+            return False
+        na, nb = _number(a), _number(b)
+        if na is not None and nb is not None:
+            return na == nb
+        return str(a) == str(b)
+
+    def _glob_regex(glob):
+        # each * captures (lazily, the last one to the end of the line when nothing follows it)
+        pieces = glob.split("*")
+        out = []
+        for n, piece in enumerate(pieces):
+            out.append(_re.escape(piece))
+            if n < len(pieces) - 1:
+                out.append("(.*)" if n == len(pieces) - 2 and pieces[-1] == "" else "(.*?)")
+        return _re.compile("".join(out))
+
+    _STAT = _re.compile(r"^(count|sum|avg|min|max|count_distinct)\((.*?)\)(?:\s+as\s+([\w@.]+))?$", _re.I)
+
+    class _Query:
+        def __init__(self, text):
+            self.steps = []
+            self.display = None
+            self.stats = None
+            self.sorts = []
+            self.limit = None
+            for command in _split_top(text, "|"):
+                if not command:
+                    continue
+                m = _re.match(r"^(\w+)\s*(.*)$", command, _re.S)
+                if not m:
+                    raise _QueryError("cannot read the command %r" % command)
+                verb, rest = m.group(1).lower(), m.group(2).strip()
+                if verb in ("fields", "display"):
+                    names = []
+                    for item in _split_top(rest, ","):
+                        am = _re.match(r"^(.*?)\s+as\s+([\w@.]+)$", item)
+                        names.append((am.group(1).strip(), am.group(2)) if am else (item.strip(), item.strip()))
+                    if self.stats is None:
+                        self.display = names if verb == "display" or self.display is None else self.display + names
+                    for src, dst in names:
+                        if src != dst:
+                            self.steps.append(("rename", src, dst))
+                elif verb == "parse":
+                    pm = _re.match(r"^([@\w.]+)\s+(.*)$", rest, _re.S)
+                    if not pm:
+                        raise _QueryError("parse needs a field and a pattern")
+                    source, pattern = pm.group(1), pm.group(2).strip()
+                    if pattern.startswith("/"):
+                        end = pattern.rfind("/")
+                        body = _re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern[1:end])
+                        regex = _re.compile(body)
+                        if not regex.groupindex:
+                            raise _QueryError("a parse regular expression needs named groups (?<name>...)")
+                        self.steps.append(("parse", source, regex, list(regex.groupindex)))
+                    else:
+                        gm = _re.match(r"""^("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s+as\s+(.+)$""", pattern, _re.S)
+                        if not gm:
+                            raise _QueryError("parse glob form is: parse @message \"... * ...\" as a, b")
+                        regex = _glob_regex(_unquote(gm.group(1)))
+                        names = [n.strip() for n in gm.group(2).split(",")]
+                        if len(names) != regex.groups:
+                            raise _QueryError("parse: %d fields for %d wildcards" % (len(names), regex.groups))
+                        self.steps.append(("parse", source, regex, names))
+                elif verb == "filter":
+                    self.steps.append(("filter", _Expr(rest)))
+                elif verb == "stats":
+                    bm = _re.match(r"^(.*?)(?:\s+by\s+(.+))?$", rest, _re.S | _re.I)
+                    aggs = []
+                    for item in _split_top(bm.group(1), ","):
+                        sm = _STAT.match(item.strip())
+                        if not sm:
+                            raise _QueryError("unsupported stats function: %s" % item)
+                        fn, arg, alias = sm.group(1).lower(), sm.group(2).strip(), sm.group(3)
+                        aggs.append((fn, arg, alias or "%s(%s)" % (fn, arg)))
+                    by = [b.strip() for b in _split_top(bm.group(2), ",")] if bm.group(2) else []
+                    self.stats = (aggs, by)
+                elif verb == "sort":
+                    for item in _split_top(rest, ","):
+                        words = item.split()
+                        self.sorts.append((words[0], len(words) > 1 and words[1].lower() == "desc"))
+                elif verb == "limit":
+                    self.limit = int(rest)
+                elif verb == "dedup":
+                    self.steps.append(("dedup", [f.strip() for f in rest.split(",")]))
+                else:
+                    raise _QueryError("unsupported command %s" % verb)
+
+        def run(self, records):
+            matched = []
+            seen = set()
+            for record in records:
+                keep = True
+                for step in self.steps:
+                    kind = step[0]
+                    if kind == "parse":
+                        value = record.get(step[1])
+                        m = step[2].search(str(value)) if value is not None else None
+                        if m:
+                            for n, name in enumerate(step[3]):
+                                got = m.group(name) if isinstance(name, str) and name in step[2].groupindex else m.group(n + 1)
+                                if got is not None:
+                                    record[name] = got
+                    elif kind == "filter":
+                        if not step[1].eval(record):
+                            keep = False
+                            break
+                    elif kind == "rename":
+                        if step[1] in record:
+                            record[step[2]] = record[step[1]]
+                    elif kind == "dedup":
+                        key = tuple(record.get(f) for f in step[1])
+                        if key in seen:
+                            keep = False
+                            break
+                        seen.add(key)
+                if keep:
+                    matched.append(record)
+            if self.stats is not None:
+                rows = self._aggregate(matched)
+            else:
+                rows = matched
+                if not self.sorts:
+                    rows = sorted(rows, key=lambda r: r.get("@timestamp", 0), reverse=True)
+            for field, desc in reversed(self.sorts):
+                present = [r for r in rows if r.get(field) is not None]
+                absent = [r for r in rows if r.get(field) is None]
+                present.sort(key=lambda r: (_number(r[field]) is None, _number(r[field]) if _number(r[field]) is not None else str(r[field])),
+                             reverse=desc)
+                rows = present + absent
+            rows = rows[: min(self.limit or 10000, 10000)]
+            return len(matched), [self._shape(r) for r in rows]
+
+        def _aggregate(self, records):
+            aggs, by = self.stats
+            groups = {}
+            for r in records:
+                key = tuple(r.get(b) for b in by)
+                groups.setdefault(key, []).append(r)
+            rows = []
+            for key, members in groups.items():
+                row = {b: v for b, v in zip(by, key) if v is not None}
+                for fn, arg, alias in aggs:
+                    if fn == "count":
+                        row[alias] = len(members) if arg in ("*", "") else sum(1 for m in members if m.get(arg) is not None)
+                        continue
+                    values = [m.get(arg) for m in members if m.get(arg) is not None]
+                    if fn == "count_distinct":
+                        row[alias] = len(set(map(str, values)))
+                        continue
+                    numbers = [n for n in (_number(v) for v in values) if n is not None]
+                    if not numbers:
+                        continue
+                    row[alias] = {"sum": sum(numbers), "avg": sum(numbers) / len(numbers), "min": min(numbers), "max": max(numbers)}[fn]
+                row["__stats__"] = [b for b in by] + [a[2] for a in aggs]
+                rows.append(row)
+            return rows
+
+        def _shape(self, record):
+            if "__stats__" in record:
+                return [(f, record[f]) for f in record["__stats__"] if f in record]
+            if self.display is not None:
+                names = [dst for _, dst in self.display]
+            else:
+                names = ["@timestamp", "@message"] + [n for n in record if not n.startswith("@")]
+            out = [(n, record[n]) for n in names if n in record and record[n] is not None]
+            out.append(("@ptr", record["@ptr"]))
+            return out
+
+    def _text(field, value):
+        if field == "@timestamp" and isinstance(value, int):
+            return _dt.fromtimestamp(value / 1000, _tz.utc).strftime("%Y-%m-%d %H:%M:%S.") + "%03d" % (value % 1000)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def _query_init(self, query_id, start_time, end_time, query, log_groups):
+        self.query_id = query_id
+        self.start_time = start_time
+        self.end_time = end_time
+        self.query = query
+        self.log_group_names = [lg.name for lg in log_groups]
+        self.create_time = _logs.unix_time_millis()
+        self.result_reads = 0
+        try:
+            parsed = _Query(query)
+        except (_QueryError, _re.error) as error:
+            raise _InvalidParameter(msg="Query's syntax is invalid: %s" % error)
+        records = []
+        scanned_bytes = 0
+        lo, hi = (start_time or 0) * 1000, (end_time or 0) * 1000 + 999
+        for group in log_groups:
+            for stream in group.streams.values():
+                for event in stream.events:
+                    if event.timestamp < lo or (end_time and event.timestamp > hi):
+                        continue
+                    scanned_bytes += len(event.message.encode("utf-8")) + 26
+                    records.append({"@timestamp": event.timestamp, "@message": event.message,
+                                    "@logStream": stream.log_stream_name, "@log": "%s:%s" % (group.account_id if hasattr(group, "account_id") else "", group.name),
+                                    "@ingestionTime": event.ingestion_time, "@ptr": "ptr%d" % event.event_id})
+        matched, rows = parsed.run(records)
+        self.statistics = {"recordsMatched": float(matched), "recordsScanned": float(len(records)), "bytesScanned": float(scanned_bytes)}
+        self.results = rows
+        self.status = "Complete"
+
+    def _query_result_json(self):
+        self.result_reads += 1
+        if self.result_reads == 1:
+            # a real query is still running when it is first asked for; clients must poll
+            return {"results": [], "status": "Running",
+                    "statistics": {"recordsMatched": 0.0, "recordsScanned": 0.0, "bytesScanned": 0.0}}
+        return {"results": [[{"field": f, "value": _text(f, v)} for f, v in row] for row in self.results],
+                "status": self.status, "statistics": self.statistics}
+
+    def _query_json(self, log_group_name):
+        return {"queryId": self.query_id, "queryString": self.query,
+                "status": "Running" if self.result_reads == 0 else self.status,
+                "createTime": self.create_time, "logGroupName": log_group_name}
+
+    _orig_get_query_results = _logs.LogsBackend.get_query_results
+
+    def _get_query_results(self, query_id):
+        if query_id not in self.queries:
+            raise _InvalidParameter(msg="Query does not exist: %s" % query_id)
+        return self.queries[query_id]
+
+    _logs.LogQuery.__init__ = _query_init
+    _logs.LogQuery.to_result_json = _query_result_json
+    _logs.LogQuery.to_json = _query_json
+    _logs.LogsBackend.get_query_results = _get_query_results
+    _note("logs-insights")
+
+    # Throttling drills: a log group tagged sandbox:throttle-filter-log-events=N answers the next N
+    # FilterLogEvents calls with ThrottlingException, as CloudWatch does past 5 requests/second.
+    class _Throttling(JsonRESTError):
+        code = 400
+
+        def __init__(self):
+            super().__init__("ThrottlingException", "Rate exceeded")
+
+    _orig_filter_log_events = _logs.LogsBackend.filter_log_events
+
+    def _filter_log_events(self, log_group_name, *args, **kwargs):
+        group = self.groups.get(log_group_name)
+        if group is not None:
+            tags = self.list_tags_for_resource(group.arn) or {}
+            left = tags.get("sandbox:throttle-filter-log-events")
+            if left and int(left) > 0:
+                self.tag_resource(group.arn, {"sandbox:throttle-filter-log-events": str(int(left) - 1)})
+                raise _Throttling()
+        return _orig_filter_log_events(self, log_group_name, *args, **kwargs)
+
+    _logs.LogsBackend.filter_log_events = _filter_log_events
+    _note("logs-throttling")
+except Exception as error:
+    sys.stderr.write("sandbox: moto Logs Insights patch NOT applied: %r\n" % (error,))
+
+try:
+    from moto.s3 import models as _s3
+
+    # moto computes AWS/S3 storage metrics from the live bucket (current objects only, stamped
+    # today). S3 publishes them once a day for the day before, counting every version; the
+    # sandbox's seeder publishes them that way, so moto's own are turned off.
+    _s3.S3Backend.get_cloudwatch_metrics = classmethod(lambda cls, account_id, region: [])
+    _note("s3-storage-metrics")
+except Exception as error:
+    sys.stderr.write("sandbox: moto S3 metrics patch NOT applied: %r\n" % (error,))
 
 try:
     import logging
