@@ -83,8 +83,11 @@ public final class RunbookLoader implements AutoCloseable {
                     + matches.get(1).getFileName() + " in " + directory).hint("give the file's path").invalidInput();
         }
         List<String> known = files().stream().map(f -> f.getFileName().toString().replaceFirst("\\.(jsh|groovy)$", "")).toList();
+        List<String> near = io.discordination.ops.text.Suggestions.nearest(nameOrPath, known);
         throw OpsException.builder("No runbook named '" + nameOrPath + "' in " + directory)
-                .hint(known.isEmpty() ? "the folder has no runbooks" : "known: " + String.join(", ", known) + " (see: ops list)").invalidInput();
+                .hint(known.isEmpty() ? "the folder has no runbooks"
+                        : !near.isEmpty() ? "did you mean " + String.join(" or ", near) + "? (see: ops list)"
+                        : "known: " + String.join(", ", known) + " (see: ops list)").invalidInput();
     }
 
     public Runbook load(Path file) {
