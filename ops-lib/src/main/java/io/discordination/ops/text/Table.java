@@ -42,13 +42,24 @@ public final class Table {
         return rows.size();
     }
 
+    /**
+     * The table with aligned columns. When the {@code ops.columns} property is set (the command line
+     * sets it to the terminal's width), the widest columns are narrowed until a line fits and their
+     * cells are cut with {@value #CUT}; JSON output never goes through here.
+     */
     @Override
     public String toString() {
+        return render(Integer.getInteger("ops.columns", 0));
+    }
+
+    /** The table fitted to {@code maxWidth} characters a line (0: as wide as its cells). */
+    public String render(int maxWidth) {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) widths[i] = Math.min(MAX_ALIGNED_WIDTH, headers.get(i).length());
         for (List<String> row : rows) {
             for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], Math.min(MAX_ALIGNED_WIDTH, row.get(i).length()));
         }
+        if (maxWidth > 0) narrow(widths, maxWidth);
         StringBuilder sb = new StringBuilder();
         line(sb, headers, widths);
         for (List<String> row : rows) line(sb, row, widths);
@@ -56,10 +67,29 @@ public final class Table {
         return sb.toString();
     }
 
+    /** What ends a cell that was cut to fit. */
+    static final String CUT = "...";
+    /** A column is never narrowed below this (so a cut cell still shows something). */
+    private static final int MIN_COLUMN = 6;
+
+    /** Narrows the widest column by one until the line fits {@code maxWidth} or no column can give more. */
+    private static void narrow(int[] widths, int maxWidth) {
+        int total = 2 * (widths.length - 1);
+        for (int w : widths) total += w;
+        while (total > maxWidth) {
+            int widest = 0;
+            for (int i = 1; i < widths.length; i++) if (widths[i] > widths[widest]) widest = i;
+            if (widths[widest] <= MIN_COLUMN) return;
+            widths[widest]--;
+            total--;
+        }
+    }
+
     private static void line(StringBuilder sb, List<String> cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String cell = cells.get(i);
+            if (cell.length() > widths[i]) cell = cell.substring(0, widths[i] - CUT.length()) + CUT;
             line.append(cell);
             if (i < cells.size() - 1) line.append(" ".repeat(Math.max(0, widths[i] - cell.length()) + 2));
         }
