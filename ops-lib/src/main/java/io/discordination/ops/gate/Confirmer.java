@@ -15,7 +15,8 @@ import java.util.Locale;
  *   <li>a protected environment (prod) needs its name typed once per run, or given up front
  *       ({@code --confirm-env prod}), even with {@code --yes};</li>
  *   <li>{@code --yes} approves every destructive effect;</li>
- *   <li>otherwise an operator at a terminal answers {@code y/N} for each one, seeing what it does;</li>
+ *   <li>otherwise an operator at a terminal answers {@code y/N} for each one, seeing what it does and
+ *       how much it touches (the first one on a protected environment right after typing its name);</li>
  *   <li>with no terminal and no {@code --yes}, every destructive effect is refused.</li>
  * </ul>
  *
@@ -35,6 +36,9 @@ public final class Confirmer {
     }
 
     private static final String ANY_ENVIRONMENT = "*";
+
+    /** The reason of a refusal because the operator answered no at the prompt. */
+    public static final String DECLINED = "declined at the prompt";
 
     private final boolean yes;
     private final String typedEnvironment;
@@ -80,6 +84,11 @@ public final class Confirmer {
         });
     }
 
+    /** Asks through {@code prompt}: for front ends that own the terminal (the REPL). */
+    public static Confirmer asking(Prompt prompt, boolean yes) {
+        return new Confirmer(yes, null, java.util.Objects.requireNonNull(prompt, "prompt"));
+    }
+
     /** Approves everything, protected environments included: for embedding code that did its own confirmation. */
     public static Confirmer approveAll() {
         Confirmer confirmer = new Confirmer(true, null, null);
@@ -97,6 +106,7 @@ public final class Confirmer {
 
     /** Decides for one destructive effect in {@code environment}. */
     public synchronized Decision decide(Effect effect, Environment environment) {
+        boolean described = false;
         if (environment.isProtected() && !environmentConfirmed(environment.name())) {
             if (environment.name().equals(typedEnvironment)) {
                 confirmedEnvironment = environment.name();
@@ -110,26 +120,37 @@ public final class Confirmer {
                     return Decision.no("the environment name was not typed");
                 }
                 confirmedEnvironment = environment.name();
-                if (!yes) return Decision.yes(); // typing the name confirms this effect too
+                described = true;
             }
         }
         if (yes) return Decision.yes();
         if (prompt == null) {
             return Decision.no("it is destructive and there is no terminal to confirm it: re-run with --yes to approve");
         }
-        String answer = prompt.ask(describe(effect) + "Apply this destructive effect in " + environment.name() + "? [y/N] ");
+        String answer = prompt.ask((described ? "" : describe(effect)) + "Apply this destructive effect in " + environment.name() + "? [y/N] ");
         if (answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes")) return Decision.yes();
-        return Decision.no("not confirmed");
+        return Decision.no(answer == null ? "not confirmed: the input ended" : DECLINED);
     }
 
     private boolean environmentConfirmed(String name) {
         return ANY_ENVIRONMENT.equals(confirmedEnvironment) || name.equals(confirmedEnvironment);
     }
 
+    private static String withText(java.util.Map<String, Object> parameters) {
+        StringBuilder sb = new StringBuilder();
+        parameters.forEach((k, v) -> {
+            if (v == null) return;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(k).append('=').append(v);
+        });
+        return sb.toString();
+    }
+
     /** The effect as the prompt shows it; its parts may name remote things (a room), so each is escaped onto its line. */
     private static String describe(Effect effect) {
         StringBuilder sb = new StringBuilder("\n  ").append(TerminalText.escape(effect.summary())).append('\n');
-        if (!effect.parameters().isEmpty()) sb.append("  parameters: ").append(TerminalText.escape(String.valueOf(effect.parameters()))).append('\n');
+        // the resolved values ("keys=5000", "addressesAfter=12"): how much it touches, as the plan shows it
+        if (!effect.parameters().isEmpty()) sb.append("  with:       ").append(TerminalText.escape(withText(effect.parameters()))).append('\n');
         if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(effect.command())).append('\n');
         sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : TerminalText.escape(effect.inverse())).append('\n');
         return sb.toString();

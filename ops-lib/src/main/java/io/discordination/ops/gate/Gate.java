@@ -95,6 +95,14 @@ public final class Gate {
     }
 
     /**
+     * True when a destructive effect will be put to a person at a prompt (executing, a terminal, no
+     * {@code --yes}): a verb may then resolve what it would touch first, so that the prompt shows it.
+     */
+    public boolean asksBeforeDestructive() {
+        return mode == Mode.EXECUTE && confirmer.isInteractive() && !confirmer.assumesYes();
+    }
+
+    /**
      * Plans or performs {@code effect}. Returns what {@code action} returned, or in dry-run what
      * {@code planned} supplies (a result that says it was planned, with the resolved targets).
      */

@@ -564,6 +564,11 @@ public final class Redis {
             DeletedKeys counted = deleter.run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
             return context.gate().apply(effect.param("keys", counted.matched()).build(), () -> counted, () -> counted);
         }
+        if (context.gate().asksBeforeDestructive()) {
+            // the person asked sees how many keys it deletes, as the plan shows it; a SCAN that deletes nothing
+            effect.param("keys", new KeyDeleter(r, scanCount, streams)
+                    .run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total)).matched());
+        }
         return context.gate().apply(effect.build(),
                 () -> deleter.run(pattern, true, total -> context.progress("Deleting keys matching " + pattern, total)), null);
     }

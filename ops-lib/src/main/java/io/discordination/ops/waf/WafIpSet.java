@@ -213,6 +213,8 @@ public final class WafIpSet {
         Effect effect = Effect.on("aws", "waf ip set " + name).verb(action)
                 .param("ipSet", name).param("scope", scope.toString()).param("id", id)
                 .param("addresses", String.join(",", changing)).param("count", changing.size())
+                // the set's size after it, as the prompt and the plan show it
+                .param("addressesAfter", p.before().size() + (add ? changing.size() : -changing.size()))
                 // a block denies service to everyone in the range: confirmed as much as an unblock
                 .destructive()
                 .inverse(command(p.toChange(), !add))

@@ -137,12 +137,28 @@ class GateTest {
             assertThatThrownBy(() -> perform(ctx.gate(), destructive("cache")))
                     .isInstanceOf(OpsException.RefusedException.class).hasMessageContaining("name was not typed");
         }
-        Confirmer typed = Confirmer.streams(new BufferedReader(new StringReader("prod\ny\n")), new PrintStream(shown, true), false);
+        ByteArrayOutputStream asked = new ByteArrayOutputStream();
+        Confirmer typed = Confirmer.streams(new BufferedReader(new StringReader("prod\ny\ny\n")), new PrintStream(asked, true), false);
         try (OpsContext ctx = context(prod, Mode.EXECUTE, typed)) {
             assertThat(perform(ctx.gate(), destructive("first"))).isEqualTo("done-1");
             assertThat(perform(ctx.gate(), destructive("second"))).isEqualTo("done-2");
         }
-        assertThat(shown.toString()).contains("Type its name");
+        // the name once, then y/N for every destructive effect, the first one included (as the README says)
+        assertThat(asked.toString().split("Type its name", -1)).hasSize(2);
+        assertThat(asked.toString().split("\\[y/N\\]", -1)).hasSize(3);
+        assertThat(asked.toString().split("delete-matching first", -1)).as("described once").hasSize(2);
+    }
+
+    @Test
+    void apply_whenProtectedAndTheNameIsTypedButTheAnswerIsNo_refusesAsDeclined() {
+        Environment prod = TestEnvironments.write(home, "prod", true);
+        Confirmer typedThenNo = Confirmer.streams(new BufferedReader(new StringReader("prod\nn\n")),
+                new PrintStream(new ByteArrayOutputStream(), true), false);
+        try (OpsContext ctx = context(prod, Mode.EXECUTE, typedThenNo)) {
+            assertThatThrownBy(() -> perform(ctx.gate(), destructive("first")))
+                    .isInstanceOf(OpsException.RefusedException.class).hasMessageContaining(Confirmer.DECLINED);
+        }
+        assertThat(performed).hasValue(0);
     }
 
     @Test
