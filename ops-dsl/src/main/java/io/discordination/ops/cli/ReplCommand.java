@@ -36,6 +36,11 @@ import java.util.concurrent.Callable;
  * {@code --groovy}: a line-based Groovy shell over {@link GroovyShell} with the same imports.
  */
 @Command(name = "repl", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops repl                     JShell on the sandbox; help() lists the entry points",
+                "  ops repl --groovy --env staging",
+                "  ops repl --env prod --dry-run   effects are planned, never applied"},
         description = {"An interactive JShell (or Groovy with --groovy) with the library imported and a context open on the "
                 + "environment: ecs(\"api\").status() works at the first prompt. Effects go through the Gate as in a run: "
                 + "destructive ones are confirmed and audited."})
@@ -55,23 +60,46 @@ final class ReplCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
-        try (OpsContext context = RunbookInvocation.open(env, dryRun, Confirmer.terminal(false));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (OpsContext context = RunbookInvocation.open(env, dryRun, confirmer(in), spec);
              Ops.Scope ignored = Ops.use(context)) {
             String banner = "ops repl: environment " + env.name() + (dryRun ? " (dry run)" : "")
                     + "; the library is imported (try: ecs(\"api\").status()). ";
-            return groovy ? groovy(banner + "Type :exit to leave.") : jshell(banner + "Type /exit to leave.");
+            return groovy ? groovy(in, banner + "Type :help for the entry points, :exit to leave.")
+                    : jshell(banner + "Type help() for the entry points, /exit to leave.");
         }
+    }
+
+    /**
+     * Destructive calls ask where the shell reads its input: Groovy's loop reads {@code in} itself;
+     * JShell's line editor owns the terminal, so the answer is read through JShell's own input
+     * ({@link ReplExecution}). With --no-input nobody is asked and destructive calls are refused.
+     */
+    private Confirmer confirmer(BufferedReader in) {
+        if (OpsCommand.of(spec).noInput()) return Confirmer.nonInteractive(false, null);
+        if (!groovy) return Confirmer.asking(ReplExecution.prompt(), false);
+        PrintWriter out = spec.commandLine().getOut();
+        return Confirmer.asking(question -> {
+            out.print(question);
+            out.flush();
+            try {
+                return in.readLine();
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }, false);
     }
 
     private int jshell(String banner) throws Exception {
         Path startup = Files.createTempFile("ops-repl", ".jsh");
         try {
             List<String> lines = new ArrayList<>(JShellCompiler.preamble());
-            lines.add("System.out.println(\"" + banner.replace("\\", "\\\\").replace("\"", "\\\"") + "\");");
+            lines.add("void help() { System.out.print(" + javaString(ReplHelp.text("/exit")) + "); }");
+            lines.add("System.out.println(" + javaString(banner) + ");");
             Files.write(startup, lines, StandardCharsets.UTF_8);
-            // "local": snippets run in this JVM and see the context opened above
+            // local execution (ReplExecution): snippets run in this JVM and see the context opened above
             return JavaShellToolBuilder.builder().start(
-                    "--execution", "local",
+                    "--execution", "opsrepl",
                     "--class-path", String.join(File.pathSeparator, Library.classPath()),
                     "--startup", "DEFAULT", "--startup", startup.toString(),
                     "--feedback", "normal");
@@ -80,10 +108,23 @@ final class ReplCommand implements Callable<Integer> {
         }
     }
 
-    private int groovy(String banner) throws Exception {
+    private static String javaString(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private int groovy(BufferedReader in, String banner) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        GroovyShell shell = new GroovyShell(ReplCommand.class.getClassLoader(), new Binding(), GroovyCompiler.replConfiguration());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Binding binding = new Binding();
+        String help = ReplHelp.text(":exit");
+        binding.setVariable("help", new groovy.lang.Closure<Void>(null) {
+            @Override
+            public Void call(Object... args) {
+                out.print(help);
+                out.flush();
+                return null;
+            }
+        });
+        GroovyShell shell = new GroovyShell(ReplCommand.class.getClassLoader(), binding, GroovyCompiler.replConfiguration());
         out.println(banner);
         StringBuilder pending = new StringBuilder();
         while (true) {
@@ -91,6 +132,11 @@ final class ReplCommand implements Callable<Integer> {
             out.flush();
             String line = in.readLine();
             if (line == null || (pending.length() == 0 && (line.strip().equals(":exit") || line.strip().equals(":quit")))) break;
+            if (pending.length() == 0 && line.strip().startsWith(":")) {
+                // shell commands, not Groovy: evaluating ":help" would be a syntax error
+                out.print(line.strip().equals(":help") ? help : "unknown command " + line.strip() + "; :help lists the entry points, :exit leaves\n");
+                continue;
+            }
             pending.append(line).append('\n');
             try {
                 Object value = shell.evaluate(pending.toString(), "repl.groovy");
