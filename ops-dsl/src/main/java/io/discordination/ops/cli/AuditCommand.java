@@ -21,6 +21,11 @@ import java.util.concurrent.Callable;
 
 /** {@code ops audit}: who did what, where, with what outcome. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops audit --since 1h                         the last hour in the sandbox",
+                "  ops audit --env prod --run 20250101-120000-a1b2",
+                "  ops audit --env prod --output json | jq '.[] | select(.event == \"refused\")'"},
         description = "Read the audit log of an environment: every effect started, ended (ok/failed) or refused.")
 final class AuditCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());

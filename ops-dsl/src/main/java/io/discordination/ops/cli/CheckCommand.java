@@ -25,6 +25,10 @@ import java.util.concurrent.Callable;
 
 /** {@code ops check}: compiles every runbook (JShell and Groovy) and checks names and command placeholders; for CI. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops check                                    every runbook in runbooks/",
+                "  ops check runbooks/flush-redis-cache.groovy  one file"},
         description = {"Compile every runbook in runbooks/ and its subfolders (or the given files or folders) without the cache, and check that names are "
                 + "unique and match their files, sections are known, and command placeholders exist in environments/prod.yaml. "
                 + "Exit 1 with file:line errors if any fail."})

@@ -29,6 +29,9 @@ final class ConsoleReporter implements RunListener {
     private final long startNanos = System.nanoTime();
     private int total;
     private Throwable failure;
+    private boolean quiet;
+    private Terminal colours = Terminal.plain();
+    private String environmentArgument;
 
     ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
         this.out = TerminalText.printWriter(out);
@@ -36,10 +39,28 @@ final class ConsoleReporter implements RunListener {
         this.json = json;
     }
 
+    /** Only failures and the summary: {@code --quiet}. */
+    ConsoleReporter quiet(boolean quiet) {
+        this.quiet = quiet;
+        return this;
+    }
+
+    /** FAILED, refused and destructive in colour (at a terminal). */
+    ConsoleReporter colours(Terminal colours) {
+        this.colours = colours;
+        return this;
+    }
+
+    /** The {@code --env} as given (a name or a path): what the printed resume and run commands repeat. */
+    ConsoleReporter environmentArgument(String given) {
+        this.environmentArgument = given;
+        return this;
+    }
+
     @Override
     public void runStarted(Runbook runbook, RunReport header) {
         total = runbook.steps().size();
-        if (json) return;
+        if (json || quiet) return;
         boolean plan = "plan".equals(header.mode());
         out.println(runbook.title() + "  (" + runbook.name() + ": " + (plan ? "plan" : "run " + header.runId())
                 + ", environment " + header.environment() + (plan ? ", nothing will change" : "")
@@ -68,12 +89,14 @@ final class ConsoleReporter implements RunListener {
 
     @Override
     public void warning(String message) {
+        if (quiet) return;
         err.println("ops: warning: " + message);
         err.flush();
     }
 
     @Override
     public void stepStarted(Step step) {
+        if (quiet) return;
         if (json) {
             err.println("ops: step " + step.number() + "/" + total + " " + step.title() + " ...");
             err.flush();
@@ -85,6 +108,14 @@ final class ConsoleReporter implements RunListener {
 
     @Override
     public void stepFinished(Step step, RunReport.StepReport r) {
+        if (quiet) {
+            // the step that stopped the run still says which it was and why; everything else waits for the summary
+            if (json || !isStopped(r)) return;
+            out.println(step.number() + ". " + step.title() + "  [" + step.kind().label() + "]");
+            stopLine(r);
+            out.flush();
+            return;
+        }
         if (json) {
             err.println("ops: step " + step.number() + "/" + total + " " + r.status() + (r.error() == null ? "" : ": " + r.error()));
             err.flush();
@@ -109,7 +140,7 @@ final class ConsoleReporter implements RunListener {
                     out.println("   would change nothing");
                 }
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
-                    out.println("   would: " + e.summary() + (e.destructive() ? "  (destructive)" : ""));
+                    out.println("   would: " + e.summary() + (e.destructive() ? "  " + colours.red("(destructive)") : ""));
                     // the resolved values ("keys=5000") say how much it would touch
                     if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + withText(e.parameters()));
                     if (e.command() != null && (r.commands() == null || !r.commands().contains(e.command()))) {
@@ -121,9 +152,15 @@ final class ConsoleReporter implements RunListener {
             }
         }
         if (r.resultText() != null && !"planned".equals(r.status())) indent(r.resultText());
-        if ("failed".equals(r.status())) out.println("   FAILED: " + r.error());
+        stopLine(r);
         out.println();
         out.flush();
+    }
+
+    /** FAILED or, for a refusal, DECLINED (answered no) or REFUSED (no terminal, no --yes, a runbook's own refusal). */
+    private void stopLine(RunReport.StepReport r) {
+        if ("failed".equals(r.status())) out.println("   " + colours.red("FAILED") + ": " + r.error());
+        if ("refused".equals(r.status())) out.println("   " + colours.yellow(isDeclined(r.error()) ? "DECLINED" : "REFUSED") + ": " + r.error());
     }
 
     @Override
@@ -140,8 +177,7 @@ final class ConsoleReporter implements RunListener {
             if (report.ok()) {
                 out.println("Plan: " + plural(checks, "check") + " ran, " + plural(actions, "action") + " would apply "
                         + plural(effects, "effect") + " (" + destructive + " destructive). Nothing was changed.");
-                out.println("Run it: ops run " + report.runbook() + paramsText(report)
-                        + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
+                out.println("Run it: ops run " + report.runbook() + paramsText(report) + environmentText(report));
             } else {
                 out.println("Plan " + (report.exitCode() == 3 ? "refused" : "failed") + " " + where(report) + " (exit "
                         + report.exitCode() + "). Nothing was changed.");
@@ -151,9 +187,10 @@ final class ConsoleReporter implements RunListener {
                 out.println("Run " + report.runId() + " finished ok in " + took + ": " + plural(checks, "check") + ", " + plural(actions, "action")
                         + (skipped > 0 ? ", " + skipped + " skipped (finished before)" : "") + ".");
             } else {
-                out.println("Run " + report.runId() + " " + report.outcome() + " " + where(report) + " (exit "
-                        + report.exitCode() + "). After fixing the cause: ops run " + report.runbook() + " --resume " + report.runId()
-                        + ("local".equals(report.environment()) ? "" : " --env " + report.environment()));
+                String outcome = "refused".equals(report.outcome()) && isDeclined(report.error()) ? "declined" : report.outcome();
+                out.println("Run " + report.runId() + " " + outcome + " " + where(report) + " (exit " + report.exitCode() + "). "
+                        + ("refused".equals(report.outcome()) ? "To go on" : "After fixing the cause") + ": ops run "
+                        + report.runbook() + " --resume " + report.runId() + environmentText(report));
                 // say exactly what the run changed before it stopped: "nothing" only when that is true
                 if (report.changed() == null || report.changed().isEmpty()) {
                     out.println("Nothing was changed by this run.");
@@ -165,6 +202,23 @@ final class ConsoleReporter implements RunListener {
             out.println("Journal: " + report.journal());
         }
         out.flush();
+    }
+
+    /** The --env to repeat: as it was given (a path stays a path), nothing for the default local. */
+    private String environmentText(RunReport report) {
+        String given = environmentArgument != null ? environmentArgument : report.environment();
+        if (given == null || "local".equals(given)) return "";
+        return " --env " + (given.matches("[A-Za-z0-9_./:-]+") ? given : "'" + given.replace("'", "'\\''") + "'");
+    }
+
+    /** The step that stopped the run: it failed or was refused. */
+    private static boolean isStopped(RunReport.StepReport r) {
+        return "failed".equals(r.status()) || "refused".equals(r.status());
+    }
+
+    /** A refusal because the operator answered no (not for want of a terminal or --yes). */
+    static boolean isDeclined(String error) {
+        return error != null && error.contains(io.discordination.ops.gate.Confirmer.DECLINED);
     }
 
     private static String paramsText(RunReport report) {
@@ -195,7 +249,7 @@ final class ConsoleReporter implements RunListener {
     }
 
     private static int failedStep(RunReport report) {
-        return report.steps().stream().filter(s -> "failed".equals(s.status())).mapToInt(RunReport.StepReport::number).findFirst().orElse(0);
+        return report.steps().stream().filter(ConsoleReporter::isStopped).mapToInt(RunReport.StepReport::number).findFirst().orElse(0);
     }
 
     private static String plural(long n, String word) {

@@ -11,7 +11,6 @@ import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,14 +23,19 @@ import java.util.concurrent.Callable;
 
 /** {@code ops describe NAME}: a runbook's parameters and steps with their equivalent commands. Needs no server. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops describe flush-redis-cache",
+                "  ops describe compromised-account --env prod   with production's names",
+                "  ops describe s3-usage --output json"},
         description = "Show a runbook: parameters, steps, and each step's equivalent commands with an environment's names.")
 final class DescribeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path.")
     String runbook;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "NAME", defaultValue = "local",
-            description = "Whose names fill the commands (default: ${DEFAULT-VALUE}; if it cannot be read, placeholders stay).")
-    String environment;
+    /** Whose names fill the commands (local by default; if it cannot be read, placeholders stay). */
+    @Mixin
+    EnvironmentOption environmentOption;
 
     @Mixin
     OutputOption output;
@@ -41,6 +45,7 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String environment = environmentOption.name();
         Runbook rb = RunbookInvocation.load(runbook);
         Environment env = null;
         try {

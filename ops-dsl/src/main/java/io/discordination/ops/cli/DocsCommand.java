@@ -7,6 +7,7 @@ import io.discordination.ops.runbook.MarkdownDocs;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,12 +22,16 @@ import java.util.concurrent.Callable;
 
 /** {@code ops docs}: docs/RUNBOOKS.md from the runbooks, in the seed's shape. Touches no server. */
 @Command(name = "docs", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops docs                                     write docs/RUNBOOKS.md",
+                "  ops docs --check                             in CI: fail when it is stale"},
         description = {"Render every runbook as Markdown (title, symptoms, parameters, numbered steps with their equivalent "
                 + "commands) with an environment's names, into docs/RUNBOOKS.md. Shell variables are never read: unset ones show as $VAR."})
 final class DocsCommand implements Callable<Integer> {
-    @Option(names = {"-e", "--env"}, paramLabel = "NAME", defaultValue = "prod",
-            description = "Whose names fill the commands (default: ${DEFAULT-VALUE}).")
-    String environment;
+    /** Whose names fill the commands: prod unless --env says otherwise. */
+    @Mixin
+    EnvironmentOption environmentOption;
 
     @Option(names = "--file", paramLabel = "FILE", description = "Where to write (default: docs/RUNBOOKS.md in the project).")
     Path file;
@@ -43,7 +48,7 @@ final class DocsCommand implements Callable<Integer> {
         try (RunbookLoader loader = RunbookLoader.standard()) {
             for (Path f : loader.files()) runbooks.add(loader.load(f));
         }
-        Environment env = Environment.named(environment, OpsPaths.home(), OpsPaths.environments(), v -> null);
+        Environment env = Environment.named(environmentOption.nameOr("prod"), OpsPaths.home(), OpsPaths.environments(), v -> null);
         String markdown = MarkdownDocs.render(runbooks, env);
         Path target = file != null ? file : OpsPaths.projectRoot().resolve("docs").resolve("RUNBOOKS.md");
         if (check) {

@@ -15,6 +15,11 @@ import java.util.concurrent.Callable;
 
 /** {@code ops env}: the resolved environment, secrets shown as {@code ****}. */
 @Command(name = "env", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops env                                      the sandbox",
+                "  ops env --env prod          what resolves; unset variables are listed",
+                "  ops --env staging env --output json"},
         description = "Show the resolved environment: real names, endpoints, variables (secrets as ****).")
 final class EnvCommand implements Callable<Integer> {
     @Mixin

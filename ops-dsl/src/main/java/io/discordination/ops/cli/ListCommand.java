@@ -18,7 +18,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ops list}: every runbook with its title and parameters. Needs no server. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the runbooks in runbooks/: name, title, parameters.")
+@Command(name = "list", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops list",
+                "  ops list --output json | jq -r '.[].name'"}, description = "List the runbooks in runbooks/: name, title, parameters.")
 final class ListCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;

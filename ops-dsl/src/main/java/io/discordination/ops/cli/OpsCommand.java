@@ -3,6 +3,7 @@ package io.discordination.ops.cli;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Redactor;
 import io.discordination.ops.text.TerminalText;
+import io.discordination.ops.text.Suggestions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The {@code ops} command line. One class per subcommand; diagnostics go to stderr so stdout stays
@@ -31,8 +33,15 @@ import java.util.Properties;
                 "1:failed (the error line says what failed, where, and what to do)",
                 "2:bad input (unknown option, invalid parameter value): nothing was run",
                 "3:refused or not confirmed: nothing was changed"},
-        footerHeading = "%nEnvironment:%n",
+        footerHeading = "%nExamples:%n",
         footer = {
+                "  ops list                                  the runbooks and their parameters",
+                "  ops plan flush-redis-cache --param scope=api-cache",
+                "  ops --env prod run compromised-account --param user=<uuid>",
+                "  ops help run                                    the options of one command",
+                "  source <(ops completion bash)             tab completion in this shell",
+                "",
+                "Environment:",
                 "  OPS_HOME          where ops writes its audit log, run journals, caches and sandbox state (default ~/.ops)",
                 "  OPS_RUNBOOKS      the folder of runbooks (as --runbooks), OPS_ENVIRONMENTS the folder of environment files",
                 "  The default environment is 'local', the sandbox; production always takes --env prod."})
@@ -52,7 +61,16 @@ public final class OpsCommand implements Runnable {
             ReplCommand.class,
             EnvCommand.class,
             AuditCommand.class,
-            SandboxCommand.class);
+            SandboxCommand.class,
+            CommandLine.HelpCommand.class,
+            CompletionCommand.class,
+            CompleteCommand.class);
+
+    /** Subcommands that need every other one registered: help names them, completion describes them. */
+    private static final Set<String> NEED_ALL = Set.of("help", "completion");
+
+    /** Global options that take a value: skipped when looking for the subcommand's name. */
+    private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("-e", "--env", "--runbooks");
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of failures (secrets still redacted).")
@@ -67,12 +85,43 @@ public final class OpsCommand implements Runnable {
 
     private static final String RUNBOOKS_PROPERTY = "ops.runbooks";
 
+    // the global options below are inherited: accepted before the subcommand (ops --env prod plan ...) and after it
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME", scope = CommandLine.ScopeType.INHERIT,
+            description = "Environment: local (the sandbox, the default; ops docs: prod), prod, staging, or a path to a .yaml file.")
+    String environment;
+
+    @Option(names = "--no-input", scope = CommandLine.ScopeType.INHERIT,
+            description = "Never prompt: destructive effects are refused unless approved with --yes, as without a terminal.")
+    boolean noInput;
+
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Only results, the final summary and errors: no progress, no notices.")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The global options as given to the command line of {@code spec} (any subcommand's spec). */
+    static OpsCommand of(CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof OpsCommand ops ? ops : new OpsCommand();
+    }
+
+    /** The environment given with --env, or {@code fallback} (the command's default). */
+    String environmentOr(String fallback) {
+        return environment == null || environment.isBlank() ? fallback : environment;
+    }
+
+    boolean noInput() {
+        return noInput;
+    }
+
+    boolean quiet() {
+        return quiet;
     }
 
     public static void main(String[] args) {
@@ -82,6 +131,7 @@ public final class OpsCommand implements Runnable {
             else if (args[i].startsWith("--runbooks=")) System.setProperty(RUNBOOKS_PROPERTY, args[i].substring("--runbooks=".length()));
         }
         AwsWarmup.startEarly(args);
+        Terminal.fitTablesToWidth();
         System.exit(execute(args));
     }
 
@@ -105,18 +155,18 @@ public final class OpsCommand implements Runnable {
         // Groovy's runtime (about 0.3 s) on every start, for a feature no command uses
         if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         CommandLine cl = new CommandLine(new OpsCommand());
-        String named = null;
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                named = a;
-                break;
-            }
-        }
+        String named = subcommandName(args);
         boolean known = false;
         for (Class<?> c : SUBCOMMANDS) known |= c.getAnnotation(Command.class).name().equals(named);
+        boolean all = !known || NEED_ALL.contains(named);
         for (Class<?> c : SUBCOMMANDS) {
             String name = c.getAnnotation(Command.class).name();
-            if (!known || name.equals(named)) cl.addSubcommand(name, c);
+            if (all || name.equals(named)) cl.addSubcommand(name, c);
+        }
+        CommandLine help = cl.getSubcommands().get("help");
+        if (help != null) {
+            help.getCommandSpec().usageMessage().footerHeading("%nExamples:%n")
+                    .footer("  ops help                 every command", "  ops help run             the options of ops run (as ops run --help)");
         }
         cl.setExecutionExceptionHandler(OpsCommand::handleFailure);
         cl.setParameterExceptionHandler(OpsCommand::handleBadInput);
@@ -124,13 +174,53 @@ public final class OpsCommand implements Runnable {
         return cl;
     }
 
+    /** The first argument that is neither an option nor a global option's value, or null. */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
+                i++;
+                continue;
+            }
+            if (!a.startsWith("-")) return a;
+        }
+        return null;
+    }
+
     private static int handleBadInput(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         err.println("ops: " + TerminalText.escape(e.getMessage()));
+        String suggestion = e instanceof CommandLine.UnmatchedArgumentException unmatched ? suggestion(unmatched) : null;
+        if (suggestion != null) err.println(TerminalText.escape(suggestion));
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return OpsException.EXIT_BAD_INPUT;
+    }
+
+    /**
+     * "Did you mean" for a mistyped subcommand (nearest by edit distance, so a swap of two letters
+     * is found too) or option (picocli's own suggestions), or null.
+     */
+    private static String suggestion(CommandLine.UnmatchedArgumentException e) {
+        List<String> unmatched = e.getUnmatched();
+        if (unmatched.isEmpty()) return null;
+        String word = unmatched.get(0);
+        CommandLine cl = e.getCommandLine();
+        if (!word.startsWith("-") && !cl.getSubcommands().isEmpty()) {
+            List<String> names = cl.getSubcommands().values().stream()
+                    .filter(sub -> !sub.getCommandSpec().usageMessage().hidden())
+                    .map(CommandLine::getCommandName).toList();
+            List<String> near = Suggestions.nearest(word, names);
+            return near.isEmpty() ? null : "Did you mean: " + String.join(" or ", near.stream()
+                    .map(n -> cl.getCommandSpec().qualifiedName() + " " + n).toList()) + "?";
+        }
+        if (!word.startsWith("-")) return null;
+        String option = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+        List<String> names = new java.util.ArrayList<>();
+        cl.getCommandSpec().options().stream().filter(o -> !o.hidden()).forEach(o -> names.addAll(List.of(o.names())));
+        List<String> near = Suggestions.nearest(option, names);
+        return near.isEmpty() ? null : "Did you mean: " + String.join(" or ", near) + "?";
     }
 
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -16,6 +16,12 @@ import java.util.function.Supplier;
 
 /** {@code ops plan NAME}: a dry run. Checks run, actions show what they would do, nothing changes. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops plan api-not-responding",
+                "  ops plan flush-redis-cache --param scope=rate-limits",
+                "  ops --env prod plan compromised-account --param user=<uuid>",
+                "  ops plan ./my-runbook.jsh --output json"},
         description = {"Dry-run a runbook: check steps run (reads), action steps show their effects with resolved targets "
                 + "and equivalent commands, verify steps are not polled. Nothing changes."})
 final class PlanCommand implements Callable<Integer> {
@@ -37,9 +43,8 @@ final class PlanCommand implements Callable<Integer> {
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Map<String, Object> values = rb.bind(arguments.params(rb));
         Environment env = ahead.get();
-        try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null))) {
-            return RunbookInvocation.execute(context, rb, values, null, output, OpsCommand.debugRequested(spec),
-                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        try (OpsContext context = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null), spec)) {
+            return RunbookInvocation.execute(context, rb, values, null, output, spec);
         }
     }
 }

@@ -21,6 +21,14 @@ import java.util.function.Supplier;
 
 /** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops run api-not-responding       asks y/N before each destructive step",
+                "  ops run flush-redis-cache -p scope=rate-limits --yes",
+                "  ops run compromised-account --env prod -p user=<uuid>   type prod, then y/N",
+                "  ops --env prod --no-input run compromised-account -p user=<uuid> --yes \\",
+                "      --confirm-env prod",
+                "  ops run api-not-responding --resume 20250101-120000-a1b2"},
         description = {"Run a runbook step by step. Destructive effects are confirmed (y/N at a terminal, --yes, and the "
                 + "environment's name for protected ones); every step is journaled under OPS_HOME/runs/."})
 final class RunCommand implements Callable<Integer> {
@@ -71,10 +79,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
-        try (OpsContext context = RunbookInvocation.open(env, false, Confirmer.terminal(yes, confirmEnvironment))) {
+        // --no-input: as without a terminal, so only --yes (and --confirm-env) approve
+        Confirmer confirmer = OpsCommand.of(spec).noInput() ? Confirmer.nonInteractive(yes, confirmEnvironment)
+                : Confirmer.terminal(yes, confirmEnvironment);
+        try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
             if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());
-            return RunbookInvocation.execute(context, rb, values, from, output, OpsCommand.debugRequested(spec),
-                    spec.commandLine().getOut(), spec.commandLine().getErr());
+            return RunbookInvocation.execute(context, rb, values, from, output, spec);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.runbook.StepCalls;
 import io.discordination.ops.text.Progress;
 import io.discordination.ops.text.TerminalText;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,9 +74,10 @@ final class RunbookInvocation {
         };
     }
 
-    static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer) {
+    /** The context, its progress quiet with {@code --quiet}. */
+    static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer, CommandSpec spec) {
         OpsContext.Builder b = OpsContext.builder().environment(environment).opsHome(OpsPaths.home())
-                .confirmer(confirmer).progress(Progress.detectStyle(), System.err);
+                .confirmer(confirmer).progress(OpsCommand.of(spec).quiet() ? Progress.Style.QUIET : Progress.detectStyle(), System.err);
         if (dryRun) b.dryRun();
         OpsContext context = b.build();
         Redaction.use(context.redactor());
@@ -89,15 +91,21 @@ final class RunbookInvocation {
      * Each step's AWS calls go into the JSON ({@code awsCalls}) and, with {@code debug}, to stderr.
      */
     static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
-                       OutputOption output, boolean debug, PrintWriter out, PrintWriter err) {
-        ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson());
+                       OutputOption output, CommandSpec spec) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        OpsCommand globals = OpsCommand.of(spec);
+        boolean debug = OpsCommand.debugRequested(spec);
+        ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson()).quiet(globals.quiet())
+                .colours(Terminal.colours()).environmentArgument(globals.environmentOr("local"));
         StepCalls calls = new StepCalls(context.awsCalls(), reporter, debug ? err : null);
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();
         RunReport report = new RunbookRunner(context, calls, jsonResults).run(runbook, values, resume);
         if (output.isJson()) output.print(out, calls.annotate(report));
+        // at a terminal the reporter's FAILED or DECLINED line is the one report; piped, stderr gets it too
         if (!report.ok()) {
-            err.println("ops: " + TerminalText.escape(String.valueOf(report.error())));
+            if (output.isJson() || System.console() == null) err.println("ops: " + TerminalText.escape(String.valueOf(report.error())));
             if (reporter.failure() != null && debug) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 reporter.failure().printStackTrace(new PrintWriter(trace));

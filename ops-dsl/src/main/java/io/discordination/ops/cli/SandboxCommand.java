@@ -28,6 +28,11 @@ import java.util.concurrent.Callable;
  * <pre>{@code ops sandbox up && eval "$(ops sandbox env)" && aws ecs describe-services --cluster discordination-prod --services api}</pre>
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ops sandbox up && eval \"$(ops sandbox env)\"",
+                "  ops sandbox status",
+                "  ops sandbox down"},
         description = "A complete local Discordination (AWS emulator, Redis, PostgreSQL, LiveKit emulator) for drills, demos and tests.",
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class,
                 SandboxCommand.Reset.class, SandboxCommand.Env.class})
@@ -84,6 +89,10 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox up",
+                    "  OPS_HOME=/tmp/drill ops sandbox up      a second, independent sandbox"},
             description = "Start everything on free 127.0.0.1 ports (reusing what already runs), seed it, write the local environment.")
     static final class Up implements Callable<Integer> {
         @Spec
@@ -100,6 +109,9 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox down"},
             description = "Stop exactly the processes the sandbox started (by PID); data and logs stay.")
     static final class Down implements Callable<Integer> {
         @Spec
@@ -118,6 +130,10 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox status",
+                    "  ops sandbox status --output json"},
             description = "Each component, its address and a live health check. Exit code 1 when any is not healthy.")
     static final class Status implements Callable<Integer> {
         @Mixin
@@ -153,6 +169,9 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "reset", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox reset                              after a drill"},
             description = "Back to the seeded state, reseeding running servers in place (and starting any that are missing).")
     static final class Reset implements Callable<Integer> {
         @Spec
@@ -169,6 +188,9 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "env", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  eval \"$(ops sandbox env)\" && redis-cli -u \"$REDIS_URL\" info clients"},
             description = "Print export lines: after eval \"$(ops sandbox env)\" the runbook's own commands run verbatim against the sandbox.")
     static final class Env implements Callable<Integer> {
         @Spec

@@ -19,7 +19,7 @@ public record RunReport(String runId, String runbook, String title, String file,
                         Map<String, String> parameters, String resumedFrom, List<StepReport> steps, String outcome,
                         int exitCode, String error, String journal, List<String> changed) {
 
-    /** One step's part: status is ok, failed, skipped, shown (advice), planned (an action in a plan) or not-polled (verify in a plan). */
+    /** One step's part: status is ok, failed, refused (declined or not allowed; nothing changed), skipped, shown (advice), planned (an action in a plan) or not-polled (verify in a plan). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StepReport(int number, String kind, String title, String status, Long durationMs,
                              List<String> commands, List<PlannedEffect> effects, JsonNode result,

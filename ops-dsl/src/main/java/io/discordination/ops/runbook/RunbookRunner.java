@@ -132,9 +132,12 @@ public final class RunbookRunner {
                 } catch (VirtualMachineError e) {
                     throw e;
                 } catch (Throwable e) {
+                    // a refusal (declined at the prompt, no terminal) is not a failure: nothing was changed
+                    boolean refused = e instanceof OpsException.RefusedException;
                     String message = redactor.redact(runbook.source().where(e) + ": step " + step.number() + " '" + step.title()
-                            + "' failed: " + messageOf(e));
-                    RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(), "failed",
+                            + (refused ? "': " : "' failed: ") + messageOf(e));
+                    RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(),
+                            refused ? "refused" : "failed",
                             elapsedMs(t0), commands(step), effectsOf(step), null, null, message, null);
                     if (journal != null) journal.append(Journal.Entry.event("step-failed", context.runId()).step(step)
                             .result(elapsedMs(t0), null, message));
