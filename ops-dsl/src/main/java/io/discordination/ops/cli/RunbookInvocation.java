@@ -101,7 +101,12 @@ final class RunbookInvocation {
         StepCalls calls = new StepCalls(context.awsCalls(), reporter, debug ? err : null);
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();
-        RunReport report = new RunbookRunner(context, calls, jsonResults).run(runbook, values, resume);
+        RunbookRunner runner = new RunbookRunner(context, calls, jsonResults);
+        RunReport report;
+        try (Interrupts ignored = context.isDryRun() ? null : Interrupts.during(runner, context.runId(), runbook.name(),
+                globals.environmentOr("local"), err)) {
+            report = runner.run(runbook, values, resume);
+        }
         if (output.isJson()) output.print(out, calls.annotate(report));
         // at a terminal the reporter's FAILED or DECLINED line is the one report; piped, stderr gets it too
         if (!report.ok()) {

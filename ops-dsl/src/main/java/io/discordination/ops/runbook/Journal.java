@@ -37,7 +37,9 @@ import java.util.Set;
  * (duration, result summary, and for an action its typed result, see {@link StepResults}),
  * {@code step-failed} (error), {@code step-skipped} (finished in an earlier run, with the result
  * carried over), {@code resumed-by} (written into an earlier run's journal when a run resumes it:
- * that run may not be resumed again), {@code run-finished} (outcome, exit code).
+ * that run may not be resumed again), {@code run-finished} (outcome, exit code),
+ * {@code run-interrupted} (the step it stopped in, outcome interrupted, exit code 130: Ctrl-C;
+ * resumable like a run that was killed).
  *
  * <pre>{@code Journal.read(OpsPaths.home(), "20250101-120000-a1b2").finishedSteps()}</pre>
  */
@@ -86,6 +88,13 @@ public final class Journal {
         static Entry runFinished(String runId, String runbook, String error, String outcome, int exitCode) {
             return new Entry(Instant.now(), "run-finished", runId, null, null, null, runbook, null, null, null, null, null,
                     null, null, null, null, null, error, outcome, exitCode, null, null, null, null);
+        }
+
+        /** Ctrl-C: the step the run stopped in (null before the first), and why. */
+        static Entry runInterrupted(String runId, Step step, String error) {
+            Entry entry = new Entry(Instant.now(), "run-interrupted", runId, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, error, "interrupted", 130, null, null, null, null);
+            return step == null ? entry : entry.step(step);
         }
 
         static Entry resumedBy(String runId, String successor, String operator) {

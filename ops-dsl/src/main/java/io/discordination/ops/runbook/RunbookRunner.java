@@ -39,6 +39,10 @@ public final class RunbookRunner {
 
     private final boolean jsonResults;
 
+    /** The journal and step of the run in progress, for {@link #interrupted}. */
+    private volatile Journal runningJournal;
+    private volatile Step runningStep;
+
     public RunbookRunner(OpsContext context, RunListener listener) {
         this(context, listener, true);
     }
@@ -73,6 +77,7 @@ public final class RunbookRunner {
             if (p.isSecret() && v != null) registerSecret(redactor, v);
         }
         Journal journal = dryRun ? null : Journal.create(context.opsHome(), context.runId(), redactor);
+        runningJournal = journal;
         String mode = dryRun ? "plan" : "run";
         String resumedFrom = resume == null ? null : resume.runId();
         RunReport header = new RunReport(context.runId(), runbook.name(), runbook.title(), runbook.source().displayName(),
@@ -119,6 +124,7 @@ public final class RunbookRunner {
                     continue;
                 }
                 listener.stepStarted(step);
+                runningStep = step;
                 if (journal != null) journal.append(Journal.Entry.event("step-started", context.runId()).step(step));
                 long t0 = System.nanoTime();
                 try {
@@ -153,6 +159,8 @@ public final class RunbookRunner {
             }
         } finally {
             RunState.clear(context);
+            runningStep = null;
+            runningJournal = null;
         }
         if (journal != null) journal.append(Journal.Entry.runFinished(context.runId(), runbook.name(), error, outcome, exitCode));
         List<String> changed = dryRun ? null : context.gate().applied().stream().map(e -> e.summary()).toList();
@@ -160,6 +168,22 @@ public final class RunbookRunner {
                 mode, shown, resumedFrom, List.copyOf(reports), outcome, exitCode, error, header.journal(), changed);
         listener.runFinished(report);
         return report;
+    }
+
+    /**
+     * The process is being stopped (Ctrl-C, SIGTERM) while this runner runs: ends the audit of the
+     * effect in flight and writes a {@code run-interrupted} line (the step it stopped in) to the
+     * journal, so that {@code --resume} runs that step again. Called from a shutdown hook while
+     * the run's own thread may still be going; returns the step it stopped in, or null when no run
+     * is in progress.
+     */
+    public Step interrupted(String reason) {
+        Journal journal = runningJournal;
+        Step step = runningStep;
+        if (journal == null) return null;
+        String effect = context.gate().interrupted(reason);
+        journal.append(Journal.Entry.runInterrupted(context.runId(), step, reason + (effect == null ? "" : "; in flight: " + effect)));
+        return step;
     }
 
     /**

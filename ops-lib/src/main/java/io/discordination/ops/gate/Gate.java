@@ -43,6 +43,11 @@ public final class Gate {
     private final Plan plan = new Plan();
     private final TargetLocks locks;
     private final List<Effect> applied = new CopyOnWriteArrayList<>();
+    /** The effect whose code is running, for {@link #interrupted}: at most one, effects run one after another. */
+    private volatile InFlight inFlight;
+
+    private record InFlight(Effect effect, Operator who, long startNanos) {
+    }
 
     public Gate(Mode mode, Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
                 String runId, Supplier<String> awsIdentity) {
@@ -138,11 +143,14 @@ public final class Gate {
         audit.append(record("started", who, effect, null, null));
         applied.add(effect.redacted(redactor));
         long start = System.nanoTime();
+        inFlight = new InFlight(effect, who, start);
         try {
             T result = action.run();
+            inFlight = null;
             audit.append(record("ok", who, effect, null, elapsedMs(start)));
             return result;
         } catch (Exception | Error e) {
+            inFlight = null;
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             audit.append(record("failed", who, effect, reason, elapsedMs(start)));
             if (e instanceof OpsException ops) throw ops;
@@ -158,6 +166,19 @@ public final class Gate {
         StringBuilder sb = new StringBuilder("already changed before this refusal: ");
         for (int i = 0; i < applied.size(); i++) sb.append(i == 0 ? "" : "; ").append(applied.get(i).summary());
         return sb.toString();
+    }
+
+    /**
+     * For a process that is being stopped (Ctrl-C): ends the audit of the effect in flight, if
+     * any, with an "interrupted" record, so that its "started" line is not left open. Returns that
+     * effect's summary, or null when none was running.
+     */
+    public String interrupted(String reason) {
+        InFlight running = inFlight;
+        if (running == null) return null;
+        inFlight = null;
+        audit.append(record("interrupted", running.who(), running.effect(), reason, elapsedMs(running.startNanos())));
+        return redactor.redact(running.effect().summary());
     }
 
     private Operator operatorFor(Effect effect) {

@@ -77,6 +77,20 @@ public final class Probe {
         return a;
     }
 
+    /** Appends inside the effect's own code, waiting there while the file {@code gate} exists: an effect in flight a test can interrupt. */
+    public static Appended appendWhileBlocked(String name, String line, String gate) {
+        OpsContext ctx = Ops.context();
+        Path file = file(name);
+        Path block = file(gate);
+        Effect effect = Effect.on("test", "file " + file).verb("append-slowly").param("line", line)
+                .command("echo '" + line + "' >> " + file).build();
+        return ctx.gate().apply(effect, () -> {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            while (Files.exists(block)) Thread.sleep(50);
+            return new Appended(file.toString(), line, false);
+        }, () -> new Appended(file.toString(), line, true));
+    }
+
     public static List<String> lines(String name) {
         Path file = file(name);
         try {
