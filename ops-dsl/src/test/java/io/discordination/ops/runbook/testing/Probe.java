@@ -91,6 +91,18 @@ public final class Probe {
         }, () -> new Appended(file.toString(), line, true));
     }
 
+    /** Deletes the file: a destructive effect, confirmed like any other, with the file's line count resolved. */
+    public static Appended remove(String name) {
+        OpsContext ctx = Ops.context();
+        Path file = file(name);
+        Effect effect = Effect.on("test", "file " + file).verb("remove").param("lines", lines(name).size())
+                .command("rm " + file).destructive().build();
+        return ctx.gate().apply(effect, () -> {
+            Files.deleteIfExists(file);
+            return new Appended(file.toString(), "", false);
+        }, () -> new Appended(file.toString(), "", true));
+    }
+
     public static List<String> lines(String name) {
         Path file = file(name);
         try {
