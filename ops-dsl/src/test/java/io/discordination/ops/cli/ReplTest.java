@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SandboxExtension.class)
 class ReplTest {
     static Path home;
+    static SandboxInfo sandbox;
 
     @TempDir
     Path tmp;
@@ -35,8 +36,9 @@ class ReplTest {
     String session;
 
     @BeforeAll
-    static void sandbox(SandboxInfo sandbox) {
-        home = sandbox.opsHome();
+    static void sandbox(SandboxInfo info) {
+        sandbox = info;
+        home = info.opsHome();
     }
 
     @AfterEach
@@ -105,6 +107,79 @@ class ReplTest {
         String shown = awaitScreen("discordination-prod", "DEPLOYMENT", "EVENT TIME");
         assertThat(shown).doesNotContain("Error", "cannot find symbol");
         type("/exit");
+    }
+
+    /** The api service's deployment ids, as the aws CLI sees them (an independent client). */
+    private static String deployments() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("aws", "ecs", "describe-services", "--cluster", "discordination-prod",
+                "--services", "api", "--query", "services[0].deployments[].id", "--output", "text");
+        pb.environment().remove("AWS_PROFILE");
+        pb.environment().putAll(sandbox.exports());
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    private void clear() throws Exception {
+        // -R resets the pane without typing anything (a Ctrl-L would reach the Groovy loop's input)
+        assertThat(tmux("send-keys", "-R", "-t", session)).isZero();
+        assertThat(tmux("clear-history", "-t", session)).isZero();
+    }
+
+    @Test
+    void repl_whenADestructiveCallIsAnsweredAtThePrompt_appliesItOnYesAndChangesNothingOnNo() throws Exception {
+        start();
+        awaitScreen("environment local", "jshell>");
+        String before = deployments();
+
+        type("ecs(\"api\").forceRedeploy()");
+        awaitScreen("force-redeploy ecs service discordination-prod/api", "runningTasks=", "[y/N]");
+        Thread.sleep(500); // still asking, not refused at once
+        assertThat(screen()).doesNotContain("Refused");
+        type("n");
+        awaitScreen("declined at the prompt");
+        assertThat(deployments()).isEqualTo(before);
+
+        clear();
+        type("ecs(\"api\").forceRedeploy()");
+        awaitScreen("[y/N]");
+        type("y");
+        awaitScreen("ecs-svc/", "jshell>");
+        assertThat(deployments()).isNotEqualTo(before);
+        type("/exit");
+    }
+
+    @Test
+    void repl_whenHelpIsAsked_listsTheEntryPoints() throws Exception {
+        start();
+        awaitScreen("environment local", "jshell>");
+        type("help()");
+        awaitScreen("Entry points", "ecs(service)", "forceRedeploy()", "redis()", "deleteMatching()", "Leave with /exit");
+        type("/exit");
+    }
+
+    @Test
+    void repl_whenGroovyAsksForConfirmationAndHelp_readsTheAnswerAndListsTheEntryPoints() throws Exception {
+        start("--groovy");
+        awaitScreen("environment local", "groovy>");
+        type(":help");
+        String help = awaitScreen("Entry points", "ecs(service)", "Leave with :exit");
+        assertThat(help).doesNotContain("error:");
+        String before = deployments();
+
+        type("ecs('api').forceRedeploy()");
+        awaitScreen("[y/N]");
+        type("n");
+        awaitScreen("declined at the prompt");
+        assertThat(deployments()).isEqualTo(before);
+        clear();
+        type("ecs('api').forceRedeploy()");
+        awaitScreen("[y/N]");
+        type("y");
+        awaitScreen("ecs-svc/");
+        assertThat(deployments()).isNotEqualTo(before);
+        type(":exit");
     }
 
     @Test
