@@ -58,12 +58,14 @@ final class SandboxCommand implements Runnable {
     }
 
     /** Runs {@code up} or {@code reset}, streaming its progress lines to stderr, and says how long it took and where. */
-    static void withProgress(PrintWriter err, String what, java.util.function.Function<java.util.function.Consumer<String>, ?> operation) {
+    static void withProgress(PrintWriter err, boolean quiet, String what, java.util.function.Function<java.util.function.Consumer<String>, ?> operation) {
         long start = System.nanoTime();
         failingClearly(() -> operation.apply(line -> {
+            if (quiet) return;
             err.println("sandbox: " + line);
             err.flush();
         }));
+        if (quiet) return;
         err.printf(Locale.ROOT, "sandbox: %s in %.1f s (%s)%n", what, (System.nanoTime() - start) / 1e9, sandbox().directory());
         err.flush();
     }
@@ -102,7 +104,7 @@ final class SandboxCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Sandbox sandbox = sandbox();
-            withProgress(err, "up", sandbox::up);
+            withProgress(err, OpsCommand.of(spec).quiet(), "up", sandbox::up);
             printWhere(spec.commandLine().getOut(), sandbox);
             return 0;
         }
@@ -181,7 +183,7 @@ final class SandboxCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Sandbox sandbox = sandbox();
-            withProgress(err, "reset", sandbox::reset);
+            withProgress(err, OpsCommand.of(spec).quiet(), "reset", sandbox::reset);
             printWhere(spec.commandLine().getOut(), sandbox);
             return 0;
         }
