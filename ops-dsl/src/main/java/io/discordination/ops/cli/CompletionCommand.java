@@ -55,6 +55,8 @@ final class CompletionCommand implements Callable<Integer> {
                 _ops_runbooks_dir='%s'
 
                 function _ops_complete() {
+                  # zsh (bashcompinit): arrays from 0 and no error for a glob without matches, as in bash
+                  [[ -n ${ZSH_VERSION:-} ]] && setopt localoptions ksharrays nullglob
                   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
                   local i w sub="" runbook=""
                   for (( i=1; i<COMP_CWORD; i++ )); do

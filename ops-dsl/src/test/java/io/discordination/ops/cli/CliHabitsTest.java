@@ -104,6 +104,31 @@ class CliHabitsTest {
     }
 
     @Test
+    void completion_whenSourcedInZsh_completesRunbookAndParameterNamesThroughBashcompinit() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/zsh")), "zsh is not installed");
+        Cli.Result generated = cli.run("completion", "zsh");
+        assertThat(generated.exitCode()).as(generated.err()).isZero();
+        Path script = Files.writeString(tmp.resolve("ops.zsh"), generated.out());
+        Path ops = tmp.resolve("ops");
+        StringBuilder exec = new StringBuilder("#!/bin/sh\nexec");
+        for (String c : javaCommand()) exec.append(" '").append(c.replace("'", "'\\''")).append('\'');
+        Files.writeString(ops, exec + " \"$@\"\n");
+        Files.setPosixFilePermissions(ops, PosixFilePermissions.fromString("rwx------"));
+        // zsh filters the candidates by the typed prefix itself (compadd), so they are checked unfiltered
+        Path test = Files.writeString(tmp.resolve("complete.zsh"), String.join("\n",
+                "source " + script,
+                "at() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _ops_complete 2>/dev/null;"
+                        + " echo \"${COMP_WORDS[-1]}=> ${COMPREPLY[*]}\"; }",
+                "at " + ops + " run fl",
+                "at " + ops + " run flush-redis-cache --param ''",
+                ""));
+        Process zsh = new ProcessBuilder("zsh", "-f", test.toString()).redirectErrorStream(true).start();
+        String shown = new String(zsh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(zsh.waitFor()).as(shown).isZero();
+        assertThat(shown).contains("flush-redis-cache", "=> scope= confirm=\n").doesNotContain("command not found", "no matches");
+    }
+
+    @Test
     void mistypedSubcommandOrRunbook_suggestsTheNearestNameAndExitsTwo() {
         Cli.Result command = cli.run("pnal", "flush-redis-cache");
         assertThat(command.exitCode()).isEqualTo(2);
