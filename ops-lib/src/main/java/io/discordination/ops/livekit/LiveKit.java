@@ -169,7 +169,7 @@ public final class LiveKit {
         return throwing(OpsException.builder("LiveKit " + what + " failed: HTTP " + status
                         + (twirpCode.isEmpty() ? "" : " " + twirpCode) + ": " + message)
                 .service("livekit").environment(c.environment()).resource(room == null ? c.url().toString() : "room " + room)
-                .hint("check that LiveKit at " + c.url() + " is healthy: livekit().health()").build());
+                .hint("check that LiveKit at " + c.url() + " is healthy: ops run livekit-health (livekit().health() in code)").build());
     }
 
     private static <T> T throwing(OpsException e) {

@@ -65,17 +65,19 @@ public final class RdsRestore {
         RdsSnapshot snapshot = source.findSnapshot(snapshotId).orElseThrow(() -> OpsException.builder(
                         "No DB snapshot " + snapshotId + " in environment " + context.environment().name())
                 .service("rds").environment(context.environment().name()).resource(snapshotId)
-                .hint("list them with rds().snapshots()").notFound());
+                .hint("list them with ops plan restore-db-backup (rds().snapshots() in code)").notFound());
         if (!snapshot.isAvailable()) {
             throw OpsException.builder("DB snapshot " + snapshotId + " is " + snapshot.status() + ", not available")
                     .service("rds").environment(context.environment().name())
-                    .hint("wait for it: rds().snapshot(...).awaitAvailable(...)").invalidInput();
+                    .hint("wait until it is available (aws rds wait db-snapshot-available --db-snapshot-identifier " + snapshotId
+                            + ") and run again").invalidInput();
         }
         source.find(target).ifPresent(existing -> {
             throw OpsException.builder("Refusing to restore onto " + target + ": a DB instance with that name already exists ("
                             + existing.status() + ")")
                     .service("rds").environment(context.environment().name()).resource(target)
-                    .hint("restore to a new name: restore(\"" + snapshotId + "\").as(\"" + target + "-2\"); nothing was changed")
+                    .hint("restore to a new name: --param target=" + target + "-2 (in code: restore(\"" + snapshotId + "\").as(\""
+                            + target + "-2\")); nothing was changed")
                     .invalidInput();
         });
         var environment = context.environment();
