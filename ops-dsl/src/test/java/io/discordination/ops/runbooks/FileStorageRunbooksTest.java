@@ -148,7 +148,7 @@ class FileStorageRunbooksTest {
         Cli.Result r = ops.runWithoutTerminal("cleanup-run");
 
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.err()).contains("step 3 'If dry run looks good, run for real' failed: Refused: run-task ecs task discordination-cleanup",
+        assertThat(r.err()).contains("step 3 'If dry run looks good, run for real': Refused: run-task ecs task discordination-cleanup",
                 "already changed before this refusal: run-task ecs task discordination-cleanup").doesNotContain("nothing was changed");
         assertThat(r.out()).contains("dry run: would delete");
         List<Task> refused = ops.tasksOf(SeedData.CLEANUP_TASK_FAMILY).stream().filter(t -> !before.contains(t.taskArn())).toList();

@@ -123,7 +123,7 @@ class SecurityRunbooksTest {
         Cli.Result r = ops.runWithoutTerminal("compromised-account", USER);
 
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.err()).contains("step 2 'Invalidate all sessions' failed: Refused: invalidate-sessions", "re-run with --yes");
+        assertThat(r.err()).contains("step 2 'Invalidate all sessions': Refused: invalidate-sessions", "re-run with --yes");
         assertThat(account(ops, SeedData.WELL_KNOWN_USER_ID)).isEqualTo(before);
     }
 
