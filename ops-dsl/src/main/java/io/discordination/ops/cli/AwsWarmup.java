@@ -57,7 +57,10 @@ final class AwsWarmup {
      */
     static void startEarly(String[] args) {
         List<String> words = new java.util.ArrayList<>();
-        for (String a : args) if (!a.startsWith("-")) words.add(a);
+        for (int i = 0; i < args.length; i++) {
+            if (OpsCommand.takesValue(args[i])) i++; // ops --env prod plan NAME: prod is not a word
+            else if (!args[i].startsWith("-")) words.add(args[i]);
+        }
         if (words.size() < 2 || !(words.get(0).equals("plan") || words.get(0).equals("run"))) return;
         String name = words.get(1);
         if (!name.matches("[a-z0-9][a-z0-9-]*")) return;

@@ -174,6 +174,11 @@ public final class OpsCommand implements Runnable {
         return cl;
     }
 
+    /** True for a global option whose value is the next argument ({@code --env prod}). */
+    static boolean takesValue(String arg) {
+        return GLOBAL_OPTIONS_WITH_VALUE.contains(arg);
+    }
+
     /** The first argument that is neither an option nor a global option's value, or null. */
     static String subcommandName(String[] args) {
         for (int i = 0; i < args.length; i++) {
