@@ -38,7 +38,7 @@ import java.util.Set;
                 "  ops list                                  the runbooks and their parameters",
                 "  ops plan flush-redis-cache --param scope=api-cache",
                 "  ops --env prod run compromised-account --param user=<uuid>",
-                "  ops help run                                    the options of one command",
+                "  ops help run                              the options of one command",
                 "  source <(ops completion bash)             tab completion in this shell",
                 "",
                 "Environment:",

@@ -38,7 +38,7 @@ class InterruptTest {
     @Test
     void run_whenInterruptedInsideAnEffect_journalsItAuditsItsEndPrintsTheResumeCommandAndExits130() throws Exception {
         Files.writeString(probeDir.resolve("block"), "");
-        Process child = cli.start("run", Cli.testRunbook("interrupt.jsh").toString(), "--env", env.toString());
+        Process child = startWithSigintDefault("run", Cli.testRunbook("interrupt.jsh").toString(), "--env", env.toString());
         Path audit = cli.home().resolve("audit").resolve("test.jsonl");
         awaitAuditLines(audit, 3, child); // first: started, ok; second: started (and now blocked inside its code)
 
@@ -79,6 +79,24 @@ class InterruptTest {
         Cli.Result r = cli.run("run", Cli.testRunbook("interrupt.jsh").toString(), "--env", env.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(Files.readString(cli.home().resolve("audit").resolve("test.jsonl"))).doesNotContain("interrupted");
+    }
+
+    /**
+     * Starts {@code ops args} in a child JVM the way a terminal does, with SIGINT at its default: a
+     * test run from a background job inherits SIGINT ignored, and a JVM that starts with it ignored
+     * never reacts to it. Python resets it, then becomes the JVM.
+     */
+    private Process startWithSigintDefault(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Dops.root=" + Cli.projectRoot(), "-Dops.home=" + cli.home(), OpsCommand.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("OPS_HOME");
+        pb.redirectOutput(cli.home().resolve("child.out").toFile()).redirectError(cli.home().resolve("child.err").toFile());
+        return pb.start();
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {
