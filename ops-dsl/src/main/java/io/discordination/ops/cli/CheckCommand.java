@@ -89,7 +89,7 @@ final class CheckCommand implements Callable<Integer> {
                 out.println("ok      " + file);
             } else {
                 failed++;
-                out.println("FAILED  " + file);
+                out.println(Terminal.colours().red("FAILED") + "  " + file);
                 problems.forEach(p -> err.println(p));
             }
         }
