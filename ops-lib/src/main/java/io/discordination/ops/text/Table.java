@@ -54,15 +54,19 @@ public final class Table {
 
     /** The table fitted to {@code maxWidth} characters a line (0: as wide as its cells). */
     public String render(int maxWidth) {
+        // only a table fitted to a width cuts cells (the width is the limit then); otherwise a long cell is printed
+        // whole and pads nothing beyond MAX_ALIGNED_WIDTH
+        boolean fitted = maxWidth > 0;
+        int cap = fitted ? Integer.MAX_VALUE : MAX_ALIGNED_WIDTH;
         int[] widths = new int[headers.size()];
-        for (int i = 0; i < widths.length; i++) widths[i] = Math.min(MAX_ALIGNED_WIDTH, headers.get(i).length());
+        for (int i = 0; i < widths.length; i++) widths[i] = Math.min(cap, headers.get(i).length());
         for (List<String> row : rows) {
-            for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], Math.min(MAX_ALIGNED_WIDTH, row.get(i).length()));
+            for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], Math.min(cap, row.get(i).length()));
         }
-        if (maxWidth > 0) narrow(widths, maxWidth);
+        if (fitted) narrow(widths, maxWidth);
         StringBuilder sb = new StringBuilder();
-        line(sb, headers, widths);
-        for (List<String> row : rows) line(sb, row, widths);
+        line(sb, headers, widths, fitted);
+        for (List<String> row : rows) line(sb, row, widths, fitted);
         if (rows.isEmpty()) sb.append("(none)\n");
         return sb.toString();
     }
@@ -85,11 +89,11 @@ public final class Table {
         }
     }
 
-    private static void line(StringBuilder sb, List<String> cells, int[] widths) {
+    private static void line(StringBuilder sb, List<String> cells, int[] widths, boolean cut) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String cell = cells.get(i);
-            if (cell.length() > widths[i]) cell = cell.substring(0, widths[i] - CUT.length()) + CUT;
+            if (cut && cell.length() > widths[i]) cell = cell.substring(0, widths[i] - CUT.length()) + CUT;
             line.append(cell);
             if (i < cells.size() - 1) line.append(" ".repeat(Math.max(0, widths[i] - cell.length()) + 2));
         }
