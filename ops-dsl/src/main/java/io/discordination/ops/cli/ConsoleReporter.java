@@ -24,6 +24,8 @@ final class ConsoleReporter implements RunListener {
     private static final int RESULT_LINES = 40;
 
     private final PrintWriter out;
+    /** The same stream unescaped: only for the colour sequences this class writes itself. */
+    private final PrintWriter rawOut;
     private final PrintWriter err;
     private final boolean json;
     private final long startNanos = System.nanoTime();
@@ -34,6 +36,7 @@ final class ConsoleReporter implements RunListener {
     private String environmentArgument;
 
     ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
+        this.rawOut = out;
         this.out = TerminalText.printWriter(out);
         this.err = TerminalText.printWriter(err);
         this.json = json;
@@ -140,7 +143,12 @@ final class ConsoleReporter implements RunListener {
                     out.println("   would change nothing");
                 }
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
-                    out.println("   would: " + e.summary() + (e.destructive() ? "  " + colours.red("(destructive)") : ""));
+                    out.print("   would: " + e.summary());
+                    if (e.destructive()) {
+                        out.print("  ");
+                        coloured(colours.red("(destructive)"));
+                    }
+                    out.println();
                     // the resolved values ("keys=5000") say how much it would touch
                     if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + withText(e.parameters()));
                     if (e.command() != null && (r.commands() == null || !r.commands().contains(e.command()))) {
@@ -159,8 +167,23 @@ final class ConsoleReporter implements RunListener {
 
     /** FAILED or, for a refusal, DECLINED (answered no) or REFUSED (no terminal, no --yes, a runbook's own refusal). */
     private void stopLine(RunReport.StepReport r) {
-        if ("failed".equals(r.status())) out.println("   " + colours.red("FAILED") + ": " + r.error());
-        if ("refused".equals(r.status())) out.println("   " + colours.yellow(isDeclined(r.error()) ? "DECLINED" : "REFUSED") + ": " + r.error());
+        if ("failed".equals(r.status())) {
+            out.print("   ");
+            coloured(colours.red("FAILED"));
+            out.println(": " + r.error());
+        }
+        if ("refused".equals(r.status())) {
+            out.print("   ");
+            coloured(colours.yellow(isDeclined(r.error()) ? "DECLINED" : "REFUSED"));
+            out.println(": " + r.error());
+        }
+    }
+
+    /** A word in colour: written past the escaping writer, whose text is flushed first so the order holds. */
+    private void coloured(String word) {
+        out.flush();
+        rawOut.print(word);
+        rawOut.flush();
     }
 
     @Override
