@@ -57,8 +57,7 @@ public record ServiceTasks(String cluster, String service, List<EcsTask> tasks) 
         Table t = Table.with("TASK", "STATUS", "DESIRED", "HEALTH", "STARTED", "TASK DEFINITION", "STOPPED REASON");
         tasks.stream().limit(PRINTED_ROWS).forEach(x -> t.row(x.taskId(), x.lastStatus(), x.desiredStatus(), x.healthStatus(),
                 x.startedAt(), x.taskDefinition(), x.stoppedReason()));
-        String more = tasks.size() > PRINTED_ROWS
-                ? "... " + (tasks.size() - PRINTED_ROWS) + " more tasks left out (--output json has them all)\n" : "";
+        String more = Table.leftOut(tasks.size(), PRINTED_ROWS, "tasks");
         return "tasks of " + service + " in " + cluster + " (" + tasks.size() + "; by status " + countsByStatus()
                 + ", by health " + countsByHealth() + ")\n" + t + more;
     }

@@ -34,7 +34,7 @@ public record InsightsResult(String logGroup, String queryId, String query, Stri
             columns.forEach(c -> cells.add(row.get(c)));
             t.row(cells.toArray());
         }
-        String more = rows.size() > PRINTED_ROWS ? "... " + (rows.size() - PRINTED_ROWS) + " more rows left out\n" : "";
+        String more = Table.leftOut(rows.size(), PRINTED_ROWS, "rows");
         return (columns.isEmpty() ? "(no rows)\n" : t.toString()) + more
                 + "(Logs Insights on " + logGroup + ": " + recordsMatched + " of " + recordsScanned + " records matched, "
                 + bytesScanned + " bytes scanned, " + polls + (polls == 1 ? " poll" : " polls") + ")\n";

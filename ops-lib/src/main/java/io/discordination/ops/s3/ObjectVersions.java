@@ -43,8 +43,7 @@ public record ObjectVersions(String bucket, String prefix, List<ObjectVersion> v
                 v.deleteMarker() ? "yes" : "", v.lastModified(), v.size(), v.eTag()));
         long markers = versions.stream().filter(ObjectVersion::deleteMarker).count();
         long keys = versions.stream().map(ObjectVersion::key).distinct().count();
-        String more = versions.size() > PRINTED_ROWS
-                ? "... " + (versions.size() - PRINTED_ROWS) + " more versions left out (--output json has them all)\n" : "";
+        String more = Table.leftOut(versions.size(), PRINTED_ROWS, "versions");
         return "versions in s3://" + bucket + "/" + prefix + " (" + versions.size() + ": " + keys + " keys, "
                 + (versions.size() - markers) + " versions, " + markers + " delete markers)\n" + t + more;
     }

@@ -43,6 +43,14 @@ public final class Table {
     }
 
     /**
+     * The line that ends a result printed with only its first {@code shown} rows of {@code total}:
+     * {@code "... 480 more tasks left out (--output json has them all)"}, or nothing when all were shown.
+     */
+    public static String leftOut(int total, int shown, String what) {
+        return total > shown ? "... " + (total - shown) + " more " + what + " left out (--output json has them all)\n" : "";
+    }
+
+    /**
      * The table with aligned columns. When the {@code ops.columns} property is set (the command line
      * sets it to the terminal's width), the widest columns are narrowed until a line fits and their
      * cells are cut with {@value #CUT}; JSON output never goes through here.
