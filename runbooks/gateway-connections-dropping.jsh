@@ -3,6 +3,8 @@
 runbook("gateway-connections-dropping", "Gateway WebSocket Connections Dropping")
     .section("Service Recovery")
     .symptoms("Users disconnected, presence not updating.")
+    .param(duration("stableTimeout").optional()
+        .description("How long to wait for the restarted service to be stable (default: 5 minutes plus 10 seconds a task, at most an hour)"))
     .check("Check Gateway task health",
         "aws ecs describe-tasks --cluster ${ecs.cluster} \\\n"
             + "  --tasks $(aws ecs list-tasks --cluster ${ecs.cluster} --service-name ${ecs.services.gateway} --query 'taskArns' --output text)",
@@ -23,6 +25,6 @@ runbook("gateway-connections-dropping", "Gateway WebSocket Connections Dropping"
         () -> metrics().memoryUtilization("gateway", hours(1)))
     .action("Restart gateway with rolling deploy",
         "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
-        () -> ecs("gateway").forceRedeploy().awaitStable(minutes(10)))
+        () -> ecs("gateway").forceRedeploy().awaitStable(param("stableTimeout")))
     .verify("The gateway service is stable again", () -> ecs("gateway").status().isStable())
     .timeout(minutes(5)).every(seconds(10));

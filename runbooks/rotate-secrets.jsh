@@ -45,9 +45,9 @@ runbook("rotate-secrets", "Rotate Secrets")
     // one service after the other, each waited for: never both tiers restarting at once, and --resume skips a finished one
     .action("Force ECS redeployment of api to pick up new secrets",
         "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",
-        () -> ecs("api").forceRedeploy().awaitStable(minutes(10)))
+        () -> ecs("api").forceRedeploy().awaitStable())
     .action("Force ECS redeployment of gateway to pick up new secrets",
         "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
-        () -> ecs("gateway").forceRedeploy().awaitStable(minutes(10)))
+        () -> ecs("gateway").forceRedeploy().awaitStable())
     .verify("api and gateway are stable", () -> ecs("api").status().isStable() && ecs("gateway").status().isStable())
     .timeout(minutes(5)).every(seconds(10));
