@@ -3,9 +3,8 @@ package io.discordination.ops.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
-import org.junit.jupiter.api.BeforeEach;
+import io.discordination.ops.runbook.testing.ProbeCliTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,20 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Ctrl-C during {@code ops run}: SIGINT to the JVM while an effect is in flight. */
-class InterruptTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-    Path env;
-    Path probeDir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        cli = new Cli(Files.createDirectories(tmp.resolve("home")), Cli.projectRoot());
-        env = Cli.probeEnvironment(tmp);
-        probeDir = tmp.resolve("probe");
-    }
+class InterruptTest extends ProbeCliTest {
 
     @Test
     void run_whenInterruptedInsideAnEffect_journalsItAuditsItsEndPrintsTheResumeCommandAndExits130() throws Exception {

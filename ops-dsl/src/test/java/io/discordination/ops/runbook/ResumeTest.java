@@ -3,10 +3,9 @@ package io.discordination.ops.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
-import org.junit.jupiter.api.BeforeEach;
+import io.discordination.ops.runbook.testing.ProbeCliTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,20 +21,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Journals and {@code --resume}: a run killed with SIGKILL in the middle of a step, resumed. */
-class ResumeTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-    Path env;
-    Path probeDir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        cli = new Cli(Files.createDirectories(tmp.resolve("home")), Cli.projectRoot());
-        env = Cli.probeEnvironment(tmp);
-        probeDir = tmp.resolve("probe");
-    }
+class ResumeTest extends ProbeCliTest {
 
     @Test
     void resume_whenTheRunWasKilledInsideAStep_skipsFinishedActionsAndRunsTheRest() throws Exception {

@@ -3,10 +3,9 @@ package io.discordination.ops.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
-import org.junit.jupiter.api.BeforeEach;
+import io.discordination.ops.runbook.testing.ProbeCliTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,20 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --debug} shows the failed step's stack trace, and a torn audit log still reads. Through
  * the {@code ops} command line, with the probe's files as the independent check.
  */
-class RunSafetyTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-    Path env;
-    Path probeDir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        cli = new Cli(Files.createDirectories(tmp.resolve("home")), Cli.projectRoot());
-        env = Cli.probeEnvironment(tmp);
-        probeDir = tmp.resolve("probe");
-    }
+class RunSafetyTest extends ProbeCliTest {
 
     @Test
     void run_whenAPolicyRefuses_exitsThreeBeforeTheFirstStepAndAuditsTheRefusal() throws Exception {
