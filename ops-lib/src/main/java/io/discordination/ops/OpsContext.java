@@ -63,6 +63,8 @@ public final class OpsContext implements AutoCloseable {
     private final Map<Object, Object> resources = new LinkedHashMap<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final io.discordination.ops.aws.AwsCalls awsCalls = new io.discordination.ops.aws.AwsCalls();
+    private final CallCounter redisCommands = new CallCounter();
+    private final CallCounter postgresStatements = new CallCounter();
     private volatile String awsIdentity;
     private boolean closed;
 
@@ -167,6 +169,16 @@ public final class OpsContext implements AutoCloseable {
     /** Every AWS call this context's clients made, per service and operation. */
     public io.discordination.ops.aws.AwsCalls awsCalls() {
         return awsCalls;
+    }
+
+    /** Every command this context's Redis clients sent, per command ({@code INFO}, {@code CLIENT}). */
+    public CallCounter redisCommands() {
+        return redisCommands;
+    }
+
+    /** Every statement this context's PostgreSQL handle sent, per SQL verb ({@code SELECT}). */
+    public CallCounter postgresStatements() {
+        return postgresStatements;
     }
 
     private AwsCredentialsProvider awsCredentials() {

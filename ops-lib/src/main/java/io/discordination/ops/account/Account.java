@@ -3,6 +3,7 @@ package io.discordination.ops.account;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.postgres.Postgres;
 import io.discordination.ops.postgres.PostgresPool;
 import io.discordination.ops.redis.RedisConnections;
 
@@ -52,7 +53,7 @@ public final class Account {
                 .inverse("cannot be undone: the user signs in again")
                 .command("DELETE FROM sessions WHERE user_id = '" + id + "';").build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
+            try (PreparedStatement st = Postgres.prepare(context, c, "DELETE FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
                 return new SessionsInvalidated(id.toString(), st.executeUpdate(), false);
             }
@@ -84,7 +85,7 @@ public final class Account {
                 .inverse("UPDATE users SET disabled = false WHERE id = '" + id + "';")
                 .command("UPDATE users SET disabled = true WHERE id = '" + id + "';").build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
-            try (PreparedStatement st = c.prepareStatement("UPDATE users SET disabled = true WHERE id = ?")) {
+            try (PreparedStatement st = Postgres.prepare(context, c, "UPDATE users SET disabled = true WHERE id = ?")) {
                 st.setString(1, id.toString());
                 if (st.executeUpdate() == 0) throw noSuchUser(pool);
                 return new AccountDisabled(id.toString(), wasDisabled, false);
@@ -120,7 +121,7 @@ public final class Account {
     private boolean requireUser() {
         PostgresPool pool = PostgresPool.of(context);
         return pool.withConnection(c -> {
-            try (PreparedStatement st = c.prepareStatement("SELECT disabled FROM users WHERE id = ?")) {
+            try (PreparedStatement st = Postgres.prepare(context, c, "SELECT disabled FROM users WHERE id = ?")) {
                 st.setString(1, id.toString());
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) throw noSuchUser(pool);
@@ -132,7 +133,7 @@ public final class Account {
 
     private long countSessions() {
         return PostgresPool.of(context).withConnection(c -> {
-            try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM sessions WHERE user_id = ?")) {
+            try (PreparedStatement st = Postgres.prepare(context, c, "SELECT count(*) FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();

@@ -82,7 +82,7 @@ public final class Postgres {
         PostgresPool pool = pool();
         return pool.withConnection(c -> {
             List<DatabaseConnections.Session> sessions = new ArrayList<>();
-            try (PreparedStatement st = c.prepareStatement(SESSIONS)) {
+            try (PreparedStatement st = prepare(c, SESSIONS)) {
                 st.setString(1, pool.database());
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -100,7 +100,7 @@ public final class Postgres {
         PostgresPool pool = pool();
         return pool.withConnection(c -> {
             Map<String, Long> states = new LinkedHashMap<>();
-            try (PreparedStatement st = c.prepareStatement(BY_STATE)) {
+            try (PreparedStatement st = prepare(c, BY_STATE)) {
                 st.setString(1, pool.database());
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) states.put(rs.getString(1), rs.getLong(2));
@@ -113,7 +113,7 @@ public final class Postgres {
     /** The server's {@code max_connections}. */
     public int maxConnections() {
         return pool().withConnection(c -> {
-            try (PreparedStatement st = c.prepareStatement("SELECT current_setting('max_connections')::int");
+            try (PreparedStatement st = prepare(c, "SELECT current_setting('max_connections')::int");
                  ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -131,7 +131,7 @@ public final class Postgres {
                              + coalesce(current_setting('reserved_connections', true)::int, 0),
                            (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
                            (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ?)""";
-            try (PreparedStatement st = c.prepareStatement(sql)) {
+            try (PreparedStatement st = prepare(c, sql)) {
                 st.setString(1, pool.database());
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
@@ -160,7 +160,7 @@ public final class Postgres {
         double secs = olderThan.toMillis() / 1000.0;
         List<TerminatedConnections.IdleConnection> idle = pool.withConnection(c -> {
             List<TerminatedConnections.IdleConnection> out = new ArrayList<>();
-            try (PreparedStatement st = c.prepareStatement(IDLE)) {
+            try (PreparedStatement st = prepare(c, IDLE)) {
                 bindIdle(st, 1, pool.database(), secs);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -182,7 +182,7 @@ public final class Postgres {
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
             List<TerminatedConnections.IdleConnection> done = new ArrayList<>();
             int denied = 0;
-            try (PreparedStatement st = c.prepareStatement(TERMINATE)) {
+            try (PreparedStatement st = prepare(c, TERMINATE)) {
                 bindIdle(st, 1, pool.database(), secs);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -217,6 +217,47 @@ public final class Postgres {
         }), () -> new TerminatedConnections(pool.database(), olderThan, idle, true));
     }
 
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        return prepare(context, c, sql);
+    }
+
+    /**
+     * Prepares {@code sql} on a connection of the context's pool, counting it in the context's
+     * PostgreSQL statements under its verb; every statement of ours goes through here.
+     *
+     * <pre>{@code try (PreparedStatement st = Postgres.prepare(context, c, "SELECT 1")) { ... }}</pre>
+     */
+    public static PreparedStatement prepare(OpsContext context, Connection c, String sql) throws SQLException {
+        context.postgresStatements().count(verb(sql));
+        return c.prepareStatement(sql);
+    }
+
+    /**
+     * The statement's first keyword, upper case ({@code SELECT}, {@code WITH}, {@code UPDATE}),
+     * after leading blanks and comments: a short label that never carries the SQL's values.
+     */
+    static String verb(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char ch = sql.charAt(i);
+            if (Character.isWhitespace(ch) || ch == '(') {
+                i++;
+            } else if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                break;
+            }
+        }
+        int start = i;
+        while (i < n && i - start < 20 && Character.isLetter(sql.charAt(i))) i++;
+        return i == start ? "SQL" : sql.substring(start, i).toUpperCase(java.util.Locale.ROOT);
+    }
+
     private static void bindIdle(PreparedStatement st, int first, String database, double secs) throws SQLException {
         st.setString(first, database);
         st.setDouble(first + 1, secs);
@@ -248,7 +289,7 @@ public final class Postgres {
             }
             c.setAutoCommit(false);
             c.setReadOnly(true);
-            try (PreparedStatement st = c.prepareStatement(sql)) {
+            try (PreparedStatement st = prepare(c, sql)) {
                 int expected = st.getParameterMetaData().getParameterCount();
                 if (expected != params.length) {
                     throw OpsException.builder("The query has " + expected + " parameters (?) but " + params.length + " values were given")

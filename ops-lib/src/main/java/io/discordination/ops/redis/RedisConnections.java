@@ -1,5 +1,6 @@
 package io.discordination.ops.redis;
 
+import io.discordination.ops.CallCounter;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Secret;
@@ -65,7 +66,7 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     private RedisConnections(String environment, List<RedisURI> seeds, Optional<Boolean> clusterSetting,
-                             Function<String, String> redact) {
+                             Function<String, String> redact, CallCounter commands) {
         this.environment = environment;
         this.seeds = seeds;
         this.clusterSetting = clusterSetting;
@@ -87,17 +88,24 @@ public final class RedisConnections implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(false)
                 .build());
+        if (commands != null) {
+            RedisCommandCounter counter = new RedisCommandCounter(commands);
+            client.addListener(counter);
+            workClient.addListener(counter);
+        }
     }
 
     /** The context's connections, created on first use from its environment. */
     public static RedisConnections of(OpsContext context) {
-        return context.resource(RedisConnections.class, () -> create(context.environment(), context.redactor()::redact));
+        return context.resource(RedisConnections.class,
+                () -> create(context.environment(), context.redactor()::redact, context.redisCommands()));
     }
 
-    static RedisConnections create(Environment environment, Function<String, String> redact) {
+    /** Connections whose commands are counted in {@code commands} (none if null). */
+    static RedisConnections create(Environment environment, Function<String, String> redact, CallCounter commands) {
         Secret url = environment.secret("redis.url");
         Optional<Boolean> cluster = environment.optionalString("redis.cluster").map(Boolean::parseBoolean);
-        return new RedisConnections(environment.name(), parseSeeds(url, environment.name()), cluster, redact);
+        return new RedisConnections(environment.name(), parseSeeds(url, environment.name()), cluster, redact, commands);
     }
 
     /** Parses {@code redis.url}: one URL, or seeds separated by commas; later seeds may be bare {@code host:port}. */

@@ -1,5 +1,6 @@
 package io.discordination.ops.redis;
 
+import io.discordination.ops.CallCounter;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Json;
@@ -66,6 +67,20 @@ class RedisTest {
         Path env = home.resolve("private.yaml");
         Files.writeString(env, "name: private\nredis:\n  url: " + url + "\n");
         return OpsContext.builder().environment(Environment.load(env)).opsHome(home).confirmer(Confirmer.nonInteractive(yes, null)).build();
+    }
+
+    @Test
+    void redisCommands_whenPubsubTotalsAreRead_countsOneInfoAndOneClientListAndNoPubsubCommand(SandboxInfo info) {
+        try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
+            Redis redis = new Redis(ctx);
+            redis.info("server"); // connects and learns the topology first
+            Map<String, Long> before = ctx.redisCommands().snapshot();
+
+            redis.pubsub();
+
+            // the sandbox's Redis is one standalone server: one node
+            assertThat(CallCounter.since(ctx.redisCommands().snapshot(), before)).isEqualTo(Map.of("CLIENT", 1L, "INFO", 1L));
+        }
     }
 
     @Test
