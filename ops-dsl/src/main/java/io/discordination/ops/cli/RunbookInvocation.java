@@ -88,7 +88,8 @@ final class RunbookInvocation {
      * Plans or runs {@code runbook} in {@code context} (its mode decides), printing each step as it
      * goes or one JSON document at the end, and the failure line on stderr (with {@code debug}, the
      * failed step's stack trace after it, redacted); returns the exit code.
-     * Each step's AWS calls go into the JSON ({@code awsCalls}) and, with {@code debug}, to stderr.
+     * Each step's calls to AWS, Redis and PostgreSQL go into the JSON ({@code awsCalls},
+     * {@code redisCommands}, {@code postgresStatements}) and, with {@code debug}, to stderr.
      */
     static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
                        OutputOption output, CommandSpec spec) {
@@ -98,7 +99,7 @@ final class RunbookInvocation {
         boolean debug = OpsCommand.debugRequested(spec);
         ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson()).quiet(globals.quiet())
                 .colours(Terminal.colours()).environmentArgument(globals.environmentOr("local"));
-        StepCalls calls = new StepCalls(context.awsCalls(), reporter, debug ? err : null);
+        StepCalls calls = StepCalls.of(context, reporter, debug ? err : null);
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();
         RunbookRunner runner = new RunbookRunner(context, calls, jsonResults);

@@ -1,5 +1,7 @@
 package io.discordination.ops.runbooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.SeedData;
@@ -264,6 +266,24 @@ class DatabaseRunbooksTest {
         } finally {
             closeAll(idle);
         }
+    }
+
+    @Test
+    void plan_asJson_whenConnectionsAreChecked_countsEachStepsPostgresStatements(SandboxInfo sandbox) throws Exception {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+
+        Cli.Result r = ops.planJson("connection-pool-exhaustion", "idle-for=1h");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode steps = Json.mapper().readTree(r.out()).get("steps");
+        // connections by state, then utilization: one SELECT each, and no Redis
+        assertThat(steps.get(0).path("postgresStatements").toString()).isEqualTo("{\"SELECT\":1}");
+        assertThat(steps.get(1).path("postgresStatements").toString()).isEqualTo("{\"SELECT\":1}");
+        assertThat(steps.get(0).path("redisCommands").isEmpty()).isTrue();
+        // the sessions, and the plan of the termination: one read of pg_stat_activity each, whatever their number
+        assertThat(steps.get(2).path("postgresStatements").toString()).isEqualTo("{\"SELECT\":1}");
+        assertThat(steps.get(3).path("title").asText()).isEqualTo("Kill idle connections");
+        assertThat(steps.get(3).path("postgresStatements").toString()).isEqualTo("{\"SELECT\":1}");
     }
 
     @Test

@@ -57,6 +57,14 @@ abstract class SandboxRunbookSupport {
         return cli.run(a.toArray(String[]::new));
     }
 
+    /** {@code ops --debug plan ... --output json}: the JSON on stdout, each step's calls on stderr. */
+    Cli.Result planJsonDebug(String runbook, String... params) {
+        List<String> a = new ArrayList<>(List.of("--debug"));
+        a.addAll(args("plan", runbook, false, params));
+        a.addAll(List.of("--output", "json"));
+        return cli.run(a.toArray(String[]::new));
+    }
+
     /** {@code ops run RUNBOOK --env <sandbox> --yes --param p...}. */
     Cli.Result run(String runbook, String... params) {
         return cli.run(args("run", runbook, true, params).toArray(String[]::new));

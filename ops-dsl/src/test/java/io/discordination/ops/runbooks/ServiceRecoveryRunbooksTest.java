@@ -103,6 +103,33 @@ class ServiceRecoveryRunbooksTest {
                 .isEqualTo(independent.stream().sorted().toList());
     }
 
+    @Test
+    void plan_asJson_whenGatewayConnectionsDrop_countsEachStepsRedisCommandsAndSendsNoPubsubCommand(SandboxInfo sandbox) throws IOException {
+        AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
+
+        Cli.Result r = ops.planJsonDebug("gateway-connections-dropping");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode plan = Json.mapper().readTree(r.out());
+        JsonNode clients = plan.at("/steps/1");
+        assertThat(clients.path("title").asText()).isEqualTo("Check Redis pub/sub clients");
+        assertThat(clients.at("/redisCommands/INFO").asLong()).isPositive();
+        JsonNode subscribers = plan.at("/steps/2");
+        assertThat(subscribers.path("title").asText()).isEqualTo("Check Redis pub/sub subscribers");
+        assertThat(subscribers.at("/redisCommands/INFO").asLong()).isPositive();
+        assertThat(subscribers.at("/redisCommands/CLIENT").asLong()).isPositive();
+        for (JsonNode step : plan.get("steps")) {
+            assertThat(step.path("redisCommands").has("PUBSUB")).as(step.toString()).isFalse();
+            assertThat(step.path("postgresStatements").isObject()).as(step.toString()).isTrue();
+        }
+        // the tasks and the memory are AWS only
+        assertThat(plan.at("/steps/0/redisCommands").isEmpty()).isTrue();
+        assertThat(plan.at("/steps/0/awsCalls/ECS:DescribeTasks").asLong()).isPositive();
+        // --debug: one line per step naming every service
+        assertThat(r.err()).containsPattern("ops: step 3 calls: AWS none; Redis (\\S+ )*CLIENT=\\d+ (\\S+ )*INFO=\\d+.*; PostgreSQL none");
+        assertThat(r.err()).contains("ops: step 1 calls: AWS ECS:");
+    }
+
     private static List<Double> memoryUtilization(AreaARunbookSupport ops, Instant start, Instant end) {
         try (CloudWatchClient cw = ops.aws(CloudWatchClient.builder())) {
             List<MetricDataResult> results = cw.getMetricData(b -> b.startTime(start).endTime(end).metricDataQueries(q -> q.id("mem")
