@@ -150,7 +150,7 @@ final class ConsoleReporter implements RunListener {
                     }
                     out.println();
                     // the resolved values ("keys=5000") say how much it would touch
-                    if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + withText(e.parameters()));
+                    if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + io.discordination.ops.gate.Effect.parametersText(e.parameters()));
                     if (e.command() != null && (r.commands() == null || !r.commands().contains(e.command()))) {
                         out.println("     $ " + e.command());
                     }
@@ -248,16 +248,6 @@ final class ConsoleReporter implements RunListener {
         StringBuilder sb = new StringBuilder();
         report.parameters().forEach((k, v) -> {
             if (v != null) sb.append(" --param ").append(ShellWords.quote(k + "=" + v));
-        });
-        return sb.toString();
-    }
-
-    private static String withText(Map<String, Object> parameters) {
-        StringBuilder sb = new StringBuilder();
-        parameters.forEach((k, v) -> {
-            if (v == null) return;
-            if (sb.length() > 0) sb.append(", ");
-            sb.append(k).append('=').append(v);
         });
         return sb.toString();
     }

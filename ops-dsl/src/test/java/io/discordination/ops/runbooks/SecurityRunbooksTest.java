@@ -197,6 +197,38 @@ class SecurityRunbooksTest {
 
     @Test
     @Order(10)
+    void rateLimitBypass_plan_whenThousandsOfAddressesAreBlocked_showsABoundedWithLineAndJsonKeepsThemAll(SandboxInfo sandbox)
+            throws Exception {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        List<String> before = blockedAddresses(ops, sandbox);
+        List<String> addresses = new java.util.ArrayList<>();
+        for (int third = 0; third < 8; third++) {
+            for (int fourth = 1; fourth <= 250; fourth++) addresses.add("45.33." + third + "." + fourth);
+        }
+        String block = "block=" + String.join(",", addresses);
+
+        Cli.Result text = ops.plan("rate-limit-bypass", "since=2h", block);
+
+        assertThat(text.exitCode()).as(text.all()).isZero();
+        String with = text.out().lines().filter(l -> l.startsWith("     with: ")).findFirst().orElseThrow();
+        assertThat(with).contains("addresses=45.33.0.1/32,45.33.0.2/32,", "\u2026 1995 more", "count=2000",
+                "addressesAfter=" + (before.size() + 2000));
+        assertThat(with.length()).isLessThan(300);
+        assertThat(with).doesNotContain("45.33.7.250");
+
+        Cli.Result json = ops.planJson("rate-limit-bypass", "since=2h", block);
+        assertThat(json.exitCode()).as(json.all()).isZero();
+        JsonNode effect = null;
+        for (JsonNode step : Json.mapper().readTree(json.out()).get("steps")) {
+            if (step.path("effects").size() > 0) effect = step.path("effects").get(0);
+        }
+        assertThat(effect).isNotNull();
+        assertThat(effect.at("/parameters/addresses").asText().split(",")).hasSize(2000).contains("45.33.7.250/32");
+        assertThat(blockedAddresses(ops, sandbox)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(10)
     void rateLimitBypass_plan_asJson_asksLogsInsightsOnceAndRanksOnlyStatus429Clients(SandboxInfo sandbox) throws Exception {
         AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
 

@@ -136,21 +136,11 @@ public final class Confirmer {
         return ANY_ENVIRONMENT.equals(confirmedEnvironment) || name.equals(confirmedEnvironment);
     }
 
-    private static String withText(java.util.Map<String, Object> parameters) {
-        StringBuilder sb = new StringBuilder();
-        parameters.forEach((k, v) -> {
-            if (v == null) return;
-            if (sb.length() > 0) sb.append(", ");
-            sb.append(k).append('=').append(v);
-        });
-        return sb.toString();
-    }
-
     /** The effect as the prompt shows it; its parts may name remote things (a room), so each is escaped onto its line. */
     private static String describe(Effect effect) {
         StringBuilder sb = new StringBuilder("\n  ").append(TerminalText.escape(effect.summary())).append('\n');
         // the resolved values ("keys=5000", "addressesAfter=12"): how much it touches, as the plan shows it
-        if (!effect.parameters().isEmpty()) sb.append("  with:       ").append(TerminalText.escape(withText(effect.parameters()))).append('\n');
+        if (!effect.parameters().isEmpty()) sb.append("  with:       ").append(TerminalText.escape(Effect.parametersText(effect.parameters()))).append('\n');
         if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(effect.command())).append('\n');
         sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : TerminalText.escape(effect.inverse())).append('\n');
         return sb.toString();

@@ -39,6 +39,46 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         return verb + " " + target;
     }
 
+    /** How many values of a list parameter the plan and the prompt show; the audit record and JSON keep them all. */
+    public static final int SHOWN_VALUES = 5;
+
+    /**
+     * The parameters as the plan's {@code with:} line and the confirmation prompt show them, the
+     * one place they are rendered for people: {@code name=value, ...}, null values left out. A
+     * list of more than {@value #SHOWN_VALUES} values (a collection, or a comma-separated value
+     * without blanks such as {@code addresses}) shows its first ones and how many more, so a block
+     * of thousands of addresses stays one readable line; counts after it ({@code count},
+     * {@code addressesAfter}) stay in view.
+     *
+     * <pre>{@code Effect.parametersText(effect.parameters()); // addresses=10.0.0.1,... … 1995 more, count=2000}</pre>
+     */
+    public static String parametersText(Map<String, ?> parameters) {
+        StringBuilder sb = new StringBuilder();
+        if (parameters == null) return "";
+        parameters.forEach((k, v) -> {
+            if (v == null) return;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(k).append('=').append(valueText(v));
+        });
+        return sb.toString();
+    }
+
+    private static String valueText(Object value) {
+        java.util.List<String> values;
+        String separator;
+        if (value instanceof java.util.Collection<?> c) {
+            values = c.stream().map(String::valueOf).toList();
+            separator = ", ";
+            if (values.size() <= SHOWN_VALUES) return String.valueOf(value);
+            return "[" + String.join(separator, values.subList(0, SHOWN_VALUES)) + " \u2026 " + (values.size() - SHOWN_VALUES) + " more]";
+        }
+        String text = String.valueOf(value);
+        if (text.indexOf(',') < 0 || text.chars().anyMatch(Character::isWhitespace)) return text;
+        values = java.util.Arrays.asList(text.split(",", -1));
+        if (values.size() <= SHOWN_VALUES) return text;
+        return String.join(",", values.subList(0, SHOWN_VALUES)) + " \u2026 " + (values.size() - SHOWN_VALUES) + " more";
+    }
+
     /** A copy whose text fields and parameter values have passed through {@code redactor}. */
     public Effect redacted(Redactor redactor) {
         Map<String, Object> params = new LinkedHashMap<>();

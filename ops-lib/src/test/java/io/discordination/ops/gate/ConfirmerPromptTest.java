@@ -33,4 +33,21 @@ class ConfirmerPromptTest {
         assertThat(prompt).contains("\\u001b[2K\\r  list-rooms (read only)\\nApply", "\\u0007", "[y/N]");
         assertThat(prompt.chars().filter(c -> c == 0x1b || c == '\r' || c == 0x07).count()).isZero();
     }
+
+    @Test
+    void decide_whenAnEffectListsThousandsOfAddresses_asksWithABoundedWithLine() {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        Confirmer answersNo = Confirmer.streams(new BufferedReader(new StringReader("n\n")), new PrintStream(shown, true, StandardCharsets.UTF_8), false);
+        StringBuilder addresses = new StringBuilder();
+        for (int i = 0; i < 2000; i++) addresses.append(i == 0 ? "" : ",").append("45.33.").append(i / 250).append('.').append(i % 250 + 1);
+        Effect effect = Effect.on("aws", "waf ip set blocklist").verb("block")
+                .param("addresses", addresses.toString()).param("count", 2000).param("addressesAfter", 2003).destructive().build();
+
+        answersNo.decide(effect, TestEnvironments.write(home, "dev", false));
+
+        String with = shown.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  with:")).findFirst().orElseThrow();
+        assertThat(with).contains("addresses=45.33.0.1,45.33.0.2,45.33.0.3,45.33.0.4,45.33.0.5 \u2026 1995 more",
+                "count=2000, addressesAfter=2003");
+        assertThat(with.length()).isLessThan(200);
+    }
 }
