@@ -4,6 +4,7 @@ import io.discordination.ops.Redactor;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public record Effect(String system, String target, String verb, Map<String, Obje
      * of thousands of addresses stays one readable line; counts after it ({@code count},
      * {@code addressesAfter}) stay in view.
      *
-     * <pre>{@code Effect.parametersText(effect.parameters()); // addresses=10.0.0.1,... … 1995 more, count=2000}</pre>
+     * <pre>{@code Effect.parametersText(effect.parameters()); // addresses=45.33.0.1/32,...,45.33.0.5/32 … 1995 more, count=2000}</pre>
      */
     public static String parametersText(Map<String, ?> parameters) {
         StringBuilder sb = new StringBuilder();
@@ -64,17 +65,15 @@ public record Effect(String system, String target, String verb, Map<String, Obje
     }
 
     private static String valueText(Object value) {
-        java.util.List<String> values;
-        String separator;
         if (value instanceof java.util.Collection<?> c) {
-            values = c.stream().map(String::valueOf).toList();
-            separator = ", ";
-            if (values.size() <= SHOWN_VALUES) return String.valueOf(value);
-            return "[" + String.join(separator, values.subList(0, SHOWN_VALUES)) + " \u2026 " + (values.size() - SHOWN_VALUES) + " more]";
+            if (c.size() <= SHOWN_VALUES) return String.valueOf(value);
+            List<String> first = c.stream().limit(SHOWN_VALUES).map(String::valueOf).toList();
+            return "[" + String.join(", ", first) + " \u2026 " + (c.size() - SHOWN_VALUES) + " more]";
         }
         String text = String.valueOf(value);
+        // a comma-separated list (addresses, keys); prose with blanks is shown whole
         if (text.indexOf(',') < 0 || text.chars().anyMatch(Character::isWhitespace)) return text;
-        values = java.util.Arrays.asList(text.split(",", -1));
+        List<String> values = java.util.Arrays.asList(text.split(",", -1));
         if (values.size() <= SHOWN_VALUES) return text;
         return String.join(",", values.subList(0, SHOWN_VALUES)) + " \u2026 " + (values.size() - SHOWN_VALUES) + " more";
     }
