@@ -118,16 +118,18 @@ class ServiceRecoveryRunbooksTest {
         assertThat(subscribers.path("title").asText()).isEqualTo("Check Redis pub/sub subscribers");
         assertThat(subscribers.at("/redisCommands/INFO").asLong()).isPositive();
         assertThat(subscribers.at("/redisCommands/CLIENT").asLong()).isPositive();
+        // the sandbox's Redis is one server: INFO stats and CLIENT LIST, once each
+        assertThat(subscribers.path("redisCommands").toString()).isEqualTo("{\"CLIENT\":1,\"INFO\":1}");
         for (JsonNode step : plan.get("steps")) {
             assertThat(step.path("redisCommands").has("PUBSUB")).as(step.toString()).isFalse();
             assertThat(step.path("postgresStatements").isObject()).as(step.toString()).isTrue();
         }
         // the tasks and the memory are AWS only
         assertThat(plan.at("/steps/0/redisCommands").isEmpty()).isTrue();
-        assertThat(plan.at("/steps/0/awsCalls/ECS:DescribeTasks").asLong()).isPositive();
+        assertThat(plan.at("/steps/0/awsCalls/Ecs:DescribeTasks").asLong()).isPositive();
         // --debug: one line per step naming every service
         assertThat(r.err()).containsPattern("ops: step 3 calls: AWS none; Redis (\\S+ )*CLIENT=\\d+ (\\S+ )*INFO=\\d+.*; PostgreSQL none");
-        assertThat(r.err()).contains("ops: step 1 calls: AWS ECS:");
+        assertThat(r.err()).contains("ops: step 1 calls: AWS Ecs:");
     }
 
     private static List<Double> memoryUtilization(AreaARunbookSupport ops, Instant start, Instant end) {
