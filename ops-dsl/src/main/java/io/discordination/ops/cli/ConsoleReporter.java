@@ -72,7 +72,7 @@ final class ConsoleReporter implements RunListener {
         if (!header.parameters().isEmpty()) {
             StringBuilder sb = new StringBuilder("Parameters:");
             for (Map.Entry<String, String> e : header.parameters().entrySet()) {
-                if (e.getValue() != null) sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
+                if (e.getValue() != null) sb.append(' ').append(e.getKey()).append('=').append(io.discordination.ops.gate.Effect.valueText(e.getValue()));
             }
             out.println(sb);
         }

@@ -215,6 +215,8 @@ class SecurityRunbooksTest {
                 "addressesAfter=" + (before.size() + 2000));
         assertThat(with.length()).isLessThan(300);
         assertThat(with).doesNotContain("45.33.7.250");
+        String parameters = text.out().lines().filter(l -> l.startsWith("Parameters: ")).findFirst().orElseThrow();
+        assertThat(parameters).contains("block=45.33.0.1/32,", "\u2026 1995 more").hasSizeLessThan(300);
 
         Cli.Result json = ops.planJson("rate-limit-bypass", "since=2h", block);
         assertThat(json.exitCode()).as(json.all()).isZero();

@@ -64,7 +64,8 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         return sb.toString();
     }
 
-    private static String valueText(Object value) {
+    /** One value as {@link #parametersText} shows it: a long list as its first {@value #SHOWN_VALUES} values and how many more. */
+    public static String valueText(Object value) {
         if (value instanceof java.util.Collection<?> c) {
             if (c.size() <= SHOWN_VALUES) return String.valueOf(value);
             List<String> first = c.stream().limit(SHOWN_VALUES).map(String::valueOf).toList();
