@@ -1,16 +1,10 @@
 package io.discordination.ops.runbook;
 
 import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.LockFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -22,11 +16,9 @@ import java.time.Instant;
  * <pre>{@code try (RunLock lock = RunLock.acquire(home, runId, "resume of " + runId)) { ... }}</pre>
  */
 public final class RunLock implements AutoCloseable {
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockFile lock;
 
-    private RunLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private RunLock(LockFile lock) {
         this.lock = lock;
     }
 
@@ -37,36 +29,16 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Path opsHome, String runId, String holder) {
         Path file = opsHome.resolve("locks").resolve("run-" + Journal.fileOf(opsHome, runId).getFileName().toString()
                 .replaceFirst("\\.jsonl$", "") + ".lock");
-        FileChannel channel = null;
         try {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException inThisProcess) {
-                lock = null;
-            }
+            LockFile lock = LockFile.tryTake(file, holder + ", pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n");
             if (lock == null) {
-                String by = Files.readString(file, StandardCharsets.UTF_8).trim();
-                channel.close();
+                String by = LockFile.holderOf(file);
                 throw OpsException.builder("run " + runId + " is in progress right now" + (by.isEmpty() ? "" : " (" + by + ")")
                                 + "; a run is run or resumed by one process at a time")
                         .hint("wait until it ends, then resume it if it failed; nothing was changed").refused();
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((holder + ", pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n")
-                    .getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
-            return new RunLock(channel, lock);
+            return new RunLock(lock);
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the open failure is what matters
-                }
-            }
             throw OpsException.builder("Cannot lock run " + runId + " (" + file + "): " + e.getMessage())
                     .hint("check that OPS_HOME is writable").cause(e).build();
         }
@@ -74,12 +46,6 @@ public final class RunLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.truncate(0);
-            lock.release();
-            channel.close();
-        } catch (IOException ignored) {
-            // the lock goes with the channel, and the channel with the process
-        }
+        lock.close();
     }
 }

@@ -3,14 +3,8 @@ package io.discordination.ops.gate;
 import io.discordination.ops.OpsException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -38,13 +32,11 @@ public final class TargetLocks {
     /** What this process holds: the OS lock is per process, so threads of one process meet here. */
     private static final class Holder {
         final String runId;
-        final FileChannel channel;
-        final FileLock lock;
+        final LockFile lock;
         int count = 1;
 
-        Holder(String runId, FileChannel channel, FileLock lock) {
+        Holder(String runId, LockFile lock) {
             this.runId = runId;
-            this.channel = channel;
             this.lock = lock;
         }
     }
@@ -75,30 +67,15 @@ public final class TargetLocks {
                     mine.count++;
                     return () -> release(file);
                 }
-                throw busy(effect, readHolder(file));
+                throw busy(effect, LockFile.holderOf(file));
             }
-            FileChannel channel = null;
             try {
-                Files.createDirectories(directory);
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException elsewhereHere) {
-                    lock = null;
-                }
-                if (lock == null) {
-                    channel.close();
-                    throw busy(effect, readHolder(file));
-                }
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(("run " + runId + " (" + effect.summary() + ", pid " + ProcessHandle.current().pid()
-                        + ", since " + Instant.now() + ")").getBytes(StandardCharsets.UTF_8)), 0);
-                channel.force(false);
-                HELD_HERE.put(file, new Holder(runId, channel, lock));
+                LockFile lock = LockFile.tryTake(file, "run " + runId + " (" + effect.summary() + ", pid "
+                        + ProcessHandle.current().pid() + ", since " + Instant.now() + ")");
+                if (lock == null) throw busy(effect, LockFile.holderOf(file));
+                HELD_HERE.put(file, new Holder(runId, lock));
                 return () -> release(file);
             } catch (IOException e) {
-                closeQuietly(channel);
                 throw OpsException.builder("Cannot lock the target of " + effect.summary() + " (" + file + "): " + e.getMessage())
                         .hint("check that OPS_HOME is writable; nothing was changed").cause(e).build();
             }
@@ -110,13 +87,7 @@ public final class TargetLocks {
             Holder h = HELD_HERE.get(file);
             if (h == null || --h.count > 0) return;
             HELD_HERE.remove(file);
-            try {
-                h.channel.truncate(0);
-                h.lock.release();
-            } catch (IOException ignored) {
-                // closing the channel below releases it too
-            }
-            closeQuietly(h.channel);
+            h.lock.close();
         }
     }
 
@@ -125,23 +96,6 @@ public final class TargetLocks {
                         + " is changing the same target right now; two runs never change one target at once")
                 .hint("wait until that run is done, check what it did (ops audit), then run again if still needed")
                 .refused();
-    }
-
-    private static String readHolder(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel == null) return;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
     }
 
     private static String hash(String key) {
