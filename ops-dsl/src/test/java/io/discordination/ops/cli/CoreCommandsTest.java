@@ -96,6 +96,41 @@ class CoreCommandsTest {
         assertThat(r.err()).doesNotContain("Exception", "\tat ");
     }
 
+    /** prod.yaml with one key misspelled, and a secret written into it, as a local copy might hold. */
+    private Path typoEnvironment() throws IOException {
+        String prod = Files.readString(Path.of(System.getProperty("ops.root")).resolve("environments/prod.yaml"));
+        String typo = prod.replace("    name: blocked-ips\n", "    nmae: blocked-ips\n")
+                .replace("  apiSecret: ${LK_SECRET}\n", "  apiSecret: " + LK_SECRET + "\n");
+        assertThat(typo).contains("nmae: blocked-ips", LK_SECRET);
+        return Files.writeString(home.resolve("typo.yaml"), typo);
+    }
+
+    @Test
+    void env_whenAKeyIsMisspelled_failsWithBadInputNamingTheKeyAndTheFile() throws Exception {
+        Path typo = typoEnvironment();
+
+        Result r = ops(prodVariables(), "env", "--env", typo.toString());
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(OpsException.EXIT_BAD_INPUT);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("ops: Environment file " + typo + ": unknown setting 'waf.ipSet.nmae'")
+                .contains("did you mean 'waf.ipSet.name'?");
+        assertThat(r.out()).isEmpty();
+        assertThat(r.all()).doesNotContain(LK_SECRET, DB_PASSWORD, "Exception", "\tat ");
+    }
+
+    @Test
+    void plan_whenTheEnvironmentHasAMisspelledKey_failsWithBadInputBeforeAnyStep() throws Exception {
+        Path typo = typoEnvironment();
+
+        Result r = ops(prodVariables(), "plan", "api-not-responding", "--env", typo.toString());
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(OpsException.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("Environment file " + typo + ": unknown setting 'waf.ipSet.nmae'");
+        assertThat(r.out()).doesNotContain("1. ");
+        assertThat(r.all()).doesNotContain(LK_SECRET, DB_PASSWORD, "Exception");
+    }
+
     @Test
     void env_whenSandboxNotUp_failsWithHowToStartIt() throws Exception {
         Result r = ops(Map.of(), "env");

@@ -11,6 +11,11 @@ import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.Redactor;
 import io.discordination.ops.Secret;
+import io.discordination.ops.text.Suggestions;
+import io.discordination.ops.topology.SettingSource;
+import io.discordination.ops.topology.Topology;
+import io.discordination.ops.topology.TopologyFiles;
+import io.discordination.ops.topology.TopologyProblem;
 
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -52,12 +57,51 @@ public final class Environment {
     private final Path source;
     private final JsonNode root;
     private final Function<String, String> variables;
+    private final Topology topology;
 
     private Environment(String name, Path source, JsonNode root, Function<String, String> variables) {
         this.name = name;
         this.source = source;
         this.root = root;
         this.variables = variables;
+        this.topology = bind(root);
+    }
+
+    /** The file's settings as records, each resolved on first use with the errors of {@link #string}. */
+    private Topology bind(JsonNode root) {
+        try {
+            return TopologyFiles.read(root, new FileSettings());
+        } catch (TopologyProblem problem) {
+            String key = problem.setting().substring(problem.setting().lastIndexOf('.') + 1);
+            List<String> nearest = Suggestions.nearest(key, problem.known());
+            String prefix = problem.setting().contains(".") ? problem.setting().substring(0, problem.setting().lastIndexOf('.') + 1) : "";
+            throw OpsException.builder("Environment file " + source + ": " + problem.getMessage())
+                    .environment(name)
+                    .hint((nearest.isEmpty() ? "" : "did you mean '" + prefix + nearest.get(0) + "'? ")
+                            + "docs/environments.md lists every setting").invalidInput();
+        }
+    }
+
+    /** Variables from the operator's shell; errors name the variable, the setting and this file. */
+    private final class FileSettings implements SettingSource {
+        @Override
+        public String variable(String variable) {
+            return variables.apply(variable);
+        }
+
+        @Override
+        public RuntimeException unsetVariable(String variable, String setting) {
+            return OpsException.builder("Environment variable " + variable + " is not set; environment "
+                            + name + " needs it for '" + setting + "' (" + source + ")")
+                    .hint("export " + variable + "=... and try again").invalidInput();
+        }
+
+        @Override
+        public RuntimeException missingValue(String setting) {
+            return OpsException.builder("Environment " + name + " has no value for '" + setting + "'")
+                    .environment(name).resource(source.toString())
+                    .hint("add '" + setting + "' to " + source).notFound();
+        }
     }
 
     /**
@@ -180,9 +224,14 @@ public final class Environment {
         return source;
     }
 
+    /** The environment's settings, one record per remote thing; see docs/environments.md. */
+    public Topology topology() {
+        return topology;
+    }
+
     /** A protected environment (prod) needs the operator to type its name before any destructive effect. */
     public boolean isProtected() {
-        return root.path("protected").asBoolean(false);
+        return topology.isProtected();
     }
 
     /** The value at a dotted path, variables resolved; an error naming the path and file if it is absent or empty. */

@@ -172,9 +172,10 @@ class EnvironmentTest {
                   url: https://key:lk-url-Pa55word@livekit.internal
                 aws:
                   endpoint: http://moto.internal:5000/?token=aws-T0ken-value
-                custom:
-                  copy: ${LK_SECRET}-suffix
-                  fromSecretVariable: ${SOME_TOKEN}
+                s3:
+                  bucket: ${LK_SECRET}-suffix
+                rds:
+                  restoreTarget: ${SOME_TOKEN}
                 """);
         Environment env = Environment.load(file, Map.of("LK_SECRET", "lk-secret-value-42", "SOME_TOKEN", "t0k")::get);
 
@@ -182,7 +183,7 @@ class EnvironmentTest {
 
         assertThat(shown.get("livekit.url")).isEqualTo("https://key:****@livekit.internal");
         assertThat(shown.get("aws.endpoint")).isEqualTo("http://moto.internal:5000/?token=****");
-        assertThat(shown.get("custom.fromSecretVariable")).isEqualTo("****");
+        assertThat(shown.get("rds.restoreTarget")).isEqualTo("****");
         assertThat(String.join(" ", shown.values())).doesNotContain("lk-url-Pa55word", "aws-T0ken-value", "lk-secret-value-42", "t0k");
     }
 
@@ -198,5 +199,50 @@ class EnvironmentTest {
                 .hasMessageContaining("found unexpected end of stream")
                 .hasNoCause()
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret.substring(0, 8), "apiSecret"));
+    }
+
+    @Test
+    void load_whenAKeyIsMisspelled_namesTheKeyAndTheFileAndNeverTheValue() throws IOException {
+        String secret = "lk-Secret-0123456789abcdefghijklmnopqrstuv";
+        Path typo = Files.writeString(tmp.resolve("typo.yaml"), """
+                name: typo
+                livekit:
+                  apiSecret: %s
+                waf:
+                  ipSet:
+                    nmae: blocked-ips
+                """.formatted(secret));
+
+        assertThatThrownBy(() -> Environment.load(typo, k -> null))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageStartingWith("Environment file " + typo.toAbsolutePath() + ": unknown setting 'waf.ipSet.nmae'"
+                        + " (known under waf.ipSet: name, scope, id)")
+                .hasNoCause()
+                .satisfies(e -> assertThat(((OpsException) e).hint()).contains("did you mean 'waf.ipSet.name'?"))
+                .satisfies(e -> assertThat(e.getMessage() + ((OpsException) e).hint()).doesNotContain(secret.substring(0, 8)));
+    }
+
+    @Test
+    void load_whenASectionIsMisspelled_namesItAmongTheKnownOnes() throws IOException {
+        Path typo = Files.writeString(tmp.resolve("sections.yaml"), "name: sections\nredis:\n  url: redis://h:6379\nlivekt:\n  url: x\n");
+
+        assertThatThrownBy(() -> Environment.load(typo, k -> null))
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageContaining("sections.yaml")
+                .hasMessageContaining("unknown setting 'livekt' (known at the top level: name, protected, aws, ecs, logs")
+                .satisfies(e -> assertThat(((OpsException) e).hint()).contains("did you mean 'livekit'?"));
+    }
+
+    @Test
+    void topology_whenProd_readsTheSameValuesAsTheNamedSettings() {
+        Environment env = prod(PROD_VARIABLES);
+
+        assertThat(env.topology().ecs().cluster().required()).isEqualTo("discordination-prod");
+        assertThat(env.topology().ecs().network().subnets().values()).containsExactly("subnet-0a1", "subnet-0b2");
+        assertThat(env.topology().livekit().apiSecret().required()).isEqualTo("lk-secret-value-42");
+        assertThatThrownBy(() -> prod(Map.of()).topology().redis().url().required())
+                .isInstanceOf(OpsException.InvalidInputException.class)
+                .hasMessageStartingWith("Environment variable REDIS_URL is not set; environment prod needs it for 'redis.url' ("
+                        + ENVIRONMENTS.resolve("prod.yaml").toAbsolutePath() + ")");
     }
 }

@@ -1,100 +1,74 @@
 package io.discordination.ops.sandbox;
 
+import io.discordination.ops.topology.AwsTopology;
+import io.discordination.ops.topology.EcsTopology;
+import io.discordination.ops.topology.LiveKitTopology;
+import io.discordination.ops.topology.LogsTopology;
+import io.discordination.ops.topology.PostgresTopology;
+import io.discordination.ops.topology.RdsTopology;
+import io.discordination.ops.topology.RedisTopology;
+import io.discordination.ops.topology.S3Topology;
+import io.discordination.ops.topology.SecretsTopology;
+import io.discordination.ops.topology.Setting;
+import io.discordination.ops.topology.SettingList;
+import io.discordination.ops.topology.Topology;
+import io.discordination.ops.topology.TopologyFiles;
+import io.discordination.ops.topology.WafTopology;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Writes the {@code local} environment: the schema of environments/prod.yaml, production's names,
- * and the sandbox's concrete endpoints, credentials and ids instead of {@code ${VAR}}s.
+ * Writes the {@code local} environment: the records of environments/prod.yaml's schema
+ * ({@link Topology}), production's names, and the sandbox's concrete endpoints, credentials and
+ * ids instead of {@code ${VAR}}s, serialized by the same code that reads every environment.
  *
  * <pre>{@code LocalEnvironmentFile.write(info);}</pre>
  */
 final class LocalEnvironmentFile {
+    private static final String HEADER = """
+            # The local sandbox (written by `ops sandbox up`; rewritten by every up and reset).
+            # Same schema and production names as environments/prod.yaml (docs/environments.md), concrete local values.
+            """;
+
     private LocalEnvironmentFile() {
     }
 
+    /** The sandbox's topology: what the library reads back from {@code local.yaml}. */
+    static Topology topology(SandboxInfo info) {
+        return new Topology("local", false,
+                new AwsTopology(Setting.of(info.region()), Setting.of(info.awsEndpoint()),
+                        // static credentials the emulator accepts
+                        Setting.of(info.accessKeyId()), Setting.of(info.secretAccessKey()), null),
+                new EcsTopology(Setting.of(SeedData.CLUSTER),
+                        names("api", "api", "gateway", "gateway"),
+                        names("migrate", SeedData.MIGRATE_TASK_FAMILY, "cleanup", SeedData.CLEANUP_TASK_FAMILY),
+                        new EcsTopology.Network(SettingList.ofText(String.join(",", info.privateSubnets())),
+                                SettingList.ofText(info.dbSg()), Setting.of("false")),
+                        null),
+                new LogsTopology(names("api", SeedData.LOG_GROUP_API, "gateway", SeedData.LOG_GROUP_GATEWAY,
+                        "migrate", SeedData.LOG_GROUP_MIGRATE, "cleanup", SeedData.LOG_GROUP_CLEANUP)),
+                new RdsTopology(Setting.of(SeedData.DB_INSTANCE), Setting.of("db.r6g.large"), Setting.of("discordination-restore"), null, null),
+                // the tool's own role, not the application's (whose password rotate-secrets changes);
+                // ad-hoc reads (postgres().query) connect as a role that cannot write
+                new PostgresTopology(Setting.of(info.databaseUrl()), Setting.of(SeedData.DATABASE),
+                        Setting.of(info.readDatabaseUser()), Setting.of(info.readDatabasePassword())),
+                new RedisTopology(Setting.of(info.redisUrl()), null),
+                new S3Topology(Setting.of(SeedData.BUCKET)),
+                // the sandbox's stand-ins for the platform's own public ranges: never blocked without allow-internal
+                new WafTopology(new WafTopology.IpSet(Setting.of(SeedData.IP_SET_NAME), Setting.of("REGIONAL"), Setting.of(info.ipSetId())),
+                        SettingList.of(SeedData.PLATFORM_RANGES)),
+                new SecretsTopology(names("jwt-secret", SeedData.JWT_SECRET_ID, "db-password", SeedData.DB_PASSWORD_SECRET_ID)),
+                new LiveKitTopology(Setting.of(info.livekitUrl()), Setting.of(info.lkKey()), Setting.of(info.lkSecret())));
+    }
+
     static String render(SandboxInfo info) {
-        return """
-                # The local sandbox (written by `ops sandbox up`; rewritten by every up and reset).
-                # Same keys and production names as environments/prod.yaml, concrete local values.
-                name: local
-                protected: false
-
-                aws:
-                  region: %s
-                  endpoint: %s
-                  # static credentials the emulator accepts
-                  accessKeyId: %s
-                  secretAccessKey: %s
-
-                ecs:
-                  cluster: %s
-                  services:
-                    api: api
-                    gateway: gateway
-                  taskDefinitions:
-                    migrate: %s
-                    cleanup: %s
-                  network:
-                    subnets: %s
-                    securityGroups: %s
-                    assignPublicIp: false
-
-                logs:
-                  api: %s
-                  gateway: %s
-                  migrate: %s
-                  cleanup: %s
-
-                rds:
-                  instance: %s
-                  restoreInstanceClass: db.r6g.large
-                  restoreTarget: discordination-restore
-
-                postgres:
-                  # the tool's own role, not the application's (whose password rotate-secrets changes)
-                  url: %s
-                  database: %s
-                  # ad-hoc reads (postgres().query) connect as a role that cannot write
-                  readUser: %s
-                  readPassword: %s
-
-                redis:
-                  url: %s
-
-                s3:
-                  bucket: %s
-
-                waf:
-                  ipSet:
-                    name: %s
-                    scope: REGIONAL
-                    id: %s
-                  # the sandbox's stand-ins for the platform's own public ranges: never blocked without allow-internal
-                  platformRanges:
-                %s
-
-                secrets:
-                  jwt-secret: %s
-                  db-password: %s
-
-                livekit:
-                  url: %s
-                  apiKey: %s
-                  apiSecret: %s
-                """.formatted(
-                info.region(), info.awsEndpoint(), info.accessKeyId(), info.secretAccessKey(),
-                SeedData.CLUSTER, SeedData.MIGRATE_TASK_FAMILY, SeedData.CLEANUP_TASK_FAMILY,
-                String.join(",", info.privateSubnets()), info.dbSg(),
-                SeedData.LOG_GROUP_API, SeedData.LOG_GROUP_GATEWAY, SeedData.LOG_GROUP_MIGRATE, SeedData.LOG_GROUP_CLEANUP,
-                SeedData.DB_INSTANCE, info.databaseUrl(), SeedData.DATABASE, info.readDatabaseUser(), info.readDatabasePassword(), info.redisUrl(), SeedData.BUCKET,
-                SeedData.IP_SET_NAME, info.ipSetId(),
-                String.join("\n", SeedData.PLATFORM_RANGES.stream().map(r -> "    - \"" + r + "\"").toList()),
-                SeedData.JWT_SECRET_ID, SeedData.DB_PASSWORD_SECRET_ID,
-                info.livekitUrl(), info.lkKey(), info.lkSecret());
+        return HEADER + TopologyFiles.write(topology(info));
     }
 
     static void write(SandboxInfo info) {
@@ -108,5 +82,12 @@ final class LocalEnvironmentFile {
         } catch (IOException e) {
             throw new SandboxException("Cannot write the local environment " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Short name to real name, in the order given. */
+    private static Map<String, Setting> names(String... shortAndReal) {
+        Map<String, Setting> names = new LinkedHashMap<>();
+        for (int i = 0; i < shortAndReal.length; i += 2) names.put(shortAndReal[i], Setting.of(shortAndReal[i + 1]));
+        return names;
     }
 }

@@ -1,0 +1,123 @@
+package io.discordination.ops.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TopologyFilesTest {
+    private static final Path ENVIRONMENTS = Path.of(System.getProperty("ops.root", "..")).resolve("environments");
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    /** Variables from a map; errors carry the names they were given, so a test can check them. */
+    private static SettingSource variables(Map<String, String> values) {
+        return new SettingSource() {
+            @Override
+            public String variable(String name) {
+                return values.get(name);
+            }
+
+            @Override
+            public RuntimeException unsetVariable(String variable, String setting) {
+                return new IllegalArgumentException("unset " + variable + " for " + setting);
+            }
+
+            @Override
+            public RuntimeException missingValue(String setting) {
+                return new IllegalArgumentException("missing " + setting);
+            }
+        };
+    }
+
+    private static Topology read(String yaml, Map<String, String> values) throws Exception {
+        return TopologyFiles.read(YAML.readTree(yaml), variables(values));
+    }
+
+    @Test
+    void read_whenProd_bindsEverySectionAndNamesEachSetting() throws Exception {
+        JsonNode prod = YAML.readTree(Files.readString(ENVIRONMENTS.resolve("prod.yaml")));
+        Topology t = TopologyFiles.read(prod, variables(Map.of("PRIVATE_SUBNETS", "subnet-a, subnet-b", "IP_SET_ID", "ipset-1")));
+
+        assertThat(t.name()).isEqualTo("prod");
+        assertThat(t.isProtected()).isTrue();
+        assertThat(t.ecs().cluster().required()).isEqualTo("discordination-prod");
+        assertThat(t.ecs().cluster().path()).isEqualTo("ecs.cluster");
+        assertThat(t.ecs().services()).containsOnlyKeys("api", "gateway");
+        assertThat(t.ecs().taskDefinitions().get("migrate").path()).isEqualTo("ecs.taskDefinitions.migrate");
+        assertThat(t.ecs().network().subnets().values()).containsExactly("subnet-a", "subnet-b");
+        assertThat(t.ecs().network().assignPublicIp().flag(true)).isFalse();
+        assertThat(t.logs().groups().get("api").path()).isEqualTo("logs.api");
+        assertThat(t.secrets().ids().get("jwt-secret").required()).isEqualTo("discordination/jwt-secret");
+        assertThat(t.waf().ipSet().id().required()).isEqualTo("ipset-1");
+        assertThat(t.waf().platformRanges().values()).isEmpty();
+        assertThat(t.aws().regionOrDefault()).isEqualTo("us-east-1");
+        assertThat(t.aws().endpoint().optional()).isEmpty();
+        assertThat(t.rds().restoreSubnetGroup().isWritten()).isFalse();
+    }
+
+    @Test
+    void required_whenTheVariableIsUnset_namesTheVariableAndTheSettingOnFirstUseOnly() throws Exception {
+        Topology t = read("redis:\n  url: ${REDIS_URL}\ns3:\n  bucket: files\n", Map.of());
+
+        assertThat(t.s3().bucket().required()).isEqualTo("files");
+        assertThatThrownBy(() -> t.redis().url().required()).hasMessage("unset REDIS_URL for redis.url");
+        assertThatThrownBy(() -> t.rds().instance().required()).hasMessage("missing rds.instance");
+        assertThat(read("aws:\n  region: ${AWS_REGION:-eu-west-1}\n", Map.of()).aws().regionOrDefault()).isEqualTo("eu-west-1");
+        assertThat(read("aws:\n  region: ${AWS_REGION:-eu-west-1}\n", Map.of("AWS_REGION", "us-west-2")).aws().regionOrDefault())
+                .isEqualTo("us-west-2");
+    }
+
+    @Test
+    void read_whenAKeyIsMisspelled_namesItAndWhatIsKnownThere() {
+        assertThatThrownBy(() -> read("waf:\n  ipSet:\n    nmae: blocked-ips\n    id: s3cr3t-looking-value\n", Map.of()))
+                .isInstanceOf(TopologyProblem.class)
+                .hasMessage("unknown setting 'waf.ipSet.nmae' (known under waf.ipSet: name, scope, id)")
+                .satisfies(e -> assertThat(((TopologyProblem) e).setting()).isEqualTo("waf.ipSet.nmae"));
+        assertThatThrownBy(() -> read("ecss:\n  cluster: x\n", Map.of()))
+                .isInstanceOf(TopologyProblem.class).hasMessageStartingWith("unknown setting 'ecss' (known at the top level: name, protected, aws, ecs");
+    }
+
+    @Test
+    void read_whenAValueHasTheWrongShape_namesTheSettingAndNeverQuotesTheValue() {
+        assertThatThrownBy(() -> read("livekit:\n  apiSecret:\n    nested: lk-Secret-Value-42\n", Map.of()))
+                .isInstanceOf(TopologyProblem.class)
+                .hasMessage("setting 'livekit.apiSecret' should be a single value, not a mapping or a list");
+        assertThatThrownBy(() -> read("protected: lk-Secret-Value-42\n", Map.of()))
+                .isInstanceOf(TopologyProblem.class)
+                .hasMessageContaining("'protected'").hasMessageNotContaining("lk-Secret");
+    }
+
+    @Test
+    void write_thenRead_givesTheSameTopologyWithoutAbsentSettings() throws Exception {
+        Topology written = new Topology("local", false,
+                new AwsTopology(Setting.of("us-east-1"), Setting.of("http://127.0.0.1:5000"), null, null, null),
+                new EcsTopology(Setting.of("discordination-prod"), Map.of("api", Setting.of("api")), null,
+                        new EcsTopology.Network(SettingList.ofText("subnet-a,subnet-b"), null, Setting.of("false")), null),
+                null, null, null, null, null,
+                new WafTopology(null, SettingList.of(List.of("198.18.0.0/24", "2001:db8:ffff::/48"))), null, null);
+
+        String yaml = TopologyFiles.write(written);
+
+        assertThat(yaml).startsWith("name: local\nprotected: false\naws:\n  region: us-east-1\n")
+                .contains("  network:\n    subnets: \"subnet-a,subnet-b\"\n", "  platformRanges:\n  - 198.18.0.0/24\n")
+                .doesNotContain("null", "launchType", "rds", "accessKeyId", "{}", "ipSet");
+        Topology read = read(yaml, Map.of());
+        assertThat(read.ecs().network().subnets().values()).containsExactly("subnet-a", "subnet-b");
+        assertThat(read.waf().platformRanges().values()).containsExactly("198.18.0.0/24", "2001:db8:ffff::/48");
+        assertThat(TopologyFiles.write(read)).isEqualTo(yaml);
+    }
+
+    @Test
+    void toString_whenTheValueIsAPassword_showsOnlyTheSettingsName() throws Exception {
+        Topology t = read("livekit:\n  apiSecret: lk-Secret-Value-42\n", Map.of());
+
+        assertThat(t.toString()).doesNotContain("lk-Secret-Value-42").contains("Setting[livekit.apiSecret]");
+    }
+}
