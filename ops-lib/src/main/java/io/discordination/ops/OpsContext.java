@@ -3,9 +3,11 @@ package io.discordination.ops;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.AuditLog;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.ExecutingGate;
 import io.discordination.ops.gate.Gate;
 import io.discordination.ops.gate.Mode;
 import io.discordination.ops.gate.Plan;
+import io.discordination.ops.gate.PlanningGate;
 import io.discordination.ops.gate.TargetLocks;
 import io.discordination.ops.text.Progress;
 import org.slf4j.Logger;
@@ -77,7 +79,8 @@ public final class OpsContext implements AutoCloseable {
         environment.secrets().forEach(redactor::register);
         AuditLog audit = AuditLog.forEnvironment(opsHome, environment.name(), redactor);
         Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
-        this.gate = new Gate(b.mode, environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome));
+        this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
+                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome));
         this.progressStyle = b.progressStyle;
         this.progressOut = b.progressOut;
     }

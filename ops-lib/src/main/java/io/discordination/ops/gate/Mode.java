@@ -1,6 +1,6 @@
 package io.discordination.ops.gate;
 
-/** What the {@link Gate} does with an effect: carry it out, or record it into the plan. */
+/** What a {@link Gate} does with an effect: carry it out ({@link ExecutingGate}), or record it into the plan ({@link PlanningGate}). */
 public enum Mode {
     EXECUTE,
     DRY_RUN

@@ -1,5 +1,6 @@
 package io.discordination.ops.gate;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The confirmation prompt names remote things (a room, a key): their control characters cannot rewrite the question. */
+@Tag("unit")
 class ConfirmerPromptTest {
     @TempDir
     Path home;

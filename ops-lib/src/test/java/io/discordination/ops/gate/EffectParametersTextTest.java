@@ -1,5 +1,6 @@
 package io.discordination.ops.gate;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("unit")
 class EffectParametersTextTest {
     private static List<String> addresses(int n) {
         List<String> out = new ArrayList<>();

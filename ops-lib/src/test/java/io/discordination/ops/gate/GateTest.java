@@ -3,6 +3,7 @@ package io.discordination.ops.gate;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.env.Environment;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("unit")
 class GateTest {
     @TempDir
     Path home;
@@ -59,6 +61,43 @@ class GateTest {
             });
             assertThat(ctx.plan().toString()).contains("delete-matching redis cache", "yes");
             assertThat(events(ctx)).isEmpty();
+        }
+    }
+
+    @Test
+    void build_whenDryRunOrExecuting_givesThePlanningOrTheExecutingGate() {
+        Environment dev = TestEnvironments.write(home, "dev", false);
+        try (OpsContext plan = context(dev, Mode.DRY_RUN, Confirmer.nonInteractive(false, null));
+             OpsContext run = context(dev, Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            assertThat(plan.gate()).isInstanceOf(PlanningGate.class);
+            assertThat(plan.isDryRun()).isTrue();
+            assertThat(run.gate()).isInstanceOf(ExecutingGate.class);
+            assertThat(run.mode()).isEqualTo(Mode.EXECUTE);
+        }
+    }
+
+    @Test
+    void refuse_whenDryRun_throwsWithoutAuditing() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.DRY_RUN, Confirmer.nonInteractive(false, null))) {
+            assertThatThrownBy(() -> {
+                throw ctx.gate().refuse(harmless("channel"), "policy says no");
+            }).isInstanceOf(OpsException.RefusedException.class)
+                    .hasMessageContaining("Refused: publish channel: policy says no")
+                    .hasMessageContaining("nothing was changed");
+            assertThat(events(ctx)).isEmpty();
+        }
+    }
+
+    @Test
+    void refuse_whenExecutingAfterAnEffect_auditsTheRefusalAndNamesWhatChanged() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            perform(ctx.gate(), harmless("channel"));
+            assertThatThrownBy(() -> {
+                throw ctx.gate().refuse(harmless("other"), "policy says no");
+            }).isInstanceOf(OpsException.RefusedException.class)
+                    .hasMessageContaining("already changed before this refusal: publish channel");
+            assertThat(events(ctx)).containsExactly("started", "ok", "refused");
+            assertThat(ctx.gate().applied()).extracting(Effect::summary).containsExactly("publish channel");
         }
     }
 

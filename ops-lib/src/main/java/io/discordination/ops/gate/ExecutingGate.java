@@ -1,0 +1,155 @@
+package io.discordination.ops.gate;
+
+import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
+import io.discordination.ops.env.Environment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The gate of a run: carries effects out. A destructive effect is confirmed first ({@link Confirmer});
+ * the audit log gets a "started" line on disk before the effect's code runs and an "ok" or "failed"
+ * line after it. With {@link TargetLocks}, an effect holds its target's lock while it runs, and one
+ * whose target another run holds is refused. A refusal changes nothing and is audited; its hint
+ * names the effects this gate already applied, or says that nothing was changed.
+ *
+ * <pre>{@code
+ * Gate gate = new ExecutingGate(environment, Confirmer.terminal(false), audit, redactor, runId, identity, TargetLocks.under(home));
+ * }</pre>
+ */
+public final class ExecutingGate implements Gate {
+    private final Environment environment;
+    private final Confirmer confirmer;
+    private final AuditLog audit;
+    private final Redactor redactor;
+    private final String runId;
+    private final Supplier<String> awsIdentity;
+    private final Plan plan = new Plan();
+    private final TargetLocks locks;
+    private final List<Effect> applied = new CopyOnWriteArrayList<>();
+    /** The effect whose code is running, for {@link #interrupted}: at most one, effects run one after another. */
+    private volatile InFlight inFlight;
+
+    private record InFlight(Effect effect, Operator who, long startNanos) {
+    }
+
+    /** With {@code locks}, each effect holds its target's lock while it runs ({@link TargetLocks}); null locks nothing. */
+    public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
+                         String runId, Supplier<String> awsIdentity, TargetLocks locks) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.runId = runId;
+        this.awsIdentity = awsIdentity;
+        this.locks = locks;
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.EXECUTE;
+    }
+
+    /** Always empty: executing plans nothing (the runner still marks each action's step on it). */
+    @Override
+    public Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public List<Effect> applied() {
+        return List.copyOf(applied);
+    }
+
+    /** Audits the refusal, then throws it. */
+    @Override
+    public OpsException refuse(Effect effect, String reason) {
+        Objects.requireNonNull(effect, "effect");
+        audit.append(record("refused", Operator.osUser(), effect, reason, null));
+        throw Refusals.refused(effect, reason, environment.name(), applied, redactor);
+    }
+
+    @Override
+    public boolean asksBeforeDestructive() {
+        return confirmer.isInteractive() && !confirmer.assumesYes();
+    }
+
+    /** Confirms a destructive effect, takes its target's lock, audits it and performs it; {@code planned} is not used. */
+    @Override
+    public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned) {
+        Objects.requireNonNull(effect, "effect");
+        Operator who = operatorFor(effect);
+        if (effect.destructive()) {
+            Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment);
+            if (!decision.approved()) {
+                audit.append(record("refused", who, effect, decision.reason(), null));
+                throw Refusals.refused(effect, decision.reason(), environment.name(), applied, redactor);
+            }
+        }
+        TargetLocks.Held held;
+        try {
+            held = locks == null ? null : locks.acquire(environment.name(), effect.redacted(redactor), runId);
+        } catch (OpsException.RefusedException busy) {
+            audit.append(record("refused", who, effect, busy.what(), null));
+            throw OpsException.builder(busy.what()).environment(environment.name())
+                    .hint(busy.hint() + "; " + Refusals.whatChanged(applied)).refused();
+        }
+        try (TargetLocks.Held ignored = held) {
+            return perform(effect, action, who);
+        }
+    }
+
+    private <T> T perform(Effect effect, Action<T> action, Operator who) {
+        audit.append(record("started", who, effect, null, null));
+        applied.add(effect.redacted(redactor));
+        long start = System.nanoTime();
+        inFlight = new InFlight(effect, who, start);
+        try {
+            T result = action.run();
+            inFlight = null;
+            audit.append(record("ok", who, effect, null, elapsedMs(start)));
+            return result;
+        } catch (Exception | Error e) {
+            inFlight = null;
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            audit.append(record("failed", who, effect, reason, elapsedMs(start)));
+            if (e instanceof OpsException ops) throw ops;
+            if (e instanceof Error error) throw error;
+            throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
+                    .environment(environment.name()).cause(e).build();
+        }
+    }
+
+    /** Writes an "interrupted" audit record for the effect in flight, if any. */
+    @Override
+    public String interrupted(String reason) {
+        InFlight running = inFlight;
+        if (running == null) return null;
+        inFlight = null;
+        audit.append(record("interrupted", running.who(), running.effect(), reason, elapsedMs(running.startNanos())));
+        return redactor.redact(running.effect().summary());
+    }
+
+    private Operator operatorFor(Effect effect) {
+        Operator who = Operator.osUser();
+        // only effects on AWS pay for the caller-identity lookup
+        return "aws".equals(effect.system()) && awsIdentity != null ? who.withAws(awsIdentity.get()) : who;
+    }
+
+    private AuditLog.Record record(String event, Operator who, Effect effect, String reason, Long durationMs) {
+        return new AuditLog.Record(Instant.now(), event, runId, environment.name(), who, effect, reason, durationMs);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
