@@ -1,5 +1,6 @@
 package io.discordination.ops.runbook;
 
+import io.discordination.ops.ExitCode;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -98,7 +99,7 @@ public sealed interface JournalEvent {
                           Integer exitCode) implements StepEvent {
         static RunInterrupted of(String runId, Step s, String error) {
             return new RunInterrupted(Instant.now(), runId, s == null ? null : s.number(), s == null ? null : s.kind().label(),
-                    s == null ? null : s.title(), error, "interrupted", 130);
+                    s == null ? null : s.title(), error, "interrupted", ExitCode.INTERRUPTED.code());
         }
     }
 

@@ -2,6 +2,7 @@ package io.discordination.ops.runbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.Json;
 import io.discordination.ops.Ops;
 import io.discordination.ops.OpsContext;
@@ -102,7 +103,7 @@ public final class RunbookRunner {
         }
         List<RunReport.StepReport> reports = new ArrayList<>();
         String outcome = "ok";
-        int exitCode = OpsException.EXIT_OK;
+        int exitCode = ExitCode.OK.code();
         String error = null;
         try (Ops.Scope ignored = Ops.use(context)) {
             try {
@@ -110,8 +111,8 @@ public final class RunbookRunner {
             } catch (RuntimeException e) {
                 error = redactor.redact(runbook.source().displayName() + ": " + (e instanceof OpsException.RefusedException
                         ? "refused before step 1: " : "the checks before step 1 failed: ") + messageOf(e));
-                exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
-                outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
+                exitCode = ExitCode.of(e).code();
+                outcome = exitCode == ExitCode.REFUSED.code() ? "refused" : "failed";
                 listener.stepFailed(null, e);
             }
             for (Step step : error == null ? runbook.steps() : List.<Step>of()) {
@@ -152,8 +153,8 @@ public final class RunbookRunner {
                     listener.stepFinished(step, r);
                     error = message;
                     // a step may find bad input too (a restore target that exists): exit 2 like any other
-                    exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
-                    outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
+                    exitCode = ExitCode.of(e).code();
+                    outcome = exitCode == ExitCode.REFUSED.code() ? "refused" : "failed";
                     break;
                 }
             }
