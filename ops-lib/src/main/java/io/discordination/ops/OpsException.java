@@ -10,11 +10,11 @@ import java.util.StringJoiner;
  */
 public class OpsException extends RuntimeException {
 
-    /** Exit codes of the {@code ops} command line, one per kind of failure. */
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_REFUSED = 3;
+    /** The numbers of {@link ExitCode}, for code that compares exit codes as ints. */
+    public static final int EXIT_OK = ExitCode.OK.code();
+    public static final int EXIT_FAILED = ExitCode.FAILED.code();
+    public static final int EXIT_BAD_INPUT = ExitCode.INVALID_INPUT.code();
+    public static final int EXIT_REFUSED = ExitCode.REFUSED.code();
 
     private final String what;
     private final String service;

@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.JsonLines;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
@@ -10,14 +11,11 @@ import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code ops audit}: who did what, where, with what outcome. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -27,7 +25,7 @@ import java.util.concurrent.Callable;
                 "  ops audit --env prod --run 20250101-120000-a1b2",
                 "  ops audit --env prod --output json | jq '.[] | select(.event == \"refused\")'"},
         description = "Read the audit log of an environment: every effect started, ended (ok/failed) or refused.")
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand extends OpsSubcommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Mixin
@@ -42,11 +40,8 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected ExitCode execute() {
         String env = environment.name();
         if (!env.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
             throw OpsException.builder("Invalid environment name '" + env + "'").hint("give the name, not a path").invalidInput();
@@ -56,16 +51,16 @@ final class AuditCommand implements Callable<Integer> {
         JsonLines.Read<AuditLog.Record> read = log.readReporting();
         String skipped = read.skippedDescription(log.file());
         if (skipped != null) {
-            spec.commandLine().getErr().println("ops: warning: " + skipped);
-            spec.commandLine().getErr().flush();
+            err().println("ops: warning: " + skipped);
+            err().flush();
         }
         List<AuditLog.Record> records = read.records().stream()
                 .filter(r -> r.time() != null && !r.time().isBefore(from))
                 .filter(r -> runId == null || runId.equals(r.runId()))
                 .toList();
         if (output.isJson()) {
-            output.print(spec.commandLine().getOut(), records);
-            return 0;
+            output.print(out(), records);
+            return ExitCode.OK;
         }
         Table table = Table.with("TIME", "EVENT", "RUN", "OPERATOR", "EFFECT", "MS", "REASON");
         for (AuditLog.Record r : records) {
@@ -73,10 +68,10 @@ final class AuditCommand implements Callable<Integer> {
             table.row(TIME.format(r.time()), r.event(), r.runId(), who,
                     r.effect() == null ? "" : r.effect().summary(), r.durationMs(), r.reason());
         }
-        output.print(spec.commandLine().getOut(), table);
+        output.print(out(), table);
         if (records.isEmpty()) {
-            spec.commandLine().getErr().println("ops: no audit records for " + env + " in " + log.file());
+            err().println("ops: no audit records for " + env + " in " + log.file());
         }
-        return 0;
+        return ExitCode.OK;
     }
 }

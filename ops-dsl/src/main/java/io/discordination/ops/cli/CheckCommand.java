@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.runbook.CommandTemplate;
@@ -11,8 +12,6 @@ import io.discordination.ops.runbook.ScriptException;
 import io.discordination.ops.runbook.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ops check}: compiles every runbook (JShell and Groovy) and checks names and command placeholders; for CI. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -32,21 +30,18 @@ import java.util.concurrent.Callable;
         description = {"Compile every runbook in runbooks/ and its subfolders (or the given files or folders) without the cache, and check that names are "
                 + "unique and match their files, sections are known, and command placeholders exist in environments/prod.yaml. "
                 + "Exit 1 with file:line errors if any fail."})
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends OpsSubcommand {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Runbook files or folders (default: runbooks/).")
     List<Path> files = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected ExitCode execute() {
         try (RunbookLoader loader = new RunbookLoader(OpsPaths.runbooks(), ScriptCache.none())) {
             return check(loader);
         }
     }
 
-    private int check(RunbookLoader loader) {
+    private ExitCode check(RunbookLoader loader) {
         List<Path> targets = new ArrayList<>();
         if (files.isEmpty()) targets.addAll(loader.allFiles());
         for (Path f : files) {
@@ -57,8 +52,8 @@ final class CheckCommand implements Callable<Integer> {
             }
             else targets.add(f);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Environment prod = Environment.named("prod", OpsPaths.home(), OpsPaths.environments(), v -> null);
         Map<String, Path> names = new HashMap<>();
         int failed = 0;
@@ -96,6 +91,6 @@ final class CheckCommand implements Callable<Integer> {
         out.println(targets.size() - failed + " ok, " + failed + " failed");
         out.flush();
         err.flush();
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 }

@@ -1,15 +1,13 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.runbook.Parameter;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ops __complete params RUNBOOK}: what the completion script asks at a tab, one word a line.
@@ -19,19 +17,16 @@ import java.util.concurrent.Callable;
  * <pre>{@code ops __complete params flush-redis-cache   # scope, confirm}</pre>
  */
 @Command(name = "__complete", hidden = true, description = "Completion candidates for the shell completion script.")
-final class CompleteCommand implements Callable<Integer> {
+final class CompleteCommand extends OpsSubcommand {
     @Parameters(index = "0", paramLabel = "WHAT", description = "params")
     String what;
 
     @Parameters(index = "1", paramLabel = "RUNBOOK", arity = "0..1")
     String runbook;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    protected ExitCode execute() {
+        PrintWriter out = out();
         if ("params".equals(what) && runbook != null) {
             try (RunbookLoader loader = RunbookLoader.standard()) {
                 Runbook rb = loader.load(loader.find(runbook));
@@ -41,6 +36,6 @@ final class CompleteCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        return ExitCode.OK;
     }
 }

@@ -1,14 +1,12 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsPaths;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ops completion bash|zsh}: the shell completion script. picocli's {@link AutoComplete}
@@ -27,23 +25,20 @@ import java.util.concurrent.Callable;
                 "  source <(ops completion bash)                       this shell",
                 "  ops completion bash > ~/.local/share/bash-completion/completions/ops",
                 "  source <(ops completion zsh)              in ~/.zshrc (through bashcompinit)"})
-final class CompletionCommand implements Callable<Integer> {
+final class CompletionCommand extends OpsSubcommand {
     enum Shell { BASH, ZSH }
 
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
     Shell shell;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    protected ExitCode execute() {
+        PrintWriter out = out();
         // picocli's script already switches zsh to bash-style completion (bashcompinit) when sourced there
         out.print(AutoComplete.bash("ops", spec.root().commandLine()));
         out.print(dynamicPart());
         out.flush();
-        return 0;
+        return ExitCode.OK;
     }
 
     /** The wrapper that completes runbook and parameter names, then registers itself in place of picocli's function. */

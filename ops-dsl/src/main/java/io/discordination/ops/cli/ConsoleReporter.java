@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.runbook.RunListener;
 import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
@@ -202,7 +203,7 @@ final class ConsoleReporter implements RunListener {
                         + plural(effects, "effect") + " (" + destructive + " destructive). Nothing was changed.");
                 out.println("Run it: ops run " + report.runbook() + paramsText(report) + environmentText(report));
             } else {
-                out.println("Plan " + (report.exitCode() == 3 ? "refused" : "failed") + " " + where(report) + " (exit "
+                out.println("Plan " + (report.exitCode() == ExitCode.REFUSED.code() ? "refused" : "failed") + " " + where(report) + " (exit "
                         + report.exitCode() + "). Nothing was changed.");
             }
         } else {

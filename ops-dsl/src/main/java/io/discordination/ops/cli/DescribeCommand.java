@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
@@ -12,14 +13,11 @@ import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ops describe NAME}: a runbook's parameters and steps with their equivalent commands. Needs no server. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
@@ -29,7 +27,7 @@ import java.util.concurrent.Callable;
                 "  ops describe compromised-account --env prod   with production's names",
                 "  ops describe s3-usage --output json"},
         description = "Show a runbook: parameters, steps, and each step's equivalent commands with an environment's names.")
-final class DescribeCommand implements Callable<Integer> {
+final class DescribeCommand extends OpsSubcommand {
     @Parameters(index = "0", paramLabel = "RUNBOOK", description = "A runbook name (see: ops list) or a path.")
     String runbook;
 
@@ -40,11 +38,8 @@ final class DescribeCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected ExitCode execute() {
         String environment = environmentOption.name();
         Runbook rb = RunbookInvocation.load(runbook);
         Environment env = null;
@@ -54,7 +49,7 @@ final class DescribeCommand implements Callable<Integer> {
             if (!"local".equals(environment)) throw unreadable;
         }
         CommandTemplate template = CommandTemplate.forDocs(env, rb.parameters());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", rb.name());
@@ -73,7 +68,7 @@ final class DescribeCommand implements Callable<Integer> {
                 return m;
             }).toList());
             output.print(out, json);
-            return 0;
+            return ExitCode.OK;
         }
         out.println(rb.title() + "  (" + rb.name() + ", " + rb.source().displayName() + ")");
         if (rb.section() != null) out.println("Section: " + rb.section());
@@ -97,10 +92,10 @@ final class DescribeCommand implements Callable<Integer> {
         }
         out.flush();
         if (env == null) {
-            spec.commandLine().getErr().println("ops: the local environment is not set up (no sandbox); commands show placeholders. Use --env prod for production names.");
-            spec.commandLine().getErr().flush();
+            err().println("ops: the local environment is not set up (no sandbox); commands show placeholders. Use --env prod for production names.");
+            err().flush();
         }
-        return 0;
+        return ExitCode.OK;
     }
 
     static Map<String, Object> parameterJson(Parameter p) {

@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
@@ -9,8 +10,6 @@ import io.discordination.ops.runbook.RunbookLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code ops docs}: docs/RUNBOOKS.md from the runbooks, in the seed's shape. Touches no server. */
 @Command(name = "docs", mixinStandardHelpOptions = true,
@@ -28,7 +26,7 @@ import java.util.concurrent.Callable;
                 "  ops docs --check                             in CI: fail when it is stale"},
         description = {"Render every runbook as Markdown (title, symptoms, parameters, numbered steps with their equivalent "
                 + "commands) with an environment's names, into docs/RUNBOOKS.md. Shell variables are never read: unset ones show as $VAR."})
-final class DocsCommand implements Callable<Integer> {
+final class DocsCommand extends OpsSubcommand {
     /** Whose names fill the commands: prod unless --env says otherwise. */
     @Mixin
     EnvironmentOption environmentOption;
@@ -39,11 +37,8 @@ final class DocsCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Write nothing; exit 1 if the file is not what ops docs would write (stale docs).")
     boolean check;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
+    protected ExitCode execute() throws IOException {
         List<Runbook> runbooks = new ArrayList<>();
         try (RunbookLoader loader = RunbookLoader.standard()) {
             for (Path f : loader.files()) runbooks.add(loader.load(f));
@@ -56,14 +51,14 @@ final class DocsCommand implements Callable<Integer> {
             if (!current.equals(markdown)) {
                 throw new OpsException(target + " is stale: it is not what ops docs renders from runbooks/. Run: ops docs");
             }
-            spec.commandLine().getOut().println(target + " is up to date (" + runbooks.size() + " runbooks)");
-            spec.commandLine().getOut().flush();
-            return 0;
+            out().println(target + " is up to date (" + runbooks.size() + " runbooks)");
+            out().flush();
+            return ExitCode.OK;
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.writeString(target, markdown, StandardCharsets.UTF_8);
-        spec.commandLine().getOut().println("wrote " + target + " (" + runbooks.size() + (runbooks.size() == 1 ? " runbook)" : " runbooks)"));
-        spec.commandLine().getOut().flush();
-        return 0;
+        out().println("wrote " + target + " (" + runbooks.size() + (runbooks.size() == 1 ? " runbook)" : " runbooks)"));
+        out().flush();
+        return ExitCode.OK;
     }
 }

@@ -1,17 +1,15 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ops env}: the resolved environment, secrets shown as {@code ****}. */
 @Command(name = "env", mixinStandardHelpOptions = true,
@@ -21,22 +19,19 @@ import java.util.concurrent.Callable;
                 "  ops env --env prod          what resolves; unset variables are listed",
                 "  ops --env staging env --output json"},
         description = "Show the resolved environment: real names, endpoints, variables (secrets as ****).")
-final class EnvCommand implements Callable<Integer> {
+final class EnvCommand extends OpsSubcommand {
     @Mixin
     EnvironmentOption environment;
 
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected ExitCode execute() {
         Environment env = environment.load();
         Map<String, String> settings = env.describe();
         List<String> missing = env.missingVariables();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", env.name());
@@ -55,11 +50,11 @@ final class EnvCommand implements Callable<Integer> {
             out.flush();
         }
         if (!missing.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = err();
             err.println("ops: not set: " + String.join(", ", missing)
                     + " (verbs that need them fail until they are exported)");
             err.flush();
         }
-        return 0;
+        return ExitCode.OK;
     }
 }

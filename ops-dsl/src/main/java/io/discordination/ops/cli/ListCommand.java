@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.runbook.Parameter;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
@@ -7,15 +8,12 @@ import io.discordination.ops.runbook.ScriptException;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ops list}: every runbook with its title and parameters. Needs no server. */
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -23,21 +21,18 @@ import java.util.concurrent.Callable;
         footer = {
                 "  ops list",
                 "  ops list --output json | jq -r '.[].name'"}, description = "List the runbooks in runbooks/: name, title, parameters.")
-final class ListCommand implements Callable<Integer> {
+final class ListCommand extends OpsSubcommand {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
+    protected ExitCode execute() {
         try (RunbookLoader loader = RunbookLoader.standard()) {
             return list(loader);
         }
     }
 
-    private int list(RunbookLoader loader) {
+    private ExitCode list(RunbookLoader loader) {
         Table table = Table.with("NAME", "TITLE", "PARAMETERS", "FILE");
         List<Map<String, Object>> json = new ArrayList<>();
         int broken = 0;
@@ -54,16 +49,16 @@ final class ListCommand implements Callable<Integer> {
                 json.add(item);
             } catch (ScriptException e) {
                 broken++;
-                spec.commandLine().getErr().println("ops: " + e.getMessage());
+                err().println("ops: " + e.getMessage());
             }
         }
-        if (output.isJson()) output.print(spec.commandLine().getOut(), json);
-        else output.print(spec.commandLine().getOut(), table);
+        if (output.isJson()) output.print(out(), json);
+        else output.print(out(), table);
         if (broken > 0) {
-            spec.commandLine().getErr().println("ops: " + broken + " runbook(s) do not compile; see: ops check");
+            err().println("ops: " + broken + " runbook(s) do not compile; see: ops check");
         }
-        spec.commandLine().getErr().flush();
-        return broken > 0 ? 1 : 0;
+        err().flush();
+        return broken > 0 ? ExitCode.FAILED : ExitCode.OK;
     }
 
     static String parameters(Runbook rb) {

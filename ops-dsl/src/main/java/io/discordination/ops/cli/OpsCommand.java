@@ -1,6 +1,6 @@
 package io.discordination.ops.cli;
 
-import io.discordination.ops.OpsException;
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.Redactor;
 import io.discordination.ops.text.TerminalText;
 import io.discordination.ops.text.Suggestions;
@@ -12,13 +12,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
 /**
  * The {@code ops} command line. One class per subcommand; diagnostics go to stderr so stdout stays
- * clean for {@code --output json}. Exit codes: 0 ok, 1 failed, 2 bad input, 3 refused.
+ * clean for {@code --output json}. Exit codes are {@link ExitCode}'s, listed in the help from there: a
+ * subcommand ({@link OpsSubcommand}) returns one, and a failure it throws is printed as one line by
+ * the execution exception handler and mapped to one by picocli's exit code exception mapper.
  *
  * <pre>{@code ops env --env prod --output json}</pre>
  */
@@ -28,11 +32,6 @@ import java.util.Set;
         versionProvider = OpsCommand.Version.class,
         description = "Runbooks as code for the Discordination platform: plan, run and audit operations.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:ok",
-                "1:failed (the error line says what failed, where, and what to do)",
-                "2:bad input (unknown option, invalid parameter value): nothing was run",
-                "3:refused or not confirmed: nothing was changed"},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ops list                                  the runbooks and their parameters",
@@ -168,10 +167,30 @@ public final class OpsCommand implements Runnable {
             help.getCommandSpec().usageMessage().footerHeading("%nExamples:%n")
                     .footer("  ops help                 every command", "  ops help run             the options of ops run (as ops run --help)");
         }
+        useExitCodes(cl);
+        cl.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());
         cl.setExecutionExceptionHandler(OpsCommand::handleFailure);
         cl.setParameterExceptionHandler(OpsCommand::handleBadInput);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    /**
+     * picocli's own outcomes (help shown, a command without a result, bad input) get {@link ExitCode}'s
+     * numbers, here and in every subcommand; the help's exit code list is rendered from it.
+     */
+    private static void useExitCodes(CommandLine cl) {
+        CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+        spec.exitCodeOnSuccess(ExitCode.OK.code()).exitCodeOnUsageHelp(ExitCode.OK.code())
+                .exitCodeOnVersionHelp(ExitCode.OK.code()).exitCodeOnInvalidInput(ExitCode.INVALID_INPUT.code())
+                .exitCodeOnExecutionException(ExitCode.FAILED.code());
+        if (cl.getParent() == null) {
+            Map<String, String> codes = new LinkedHashMap<>();
+            // 130 is the JVM's own status when SIGINT stops it, which no command returns; the README documents it
+            for (ExitCode c : ExitCode.values()) if (c != ExitCode.INTERRUPTED) codes.put(Integer.toString(c.code()), c.meaning());
+            spec.usageMessage().exitCodeList(codes);
+        }
+        cl.getSubcommands().values().forEach(OpsCommand::useExitCodes);
     }
 
     /** True for a global option whose value is the next argument ({@code --env prod}). */
@@ -200,7 +219,7 @@ public final class OpsCommand implements Runnable {
         if (suggestion != null) err.println(TerminalText.escape(suggestion));
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
-        return OpsException.EXIT_BAD_INPUT;
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**
@@ -240,7 +259,7 @@ public final class OpsCommand implements Runnable {
             err.print(TerminalText.escapeKeepingLines(redactor.redact(trace.toString())));
         }
         err.flush();
-        return e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
+        return cl.getExitCodeExceptionMapper().getExitCode(e);
     }
 
     /** True when the command line being executed has {@code --debug}, before or after the subcommand. */

@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
@@ -7,11 +8,8 @@ import io.discordination.ops.runbook.Runbook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** {@code ops plan NAME}: a dry run. Checks run, actions show what they would do, nothing changes. */
@@ -24,7 +22,7 @@ import java.util.function.Supplier;
                 "  ops plan ./my-runbook.jsh --output json"},
         description = {"Dry-run a runbook: check steps run (reads), action steps show their effects with resolved targets "
                 + "and equivalent commands, verify steps are not polled. Nothing changes."})
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand extends OpsSubcommand {
     @Mixin
     RunbookArguments arguments;
 
@@ -34,12 +32,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
+    protected ExitCode execute() {
+        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), err());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Map<String, Object> values = rb.bind(arguments.params(rb));
         Environment env = ahead.get();

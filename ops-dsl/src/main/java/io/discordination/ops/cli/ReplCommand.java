@@ -2,6 +2,7 @@ package io.discordination.ops.cli;
 
 import groovy.lang.Binding;
 import groovy.lang.GroovyShell;
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.Ops;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.env.Environment;
@@ -15,8 +16,6 @@ import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -27,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ops repl}: JShell with the library on the class path, the preamble imported and a context
@@ -44,7 +42,7 @@ import java.util.concurrent.Callable;
         description = {"An interactive JShell (or Groovy with --groovy) with the library imported and a context open on the "
                 + "environment: ecs(\"api\").status() works at the first prompt. Effects go through the Gate as in a run: "
                 + "destructive ones are confirmed and audited."})
-final class ReplCommand implements Callable<Integer> {
+final class ReplCommand extends OpsSubcommand {
     @Mixin
     EnvironmentOption environment;
 
@@ -54,12 +52,9 @@ final class ReplCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Open the context in dry-run mode: effects are planned, not applied.")
     boolean dryRun;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        Environment env = RunbookInvocation.environment(environment.name(), spec.commandLine().getErr());
+    protected ExitCode execute() throws Exception {
+        Environment env = RunbookInvocation.environment(environment.name(), err());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (OpsContext context = RunbookInvocation.open(env, dryRun, confirmer(in), spec);
              Ops.Scope ignored = Ops.use(context)) {
@@ -76,9 +71,9 @@ final class ReplCommand implements Callable<Integer> {
      * ({@link ReplExecution}). With --no-input nobody is asked and destructive calls are refused.
      */
     private Confirmer confirmer(BufferedReader in) {
-        if (OpsCommand.of(spec).noInput()) return Confirmer.nonInteractive(false, null);
+        if (noInput()) return Confirmer.nonInteractive(false, null);
         if (!groovy) return Confirmer.asking(ReplExecution.prompt(), false);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         return Confirmer.asking(question -> {
             out.print(question);
             out.flush();
@@ -90,7 +85,7 @@ final class ReplCommand implements Callable<Integer> {
         }, false);
     }
 
-    private int jshell(String banner) throws Exception {
+    private ExitCode jshell(String banner) throws Exception {
         Path startup = Files.createTempFile("ops-repl", ".jsh");
         try {
             List<String> lines = new ArrayList<>(JShellCompiler.preamble());
@@ -98,11 +93,14 @@ final class ReplCommand implements Callable<Integer> {
             lines.add("System.out.println(" + javaString(banner) + ");");
             Files.write(startup, lines, StandardCharsets.UTF_8);
             // local execution (ReplExecution): snippets run in this JVM and see the context opened above
-            return JavaShellToolBuilder.builder().start(
+            int status = JavaShellToolBuilder.builder().start(
                     "--execution", "opsrepl",
                     "--class-path", String.join(File.pathSeparator, Library.classPath()),
                     "--startup", "DEFAULT", "--startup", startup.toString(),
                     "--feedback", "normal");
+            // JShell's own status, or the one given to /exit: ours where it is one of ours, else failed
+            return status == 0 ? ExitCode.OK : java.util.Arrays.stream(ExitCode.values()).filter(c -> c.code() == status)
+                    .findFirst().orElse(ExitCode.FAILED);
         } finally {
             Files.deleteIfExists(startup);
         }
@@ -112,8 +110,8 @@ final class ReplCommand implements Callable<Integer> {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
-    private int groovy(BufferedReader in, String banner) throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    private ExitCode groovy(BufferedReader in, String banner) throws Exception {
+        PrintWriter out = out();
         Binding binding = new Binding();
         String help = ReplHelp.text(":exit");
         binding.setVariable("help", new groovy.lang.Closure<Void>(null) {
@@ -158,7 +156,7 @@ final class ReplCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        return ExitCode.OK;
     }
 
     private static String firstLine(String s) {

@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
@@ -12,11 +13,8 @@ import io.discordination.ops.runbook.Runbook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
@@ -31,7 +29,7 @@ import java.util.function.Supplier;
                 "  ops run api-not-responding --resume 20250101-120000-a1b2"},
         description = {"Run a runbook step by step. Destructive effects are confirmed (y/N at a terminal, --yes, and the "
                 + "environment's name for protected ones); every step is journaled under OPS_HOME/runs/."})
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends OpsSubcommand {
     @Mixin
     RunbookArguments arguments;
 
@@ -53,12 +51,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() {
-        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), spec.commandLine().getErr());
+    protected ExitCode execute() {
+        Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), err());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Map<String, String> given = arguments.params(rb);
         if (resume == null) return run(rb, rb.bind(given), null, ahead.get());
@@ -78,9 +73,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
+    private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
         // --no-input: as without a terminal, so only --yes (and --confirm-env) approve
-        Confirmer confirmer = OpsCommand.of(spec).noInput() ? Confirmer.nonInteractive(yes, confirmEnvironment)
+        Confirmer confirmer = noInput() ? Confirmer.nonInteractive(yes, confirmEnvironment)
                 : Confirmer.terminal(yes, confirmEnvironment);
         try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
             if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());

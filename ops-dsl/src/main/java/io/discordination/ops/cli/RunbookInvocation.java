@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
@@ -91,7 +92,7 @@ final class RunbookInvocation {
      * Each step's calls to AWS, Redis and PostgreSQL go into the JSON ({@code awsCalls},
      * {@code redisCommands}, {@code postgresStatements}) and, with {@code debug}, to stderr.
      */
-    static int execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
+    static ExitCode execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
                        OutputOption output, CommandSpec spec) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -119,6 +120,6 @@ final class RunbookInvocation {
             }
             err.flush();
         }
-        return report.exitCode();
+        return ExitCode.of(report.exitCode());
     }
 }

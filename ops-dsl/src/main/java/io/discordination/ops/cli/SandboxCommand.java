@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.text.ShellWords;
@@ -10,15 +11,12 @@ import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.text.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ops sandbox up|down|status|reset|env}: the local Discordination that the {@code local}
@@ -36,13 +34,10 @@ import java.util.concurrent.Callable;
         description = "A complete local Discordination (AWS emulator, Redis, PostgreSQL, LiveKit emulator) for drills, demos and tests.",
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class,
                 SandboxCommand.Reset.class, SandboxCommand.Env.class})
-final class SandboxCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
+final class SandboxCommand extends OpsSubcommand {
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    protected ExitCode execute() {
+        return usage();
     }
 
     static Sandbox sandbox() {
@@ -96,17 +91,14 @@ final class SandboxCommand implements Runnable {
                     "  ops sandbox up",
                     "  OPS_HOME=/tmp/drill ops sandbox up      a second, independent sandbox"},
             description = "Start everything on free 127.0.0.1 ports (reusing what already runs), seed it, write the local environment.")
-    static final class Up implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Up extends OpsSubcommand {
         @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
+        protected ExitCode execute() {
+            PrintWriter err = err();
             Sandbox sandbox = sandbox();
-            withProgress(err, OpsCommand.of(spec).quiet(), "up", sandbox::up);
-            printWhere(spec.commandLine().getOut(), sandbox);
-            return 0;
+            withProgress(err, quiet(), "up", sandbox::up);
+            printWhere(out(), sandbox);
+            return ExitCode.OK;
         }
     }
 
@@ -115,19 +107,16 @@ final class SandboxCommand implements Runnable {
             footer = {
                     "  ops sandbox down"},
             description = "Stop exactly the processes the sandbox started (by PID); data and logs stay.")
-    static final class Down implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Down extends OpsSubcommand {
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+        protected ExitCode execute() {
+            PrintWriter out = out();
             failingClearly(() -> {
                 sandbox().down(line -> out.println(line));
                 return null;
             });
             out.flush();
-            return 0;
+            return ExitCode.OK;
         }
     }
 
@@ -137,18 +126,15 @@ final class SandboxCommand implements Runnable {
                     "  ops sandbox status",
                     "  ops sandbox status --output json"},
             description = "Each component, its address and a live health check. Exit code 1 when any is not healthy.")
-    static final class Status implements Callable<Integer> {
+    static final class Status extends OpsSubcommand {
         @Mixin
         OutputOption output;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
+        protected ExitCode execute() {
             Sandbox sandbox = sandbox();
             List<ComponentStatus> status = sandbox.status();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (output.isJson()) {
                 output.print(out, status);
             } else {
@@ -162,11 +148,11 @@ final class SandboxCommand implements Runnable {
             }
             boolean healthy = status.stream().allMatch(ComponentStatus::healthy);
             if (!healthy) {
-                PrintWriter err = spec.commandLine().getErr();
+                PrintWriter err = err();
                 err.println("ops: the sandbox is not (fully) up; start it with: ops sandbox up");
                 err.flush();
             }
-            return healthy ? 0 : 1;
+            return healthy ? ExitCode.OK : ExitCode.FAILED;
         }
     }
 
@@ -175,17 +161,14 @@ final class SandboxCommand implements Runnable {
             footer = {
                     "  ops sandbox reset                              after a drill"},
             description = "Back to the seeded state, reseeding running servers in place (and starting any that are missing).")
-    static final class Reset implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Reset extends OpsSubcommand {
         @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
+        protected ExitCode execute() {
+            PrintWriter err = err();
             Sandbox sandbox = sandbox();
-            withProgress(err, OpsCommand.of(spec).quiet(), "reset", sandbox::reset);
-            printWhere(spec.commandLine().getOut(), sandbox);
-            return 0;
+            withProgress(err, quiet(), "reset", sandbox::reset);
+            printWhere(out(), sandbox);
+            return ExitCode.OK;
         }
     }
 
@@ -194,19 +177,16 @@ final class SandboxCommand implements Runnable {
             footer = {
                     "  eval \"$(ops sandbox env)\" && redis-cli -u \"$REDIS_URL\" info clients"},
             description = "Print export lines: after eval \"$(ops sandbox env)\" the runbook's own commands run verbatim against the sandbox.")
-    static final class Env implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Env extends OpsSubcommand {
         @Override
-        public Integer call() {
+        protected ExitCode execute() {
             Sandbox sandbox = sandbox();
             if (!Files.isRegularFile(sandbox.environmentFile())) {
                 throw OpsException.builder("The sandbox in " + sandbox.directory() + " is not up")
                         .hint("start it with: ops sandbox up").build();
             }
             SandboxInfo info = failingClearly(sandbox::info);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.println("# the Discordination sandbox of " + info.opsHome() + "; use: eval \"$(ops sandbox env)\"");
             // a sandbox shell talks to the sandbox only: no profile or session token of a real account
             out.println("unset AWS_PROFILE AWS_SESSION_TOKEN");
@@ -216,7 +196,7 @@ final class SandboxCommand implements Runnable {
                 out.println("export " + e.getKey() + "=" + value);
             }
             out.flush();
-            return 0;
+            return ExitCode.OK;
         }
     }
 }

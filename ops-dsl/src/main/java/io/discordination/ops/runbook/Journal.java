@@ -1,6 +1,5 @@
 package io.discordination.ops.runbook;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.JsonLines;
@@ -24,85 +23,23 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The journal of one run: JSON lines in {@code OPS_HOME/runs/<run-id>.jsonl}, each on disk (fsync)
  * before the run goes on, so a run killed at any point can be resumed from what it wrote. Every
  * line passes through the run's redactor; secret parameters are written as {@code ****}.
  *
- * <p>Events: {@code run-started} (runbook, file, content hash, step keys, environment and its file
- * with the file's hash, parameters, resumedFrom), {@code step-started}, {@code step-finished}
- * (duration, result summary, and for an action its typed result, see {@link StepResults}),
- * {@code step-failed} (error), {@code step-skipped} (finished in an earlier run, with the result
- * carried over), {@code resumed-by} (written into an earlier run's journal when a run resumes it:
- * that run may not be resumed again), {@code run-finished} (outcome, exit code),
- * {@code run-interrupted} (the step it stopped in, outcome interrupted, exit code 130: Ctrl-C;
- * resumable like a run that was killed).
+ * <p>Each line is one {@link JournalEvent}: {@code run-started}, {@code step-started},
+ * {@code step-finished}, {@code step-failed}, {@code step-skipped}, {@code resumed-by},
+ * {@code run-finished}, {@code run-interrupted}; each type says what its line carries.
  *
  * <pre>{@code Journal.read(OpsPaths.home(), "20250101-120000-a1b2").finishedSteps()}</pre>
  */
 public final class Journal {
-    /** One line of the journal; fields that do not apply to an event are left out. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(Instant time, String event, String runId, Integer step, String kind, String title,
-                        String runbook, String file, String contentHash, List<String> steps, String environment,
-                        String mode, Map<String, String> parameters, String resumedFrom, String operator,
-                        Long durationMs, String summary, String error, String outcome, Integer exitCode,
-                        String environmentFile, String environmentHash, String resumedBy, JsonNode result) {
-
-        static Entry event(String event, String runId) {
-            return new Entry(Instant.now(), event, runId, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null);
-        }
-
-        Entry step(Step s) {
-            return new Entry(time, event, runId, s.number(), s.kind().label(), s.title(), runbook, file, contentHash,
-                    steps, environment, mode, parameters, resumedFrom, operator, durationMs, summary, error, outcome, exitCode,
-                    environmentFile, environmentHash, resumedBy, result);
-        }
-
-        Entry result(Long durationMs, String summary, String error) {
-            return new Entry(time, event, runId, step, kind, title, runbook, file, contentHash, steps, environment, mode,
-                    parameters, resumedFrom, operator, durationMs, summary, error, outcome, exitCode,
-                    environmentFile, environmentHash, resumedBy, result);
-        }
-
-        /** This entry with an action's typed result ({@link StepResults#write}); null leaves it out. */
-        Entry typedResult(JsonNode typed) {
-            return new Entry(time, event, runId, step, kind, title, runbook, file, contentHash, steps, environment, mode,
-                    parameters, resumedFrom, operator, durationMs, summary, error, outcome, exitCode,
-                    environmentFile, environmentHash, resumedBy, typed);
-        }
-
-        static Entry runStarted(String runId, Runbook runbook, List<String> steps, String environment,
-                                String environmentFile, String environmentHash, String mode, Map<String, String> parameters,
-                                String resumedFrom, String operator) {
-            return new Entry(Instant.now(), "run-started", runId, null, null, null, runbook.name(),
-                    runbook.source().file().toAbsolutePath().toString(), runbook.source().contentHash(), steps, environment,
-                    mode, parameters, resumedFrom, operator, null, null, null, null, null, environmentFile, environmentHash,
-                    null, null);
-        }
-
-        static Entry runFinished(String runId, String runbook, String error, String outcome, int exitCode) {
-            return new Entry(Instant.now(), "run-finished", runId, null, null, null, runbook, null, null, null, null, null,
-                    null, null, null, null, null, error, outcome, exitCode, null, null, null, null);
-        }
-
-        /** Ctrl-C: the step the run stopped in (null before the first), and why. */
-        static Entry runInterrupted(String runId, Step step, String error) {
-            Entry entry = new Entry(Instant.now(), "run-interrupted", runId, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, error, "interrupted", 130, null, null, null, null);
-            return step == null ? entry : entry.step(step);
-        }
-
-        static Entry resumedBy(String runId, String successor, String operator) {
-            return new Entry(Instant.now(), "resumed-by", runId, null, null, null, null, null, null, null, null, null,
-                    null, null, operator, null, null, null, null, null, null, null, successor, null);
-        }
-    }
-
     static final int SUMMARY_LIMIT = 2000;
 
     private final Path file;
@@ -136,7 +73,8 @@ public final class Journal {
      * {@code --resume runId} is refused and names the successor. The caller holds {@link RunLock} on {@code runId}.
      */
     public static void recordSuccessor(Path opsHome, String runId, String successor, Redactor redactor) {
-        new Journal(fileOf(opsHome, runId), redactor).append(Entry.resumedBy(runId, successor, Operator.osUser().user()));
+        new Journal(fileOf(opsHome, runId), redactor)
+                .append(new JournalEvent.ResumedBy(Instant.now(), runId, Operator.osUser().user(), successor));
     }
 
     /** The SHA-256 of a file's bytes as hex, or null when it cannot be read: what a resume compares an environment file by. */
@@ -157,8 +95,8 @@ public final class Journal {
     }
 
     /** Writes one line and forces it to disk before returning. */
-    public void append(Entry entry) {
-        byte[] line = (redactor.redact(Json.write(entry)) + "\n").getBytes(StandardCharsets.UTF_8);
+    public void append(JournalEvent event) {
+        byte[] line = (redactor.redact(Json.write(event)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -173,33 +111,35 @@ public final class Journal {
     }
 
     /** A journal read back, for {@code --resume}. */
-    public record Recorded(Path file, List<Entry> entries) {
+    public record Recorded(Path file, List<JournalEvent> events) {
+        public Recorded {
+            events = List.copyOf(events);
+        }
+
         /** The run-started line; a journal without one (empty, cut short, not a journal) cannot be resumed: exit 2. */
-        public Entry start() {
-            return entries.stream().filter(e -> "run-started".equals(e.event()) && e.runId() != null && e.runbook() != null)
+        public JournalEvent.RunStarted start() {
+            return of(JournalEvent.RunStarted.class).filter(e -> e.runId() != null && e.runbook() != null)
                     .findFirst()
                     .orElseThrow(() -> OpsException.builder("The journal " + file + " has no readable run-started line (it is empty, "
                                     + "cut short or not a run journal); it cannot be resumed")
                             .hint("start a new run without --resume; ops audit --run ID shows what the old run did").invalidInput());
         }
 
-        public Optional<Entry> finish() {
-            return entries.stream().filter(e -> "run-finished".equals(e.event())).reduce((a, b) -> b);
+        public Optional<JournalEvent.RunFinished> finish() {
+            return of(JournalEvent.RunFinished.class).reduce((a, b) -> b);
         }
 
         /** The run that resumed this one, if one did. */
         public Optional<String> successor() {
-            return entries.stream().filter(e -> "resumed-by".equals(e.event()) && e.resumedBy() != null)
-                    .map(Entry::resumedBy).reduce((a, b) -> b);
+            return of(JournalEvent.ResumedBy.class).map(JournalEvent.ResumedBy::resumedBy).filter(Objects::nonNull)
+                    .reduce((a, b) -> b);
         }
 
         /** Step keys ({@code kind:title}) that finished in this run or were skipped because an earlier one finished them. */
         public Set<String> finishedSteps() {
             Set<String> done = new LinkedHashSet<>();
-            for (Entry e : entries) {
-                if (("step-finished".equals(e.event()) || "step-skipped".equals(e.event())) && e.kind() != null) {
-                    done.add(e.kind() + ":" + e.title());
-                }
+            for (JournalEvent e : events) {
+                if (finishedStepKey(e) != null) done.add(finishedStepKey(e));
             }
             return done;
         }
@@ -207,10 +147,10 @@ public final class Journal {
         /** The typed result journaled for each finished step, by step key (see {@link StepResults}). */
         public Map<String, JsonNode> finishedResults() {
             Map<String, JsonNode> results = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                if (("step-finished".equals(e.event()) || "step-skipped".equals(e.event())) && e.kind() != null && e.result() != null) {
-                    results.put(e.kind() + ":" + e.title(), e.result());
-                }
+            for (JournalEvent e : events) {
+                JsonNode result = e instanceof JournalEvent.StepFinished f ? f.result()
+                        : e instanceof JournalEvent.StepSkipped s ? s.result() : null;
+                if (finishedStepKey(e) != null && result != null) results.put(finishedStepKey(e), result);
             }
             return results;
         }
@@ -218,12 +158,22 @@ public final class Journal {
         /** Steps that started and never finished or failed: the run died inside them. */
         public List<String> interruptedSteps() {
             List<String> open = new ArrayList<>();
-            for (Entry e : entries) {
-                String key = e.kind() + ":" + e.title();
-                if ("step-started".equals(e.event())) open.add(key);
-                if ("step-finished".equals(e.event()) || "step-failed".equals(e.event())) open.remove(key);
+            for (JournalEvent e : events) {
+                if (e instanceof JournalEvent.StepStarted s) open.add(s.key());
+                if (e instanceof JournalEvent.StepFinished || e instanceof JournalEvent.StepFailed) {
+                    open.remove(((JournalEvent.StepEvent) e).key());
+                }
             }
             return open;
+        }
+
+        private <T extends JournalEvent> Stream<T> of(Class<T> type) {
+            return events.stream().filter(type::isInstance).map(type::cast);
+        }
+
+        private static String finishedStepKey(JournalEvent e) {
+            return e instanceof JournalEvent.StepFinished || e instanceof JournalEvent.StepSkipped
+                    ? ((JournalEvent.StepEvent) e).key() : null;
         }
     }
 
@@ -238,7 +188,7 @@ public final class Journal {
                     .hint("run ids are the file names in " + directory(opsHome)).invalidInput();
         }
         try {
-            return new Recorded(file, JsonLines.read(file, Entry.class).records());
+            return new Recorded(file, JsonLines.read(file, JournalEvent.class).records());
         } catch (IOException e) {
             throw OpsException.builder("Cannot read the run journal " + file + ": " + e.getMessage()).cause(e).build();
         }

@@ -32,7 +32,7 @@ public record Resume(String runId, String environment, Map<String, String> param
                      String environmentFile, String environmentHash) {
 
     public static Resume from(Journal.Recorded recorded, Runbook runbook, Map<String, String> given) {
-        Journal.Entry start = recorded.start();
+        JournalEvent.RunStarted start = recorded.start();
         String runId = start.runId();
         if (!runbook.name().equals(start.runbook())) {
             throw OpsException.builder("run " + runId + " ran runbook " + start.runbook() + ", not " + runbook.name())

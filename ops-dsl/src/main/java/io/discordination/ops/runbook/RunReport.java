@@ -33,6 +33,6 @@ public record RunReport(String runId, String runbook, String title, String file,
     }
 
     public boolean ok() {
-        return exitCode == 0;
+        return exitCode == io.discordination.ops.ExitCode.OK.code();
     }
 }

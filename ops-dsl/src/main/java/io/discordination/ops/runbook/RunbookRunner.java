@@ -2,6 +2,7 @@ package io.discordination.ops.runbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.Json;
 import io.discordination.ops.Ops;
 import io.discordination.ops.OpsContext;
@@ -94,13 +95,15 @@ public final class RunbookRunner {
 
         if (journal != null) {
             java.nio.file.Path envFile = context.environment().source();
-            journal.append(Journal.Entry.runStarted(context.runId(), runbook, runbook.steps().stream().map(Step::key).toList(),
-                    context.environment().name(), envFile == null ? null : envFile.toAbsolutePath().normalize().toString(),
-                    Journal.hashOf(envFile), mode, shown, resumedFrom, Operator.osUser().user()));
+            journal.append(new JournalEvent.RunStarted(Instant.now(), context.runId(), runbook.name(),
+                    runbook.source().file().toAbsolutePath().toString(), runbook.source().contentHash(),
+                    runbook.steps().stream().map(Step::key).toList(), context.environment().name(), mode, shown, resumedFrom,
+                    Operator.osUser().user(), envFile == null ? null : envFile.toAbsolutePath().normalize().toString(),
+                    Journal.hashOf(envFile)));
         }
         List<RunReport.StepReport> reports = new ArrayList<>();
         String outcome = "ok";
-        int exitCode = OpsException.EXIT_OK;
+        int exitCode = ExitCode.OK.code();
         String error = null;
         try (Ops.Scope ignored = Ops.use(context)) {
             try {
@@ -108,8 +111,8 @@ public final class RunbookRunner {
             } catch (RuntimeException e) {
                 error = redactor.redact(runbook.source().displayName() + ": " + (e instanceof OpsException.RefusedException
                         ? "refused before step 1: " : "the checks before step 1 failed: ") + messageOf(e));
-                exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
-                outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
+                exitCode = ExitCode.of(e).code();
+                outcome = exitCode == ExitCode.REFUSED.code() ? "refused" : "failed";
                 listener.stepFailed(null, e);
             }
             for (Step step : error == null ? runbook.steps() : List.<Step>of()) {
@@ -117,22 +120,21 @@ public final class RunbookRunner {
                     JsonNode carried = restoreResult(step, resume, state);
                     RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(), "skipped",
                             null, commands(step), null, null, null, null, "finished in run " + resume.runId());
-                    if (journal != null) journal.append(Journal.Entry.event("step-skipped", context.runId()).step(step)
-                            .result(null, "finished in run " + resume.runId(), null).typedResult(carried));
+                    if (journal != null) journal.append(JournalEvent.StepSkipped.of(context.runId(), step,
+                            "finished in run " + resume.runId(), carried));
                     reports.add(r);
                     listener.stepFinished(step, r);
                     continue;
                 }
                 listener.stepStarted(step);
                 runningStep = step;
-                if (journal != null) journal.append(Journal.Entry.event("step-started", context.runId()).step(step));
+                if (journal != null) journal.append(JournalEvent.StepStarted.of(context.runId(), step));
                 long t0 = System.nanoTime();
                 try {
                     StepOutcome done = perform(step, dryRun, state, t0);
                     RunReport.StepReport r = done.report();
-                    if (journal != null) journal.append(Journal.Entry.event("step-finished", context.runId()).step(step)
-                            .result(r.durationMs(), summary(r), null)
-                            .typedResult(step.kind() == Step.Kind.ACTION ? StepResults.write(done.result(), redactor) : null));
+                    if (journal != null) journal.append(JournalEvent.StepFinished.of(context.runId(), step, r.durationMs(),
+                            summary(r), step.kind() == Step.Kind.ACTION ? StepResults.write(done.result(), redactor) : null));
                     reports.add(r);
                     listener.stepFinished(step, r);
                 } catch (VirtualMachineError e) {
@@ -145,15 +147,14 @@ public final class RunbookRunner {
                     RunReport.StepReport r = new RunReport.StepReport(step.number(), step.kind().label(), step.title(),
                             refused ? "refused" : "failed",
                             elapsedMs(t0), commands(step), effectsOf(step), null, null, message, null);
-                    if (journal != null) journal.append(Journal.Entry.event("step-failed", context.runId()).step(step)
-                            .result(elapsedMs(t0), null, message));
+                    if (journal != null) journal.append(JournalEvent.StepFailed.of(context.runId(), step, elapsedMs(t0), message));
                     reports.add(r);
                     listener.stepFailed(step, e);
                     listener.stepFinished(step, r);
                     error = message;
                     // a step may find bad input too (a restore target that exists): exit 2 like any other
-                    exitCode = e instanceof OpsException ops ? ops.exitCode() : OpsException.EXIT_FAILED;
-                    outcome = exitCode == OpsException.EXIT_REFUSED ? "refused" : "failed";
+                    exitCode = ExitCode.of(e).code();
+                    outcome = exitCode == ExitCode.REFUSED.code() ? "refused" : "failed";
                     break;
                 }
             }
@@ -162,7 +163,7 @@ public final class RunbookRunner {
             runningStep = null;
             runningJournal = null;
         }
-        if (journal != null) journal.append(Journal.Entry.runFinished(context.runId(), runbook.name(), error, outcome, exitCode));
+        if (journal != null) journal.append(new JournalEvent.RunFinished(Instant.now(), context.runId(), runbook.name(), error, outcome, exitCode));
         List<String> changed = dryRun ? null : context.gate().applied().stream().map(e -> e.summary()).toList();
         RunReport report = new RunReport(header.runId(), header.runbook(), header.title(), header.file(), header.environment(),
                 mode, shown, resumedFrom, List.copyOf(reports), outcome, exitCode, error, header.journal(), changed);
@@ -182,7 +183,7 @@ public final class RunbookRunner {
         Step step = runningStep;
         if (journal == null) return null;
         String effect = context.gate().interrupted(reason);
-        journal.append(Journal.Entry.runInterrupted(context.runId(), step, reason + (effect == null ? "" : "; in flight: " + effect)));
+        journal.append(JournalEvent.RunInterrupted.of(context.runId(), step, reason + (effect == null ? "" : "; in flight: " + effect)));
         return step;
     }
 

@@ -44,6 +44,34 @@ public final class Probe {
     }
 
     /** As {@link #append}, but a destructive effect: confirmed before it runs. */
+    /** Appends from a thread this step starts and waits for: that thread must see the step's context. */
+    public static Appended appendOnNewThread(String name, String line) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Appended> done = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                done.set(append(name, line));
+            } catch (RuntimeException e) {
+                failed.set(e);
+            }
+        }, "started-by-a-step");
+        thread.start();
+        thread.join();
+        if (failed.get() != null) throw failed.get();
+        return done.get();
+    }
+
+    private static final java.util.Map<String, java.util.concurrent.CyclicBarrier> MEETINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Waits until a second run in this JVM reaches the meeting {@code name} too (both contexts current
+     * on their threads at once), then returns the name of the environment this step sees.
+     */
+    public static String meet(String name) throws Exception {
+        MEETINGS.computeIfAbsent(name, n -> new java.util.concurrent.CyclicBarrier(2)).await(20, java.util.concurrent.TimeUnit.SECONDS);
+        return Ops.environment().name();
+    }
+
     public static Appended appendDestructive(String name, String line) {
         OpsContext ctx = Ops.context();
         Path file = file(name);
