@@ -1,7 +1,6 @@
 package io.discordination.ops.sandbox;
 
 import io.discordination.ops.sandbox.agent.AgentProcess;
-import io.discordination.ops.sandbox.aws.AwsClients;
 import io.discordination.ops.sandbox.aws.AwsSeeder;
 import io.discordination.ops.sandbox.aws.EcsSimulator;
 import io.discordination.ops.sandbox.aws.MotoServer;
@@ -16,7 +15,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,15 +23,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
-import java.util.function.IntToLongFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +42,10 @@ import java.util.function.Supplier;
  * seeded with production's names and realistic data. State lives under {@code OPS_HOME/sandbox};
  * two OPS_HOMEs give two independent sandboxes. The servers outlive the JVM that started them
  * and are found again by PID.
+ *
+ * <p>Each server is a {@link SandboxComponent}; this class is the orchestration over them: ports,
+ * start-up in parallel with health waits and retries on a taken port, seeding, reset, status, and
+ * {@code down} in dependency order, under one lock per OPS_HOME.
  *
  * <pre>{@code
  * Sandbox sandbox = Sandbox.at(Path.of(System.getProperty("user.home"), ".ops"));
@@ -56,26 +60,19 @@ public final class Sandbox {
     public static final String POSTGRES = "postgres";
     /** The sandbox agent: LiveKit emulator and ECS simulator. */
     public static final String AGENT = "agent";
+    /** The components, in the order status shows them. */
     public static final List<String> COMPONENTS = List.of(MOTO, REDIS, POSTGRES, AGENT);
 
-    private static final Map<String, String> COMMAND_MARKS = Map.of(
-            MOTO, "moto_server", REDIS, "redis-server", POSTGRES, "postgres", AGENT, "SandboxAgent");
     private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
     private static final int START_ATTEMPTS = 3;
 
     private final Path opsHome;
     private final Path dir;
-    private final MotoServer moto;
-    private final RedisServer redis;
-    private final AgentProcess agent;
 
     private Sandbox(Path opsHome) {
         this.opsHome = opsHome.toAbsolutePath().normalize();
         this.dir = this.opsHome.resolve("sandbox");
-        this.moto = new MotoServer(dir);
-        this.redis = new RedisServer(dir);
-        this.agent = new AgentProcess(dir);
     }
 
     /** The sandbox of {@code opsHome} (nothing is started until {@link #up()}). */
@@ -105,15 +102,91 @@ public final class Sandbox {
         return dir.resolve(component + ".pid");
     }
 
+    /**
+     * The components of this sandbox, in {@link #COMPONENTS} order, with what they need from
+     * {@code state} (credentials, ports, what moto's seed left). The state object is shared: what
+     * a component records goes into the next save of sandbox.json.
+     */
+    private List<SandboxComponent> components(SandboxState state) {
+        SandboxState.Credentials c = state.credentials;
+        MotoServer moto = new MotoServer(dir, new MotoServer.Seeding(SeedData.REGION, c.awsAccessKeyId, c.awsSecretAccessKey,
+                c.databasePassword), new MotoServer.Memory() {
+            @Override
+            public boolean patchesApplied() {
+                return state.motoPatched;
+            }
+
+            @Override
+            public void patchesApplied(boolean applied) {
+                state.motoPatched = applied;
+            }
+
+            @Override
+            public boolean seeded() {
+                return state.aws != null;
+            }
+
+            @Override
+            public void seeded(AwsSeeder.AwsSeed seed) {
+                SandboxState.AwsIds ids = new SandboxState.AwsIds();
+                ids.vpcId = seed.vpcId();
+                ids.privateSubnets = new ArrayList<>(seed.privateSubnets());
+                ids.dbSecurityGroup = seed.dbSecurityGroup();
+                ids.appSecurityGroup = seed.appSecurityGroup();
+                ids.ipSetId = seed.ipSetId();
+                synchronized (state) {
+                    state.aws = ids;
+                }
+            }
+        });
+        // the agent needs moto's port, which is fixed before anything starts
+        AgentProcess agent = new AgentProcess(dir, () -> Map.of(
+                "AWS_ENDPOINT_URL", MotoServer.endpoint(state.server(MOTO).port),
+                "AWS_REGION", SeedData.REGION,
+                "AWS_ACCESS_KEY_ID", c.awsAccessKeyId,
+                "AWS_SECRET_ACCESS_KEY", c.awsSecretAccessKey,
+                "LK_KEY", c.lkKey,
+                "LK_SECRET", c.lkSecret));
+        List<SandboxComponent> all = List.of(moto, new RedisServer(dir), postgres(state), agent);
+        if (!all.stream().map(SandboxComponent::name).toList().equals(COMPONENTS)) {
+            throw new IllegalStateException("the sandbox's components are out of step with COMPONENTS");
+        }
+        return all;
+    }
+
+    private SandboxComponent component(SandboxState state, String name) {
+        return components(state).stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no sandbox component " + name));
+    }
+
+    /**
+     * The order {@code down} stops them in: a component before those it depends on (the agent
+     * before moto), otherwise in {@link #COMPONENTS} order.
+     */
+    static List<SandboxComponent> stopOrder(List<SandboxComponent> components) {
+        Map<String, Integer> depth = new LinkedHashMap<>();
+        for (SandboxComponent c : components) depth(c.name(), components, depth, new HashSet<>());
+        List<SandboxComponent> order = new ArrayList<>(components);
+        order.sort(java.util.Comparator.comparing((SandboxComponent c) -> depth.get(c.name())).reversed());
+        return order;
+    }
+
+    private static int depth(String name, List<SandboxComponent> components, Map<String, Integer> known, Set<String> visiting) {
+        Integer cached = known.get(name);
+        if (cached != null) return cached;
+        if (!visiting.add(name)) throw new IllegalStateException("sandbox components depend on each other in a circle: " + visiting);
+        int deepest = 0;
+        for (SandboxComponent c : components) {
+            if (!c.name().equals(name)) continue;
+            for (String dependency : c.dependsOn()) deepest = Math.max(deepest, 1 + depth(dependency, components, known, visiting));
+        }
+        known.put(name, deepest);
+        return deepest;
+    }
+
     /** The log file of a component (moto, redis, postgres, agent). */
     public Path logFile(String component) {
-        return switch (component) {
-            case MOTO -> moto.log();
-            case REDIS -> redis.log();
-            case AGENT -> agent.log();
-            case POSTGRES -> postgres(SandboxState.load(stateFile())).log();
-            default -> throw new IllegalArgumentException("no sandbox component " + component);
-        };
+        return component(SandboxState.load(stateFile()), component).log();
     }
 
     /** Starts whatever is not running, seeds what was started, writes the {@code local} environment. */
@@ -150,13 +223,12 @@ public final class Sandbox {
     public void down(Consumer<String> progress) {
         locked(() -> {
             SandboxState state = SandboxState.load(stateFile());
-            List<String> survivors = new java.util.ArrayList<>();
-            for (String name : List.of(AGENT, MOTO, REDIS, POSTGRES)) {
+            List<String> survivors = new ArrayList<>();
+            for (SandboxComponent component : stopOrder(components(state))) {
+                String name = component.name();
                 SandboxState.Server server = state.servers.get(name);
-                if (server != null && isOurs(name, server)) {
-                    Processes.Stopped how = name.equals(POSTGRES)
-                            ? postgres(state).stop(server.pid)
-                            : Processes.stop(server.pid, DOWN_GRACE);
+                if (server != null && isOurs(component, server)) {
+                    Processes.Stopped how = component.stop(server.pid, DOWN_GRACE);
                     if (how == Processes.Stopped.STILL_RUNNING) survivors.add(name + " (pid " + server.pid + ")");
                     progress.accept(String.format(Locale.ROOT, "%-9s %s (pid %d)", name, switch (how) {
                         case NOT_RUNNING, ON_TERM -> "stopped";
@@ -207,16 +279,44 @@ public final class Sandbox {
     /** Each component, its address and a live health check. */
     public List<ComponentStatus> status() {
         SandboxState state = SandboxState.load(stateFile());
-        List<ComponentStatus> out = new ArrayList<>();
-        for (String name : COMPONENTS) {
-            SandboxState.Server server = state.servers.get(name);
+        return atOnce(components(state), component -> {
+            SandboxState.Server server = state.servers.get(component.name());
             int port = server == null ? 0 : server.port;
-            boolean running = server != null && isOurs(name, server);
-            boolean healthy = running && healthy(name, port, state);
-            out.add(new ComponentStatus(name, address(name, port), running ? server.pid : 0, running, healthy,
-                    detail(name, running, healthy, port, state)));
+            boolean running = server != null && isOurs(component, server);
+            boolean healthy = running && component.isHealthy(port);
+            String detail = !running ? "not running"
+                    : !healthy ? "running but not answering its health check (see " + component.log() + ")"
+                    : component.healthDetail(port);
+            return new ComponentStatus(component.name(), port <= 0 ? "-" : component.address(port), running ? server.pid : 0,
+                    running, healthy, detail);
+        });
+    }
+
+    /**
+     * {@code check} of every component, each on a thread of its own (the checks wait on four
+     * different servers), in the components' order.
+     */
+    private static <T> List<T> atOnce(List<SandboxComponent> components, Function<SandboxComponent, T> check) {
+        ExecutorService pool = Executors.newFixedThreadPool(components.size(), r -> {
+            Thread t = new Thread(r, "sandbox-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> checks = new ArrayList<>();
+            for (SandboxComponent component : components) checks.add(pool.submit(() -> check.apply(component)));
+            List<T> out = new ArrayList<>();
+            for (Future<T> c : checks) out.add(c.get());
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new SandboxException("Checking the sandbox failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while checking the sandbox", e);
+        } finally {
+            pool.shutdownNow();
         }
-        return out;
     }
 
     /** True if every component runs and answers its health check. */
@@ -251,37 +351,53 @@ public final class Sandbox {
     // ---------------------------------------------------------------------------------------
 
     private SandboxInfo ensure(Consumer<String> progress, boolean reseed) {
-        checkPrerequisites();
         SandboxState state = SandboxState.load(stateFile());
-        PostgresCluster pg = postgres(state);
+        List<SandboxComponent> components = components(state);
+        try {
+            checkPrerequisites(components);
+            return ensure(state, components, progress, reseed);
+        } finally {
+            for (SandboxComponent component : components) component.close();
+        }
+    }
+
+    private SandboxInfo ensure(SandboxState state, List<SandboxComponent> components, Consumer<String> progress, boolean reseed) {
         Map<String, Boolean> wasRunning = new LinkedHashMap<>();
-        for (String name : COMPONENTS) {
+        List<Boolean> answering = atOnce(components, component -> {
+            SandboxState.Server server = state.servers.get(component.name());
+            return server != null && isOurs(component, server) && component.isHealthy(server.port);
+        });
+        for (int i = 0; i < components.size(); i++) {
+            SandboxComponent component = components.get(i);
+            String name = component.name();
             SandboxState.Server server = state.servers.get(name);
-            boolean ours = server != null && isOurs(name, server);
-            boolean healthy = ours && healthy(name, server.port, state);
+            boolean ours = server != null && isOurs(component, server);
+            boolean healthy = answering.get(i);
             if (ours && !healthy) {
                 // ours but not answering: stop it rather than leave it behind a new one
-                if (name.equals(POSTGRES)) pg.stop(server.pid);
-                else Processes.stop(server.pid, Duration.ofSeconds(5));
+                component.stop(server.pid, DOWN_GRACE);
                 progress.accept(line(name, "was running (pid " + server.pid + ") but not answering; restarting it", -1));
-                server.pid = 0;
             }
+            // a PID that is not ours (exited, or recycled by another program) is never signalled
+            if (server != null && !healthy) server.pid = 0;
             wasRunning.put(name, healthy);
         }
-        if (!wasRunning.get(MOTO) && wasRunning.get(AGENT)) {
-            // the agent talks to moto at the address it was started with: restart it with the new one
-            SandboxState.Server agentServer = state.servers.get(AGENT);
-            Processes.stop(agentServer.pid, Duration.ofSeconds(5));
-            agentServer.pid = 0;
-            deleteQuietly(pidFile(AGENT));
-            wasRunning.put(AGENT, false);
-            progress.accept(line(AGENT, "restarted with the new moto", -1));
+        for (SandboxComponent component : components) {
+            // it keeps the address of what it was started against: restart it with the new one
+            String restarted = component.dependsOn().stream().filter(d -> !wasRunning.get(d)).findFirst().orElse(null);
+            if (restarted == null || !wasRunning.get(component.name())) continue;
+            SandboxState.Server server = state.servers.get(component.name());
+            component.stop(server.pid, DOWN_GRACE);
+            server.pid = 0;
+            deleteQuietly(pidFile(component.name()));
+            wasRunning.put(component.name(), false);
+            progress.accept(line(component.name(), "restarted with the new " + restarted, -1));
         }
         // ports first, one thread, so two servers never pick the same one
         Set<Integer> taken = new HashSet<>();
-        for (String name : COMPONENTS) {
-            SandboxState.Server server = state.server(name);
-            if (wasRunning.get(name)) {
+        for (SandboxComponent component : components) {
+            SandboxState.Server server = state.server(component.name());
+            if (wasRunning.get(component.name())) {
                 taken.add(server.port);
                 continue;
             }
@@ -291,95 +407,45 @@ public final class Sandbox {
             taken.add(port);
         }
         state.save(stateFile());
+        Map<String, Boolean> willSeed = new LinkedHashMap<>();
+        for (SandboxComponent component : components) {
+            willSeed.put(component.name(), !wasRunning.get(component.name()) || reseed || component.needsSeed());
+        }
+        for (SandboxComponent component : components) {
+            String name = component.name();
+            boolean othersSeed = willSeed.entrySet().stream().anyMatch(e -> !e.getKey().equals(name) && e.getValue());
+            if (wasRunning.get(name) && othersSeed) component.pause(state.servers.get(name).port);
+        }
 
         Set<String> startedNow = ConcurrentHashMap.newKeySet();
-        List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(5, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(components.size(), r -> {
             Thread t = new Thread(r, "sandbox-up");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<?>> work = new ArrayList<>();
-            java.util.concurrent.CompletionService<Object> finished = new java.util.concurrent.ExecutorCompletionService<>(pool);
-            work.add(finished.submit(() -> {
-                long t0 = System.nanoTime();
-                boolean seed = !wasRunning.get(MOTO) || reseed || state.aws == null;
-                AwsClients aws = new AwsClients(MotoServer.endpoint(state.servers.get(MOTO).port), SeedData.REGION,
-                        state.credentials.awsAccessKeyId, state.credentials.awsSecretAccessKey);
-                closeLater.add(aws);
-                Future<?> warm = seed ? pool.submit(aws::warmUp) : null;
-                if (seed && wasRunning.get(AGENT)) {
-                    // the ECS simulator must not act while moto is emptied and seeded (ids would shift)
-                    agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/pause");
-                }
-                if (!wasRunning.get(MOTO)) {
-                    start(MOTO, state, moto::start, moto::isHealthy, moto.log(), progress);
-                    state.motoPatched = moto.patchesApplied();
-                    startedNow.add(MOTO);
-                }
-                if (seed) {
-                    warm.get();
-                    seedAws(state, aws, startedNow.contains(MOTO));
-                    progress.accept(line(MOTO, "seeded (ECS, logs, RDS, metrics, S3, WAF, secrets)", t0));
-                } else {
-                    progress.accept(line(MOTO, "running on " + MotoServer.endpoint(state.servers.get(MOTO).port) + " (reused)", -1));
-                }
-                return null;
-            }));
-            work.add(finished.submit(() -> {
-                long t0 = System.nanoTime();
-                if (!wasRunning.get(REDIS)) {
-                    start(REDIS, state, redis::start, redis::isHealthy, redis.log(), progress);
-                    startedNow.add(REDIS);
-                }
-                if (startedNow.contains(REDIS) || reseed) {
-                    redis.seed(state.servers.get(REDIS).port);
-                    progress.accept(line(REDIS, "seeded (api:cache, rl, session, presence, user keys)", t0));
-                } else {
-                    progress.accept(line(REDIS, "running on " + RedisServer.url(state.servers.get(REDIS).port) + " (reused)", -1));
-                }
-                return null;
-            }));
-            work.add(finished.submit(() -> {
-                long t0 = System.nanoTime();
-                if (!wasRunning.get(POSTGRES)) {
-                    startPostgres(state, pg, progress);
-                    startedNow.add(POSTGRES);
-                }
-                int port = state.servers.get(POSTGRES).port;
-                if (startedNow.contains(POSTGRES) || reseed) {
-                    pg.seed(port, state.credentials.adminPassword, state.credentials.databasePassword,
-                            state.credentials.opsDatabasePassword, state.credentials.readDatabasePassword);
-                    progress.accept(line(POSTGRES, "seeded (discordination: users, sessions)", t0));
-                } else {
-                    progress.accept(line(POSTGRES, "running on 127.0.0.1:" + port + " (reused)", -1));
-                }
-                return null;
-            }));
-            work.add(finished.submit(() -> {
-                if (!wasRunning.get(AGENT)) {
-                    // the agent needs moto's port, which is fixed above
-                    Map<String, String> env = Map.of(
-                            "AWS_ENDPOINT_URL", MotoServer.endpoint(state.servers.get(MOTO).port),
-                            "AWS_REGION", SeedData.REGION,
-                            "AWS_ACCESS_KEY_ID", state.credentials.awsAccessKeyId,
-                            "AWS_SECRET_ACCESS_KEY", state.credentials.awsSecretAccessKey,
-                            "LK_KEY", state.credentials.lkKey,
-                            "LK_SECRET", state.credentials.lkSecret);
-                    start(AGENT, state, port -> agent.start(port, env), agent::isHealthy, agent.log(), progress);
-                    startedNow.add(AGENT);
-                } else if (reseed) {
-                    agent.post(state.servers.get(AGENT).port, "/sandbox/livekit/reset");
-                    progress.accept(line(AGENT, "LiveKit rooms reseeded", -1));
-                } else {
-                    progress.accept(line(AGENT, "running on " + AgentProcess.url(state.servers.get(AGENT).port) + " (reused)", -1));
-                }
-                return null;
-            }));
+            CompletionService<Object> finished = new ExecutorCompletionService<>(pool);
+            for (SandboxComponent component : components) {
+                String name = component.name();
+                finished.submit(() -> {
+                    long t0 = System.nanoTime();
+                    component.prepare(state.servers.get(name).port, willSeed.get(name));
+                    if (!wasRunning.get(name)) {
+                        start(component, state, progress);
+                        startedNow.add(name);
+                    }
+                    int port = state.servers.get(name).port;
+                    if (willSeed.get(name)) {
+                        component.seed(port, startedNow.contains(name)).ifPresent(what -> progress.accept(line(name, what, t0)));
+                    } else {
+                        progress.accept(line(name, "running on " + component.address(port) + " (reused)", -1));
+                    }
+                    return null;
+                });
+            }
             SandboxException failure = null;
             // the first failure counts, whichever component it comes from
-            for (int done = 0; done < work.size() && failure == null; done++) {
+            for (int done = 0; done < components.size() && failure == null; done++) {
                 try {
                     finished.take().get();
                 } catch (ExecutionException e) {
@@ -388,38 +454,29 @@ public final class Sandbox {
                             : new SandboxException("Sandbox start-up failed: " + cause, cause);
                     // no point finishing the others: interrupt them and wait until they let go
                     pool.shutdownNow();
-                    pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
+                    pool.awaitTermination(20, TimeUnit.SECONDS);
                 }
             }
             if (failure != null) throw failure;
-            // the ECS simulator acts only on a seeded moto
-            agent.post(state.servers.get(AGENT).port, "/sandbox/ecs/resume");
+            for (SandboxComponent component : components) component.resume(state.servers.get(component.name()).port);
         } catch (RuntimeException e) {
             // everything this call started, including a server whose start was interrupted
             Set<String> started = new HashSet<>(startedNow);
-            for (String name : COMPONENTS) {
+            for (SandboxComponent component : components) {
+                String name = component.name();
+                if (wasRunning.get(name)) continue;
                 SandboxState.Server server = state.servers.get(name);
-                if (!wasRunning.get(name) && server != null && server.pid > 0) started.add(name);
+                long stray = component.strayPid();
+                if (server.pid <= 0 && stray > 0 && Processes.isRunning(stray)) server.pid = stray;
+                if (server.pid > 0) started.add(name);
             }
-            long postmaster = pg.postmasterPid();
-            if (!wasRunning.get(POSTGRES) && postmaster > 0 && Processes.isRunning(postmaster)) {
-                state.server(POSTGRES).pid = postmaster;
-                started.add(POSTGRES);
-            }
-            stopStarted(state, pg, started);
+            stopStarted(state, components, started);
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while starting the sandbox", e);
         } finally {
             pool.shutdownNow();
-            for (AutoCloseable c : closeLater) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // clients of a finished start-up
-                }
-            }
         }
         SandboxInfo info = info(state);
         LocalEnvironmentFile.write(info);
@@ -433,83 +490,70 @@ public final class Sandbox {
         return String.format(Locale.ROOT, "%-9s %s%s", name, what, took);
     }
 
-    private void stopStarted(SandboxState state, PostgresCluster pg, Set<String> started) {
-        for (String name : started) {
-            SandboxState.Server server = state.servers.get(name);
-            if (server == null || server.pid <= 0) continue;
-            if (name.equals(POSTGRES)) pg.stop(server.pid);
-            else Processes.stop(server.pid, Duration.ofSeconds(3));
+    private void stopStarted(SandboxState state, List<SandboxComponent> components, Set<String> started) {
+        for (SandboxComponent component : components) {
+            SandboxState.Server server = state.servers.get(component.name());
+            if (!started.contains(component.name()) || server == null || server.pid <= 0) continue;
+            component.stop(server.pid, Duration.ofSeconds(3));
             server.pid = 0;
-            deleteQuietly(pidFile(name));
+            deleteQuietly(pidFile(component.name()));
         }
         state.save(stateFile());
     }
 
-    /** Starts a server, retrying on another port when its port was taken in the meantime. */
-    private void start(String name, SandboxState state, IntToLongFunction starter, IntPredicate healthy, Path log,
-                       Consumer<String> progress) {
+    /**
+     * Starts a component and waits until it answers, retrying on another port when its port was
+     * taken in the meantime (the server's "Address already in use").
+     */
+    private void start(SandboxComponent component, SandboxState state, Consumer<String> progress) {
         long t0 = System.nanoTime();
+        String name = component.name();
         SandboxState.Server server = state.server(name);
         for (int attempt = 1; ; attempt++) {
             int port = server.port;
-            appendMarker(log, name + " starting on 127.0.0.1:" + port);
-            long pid = starter.applyAsLong(port);
-            record(state, name, port, pid);
-            String outcome = awaitReady(pid, port, healthy);
-            if (outcome == null) {
-                progress.accept(line(name, "started on 127.0.0.1:" + port + " (pid " + pid + ")", t0));
-                return;
+            String outcome;
+            String tail;
+            try {
+                long pid = component.start(port);
+                record(state, name, port, pid);
+                outcome = awaitReady(pid, port, component);
+                if (outcome == null) {
+                    progress.accept(line(name, "started on 127.0.0.1:" + port + " (pid " + pid + ")", t0));
+                    return;
+                }
+                tail = Processes.tail(component.log(), 15);
+                component.stop(pid, Duration.ofSeconds(3));
+                server.pid = 0;
+            } catch (SandboxException e) {
+                if (attempt < START_ATTEMPTS && portTaken(e.logTail())) {
+                    outcome = null;
+                    tail = e.logTail();
+                } else {
+                    throw e;
+                }
             }
-            String tail = Processes.tail(log, 15);
-            Processes.stop(pid, Duration.ofSeconds(3));
-            server.pid = 0;
-            boolean portTaken = tail.toLowerCase(Locale.ROOT).contains("address already in use");
-            if (portTaken && attempt < START_ATTEMPTS) {
+            if (portTaken(tail) && attempt < START_ATTEMPTS) {
                 server.port = Ports.pickFree();
                 progress.accept(line(name, "port " + port + " was taken; trying " + server.port, -1));
                 continue;
             }
-            throw new SandboxException(name + " " + outcome + " (log: " + log + ")", tail, null);
+            throw new SandboxException(name + " " + outcome + " (log: " + component.log() + ")", tail, null);
         }
     }
 
+    private static boolean portTaken(String logTail) {
+        return logTail != null && logTail.toLowerCase(Locale.ROOT).contains("address already in use");
+    }
+
     /** Null when healthy; otherwise what went wrong. */
-    private static String awaitReady(long pid, int port, IntPredicate healthy) {
+    private static String awaitReady(long pid, int port, SandboxComponent component) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (healthy.test(port)) return null;
+            if (component.isHealthy(port)) return null;
             if (!Processes.isRunning(pid)) return "exited during start-up";
             sleep(40);
         }
         return "did not answer on port " + port + " within " + START_TIMEOUT.toSeconds() + " s";
-    }
-
-    private void startPostgres(SandboxState state, PostgresCluster pg, Consumer<String> progress) {
-        long t0 = System.nanoTime();
-        if (!pg.isInitialized()) PostgresCluster.removeOrphans();
-        pg.initialize(state.credentials.adminPassword, opsHome);
-        SandboxState.Server server = state.server(POSTGRES);
-        // a cluster left running by a crashed sandbox (postmaster.pid alive) is stopped first
-        long stale = pg.postmasterPid();
-        if (stale > 0 && Processes.isRunning(stale) && Processes.commandLine(stale).contains(pg.dataDirectory().toString())) {
-            pg.stop(stale);
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                long pid = pg.start(server.port);
-                record(state, POSTGRES, server.port, pid);
-                progress.accept(line(POSTGRES, "started on 127.0.0.1:" + server.port + " (pid " + pid + ")", t0));
-                return;
-            } catch (SandboxException e) {
-                if (attempt < START_ATTEMPTS && e.logTail().toLowerCase(Locale.ROOT).contains("address already in use")) {
-                    int taken = server.port;
-                    server.port = Ports.pickFree();
-                    progress.accept(line(POSTGRES, "port " + taken + " was taken; trying " + server.port, -1));
-                    continue;
-                }
-                throw e;
-            }
-        }
     }
 
     private synchronized void record(SandboxState state, String name, int port, long pid) {
@@ -526,81 +570,15 @@ public final class Sandbox {
         state.save(stateFile());
     }
 
-    private void seedAws(SandboxState state, AwsClients aws, boolean fresh) {
-        int port = state.servers.get(MOTO).port;
-        if (!state.motoPatched) {
-            throw new SandboxException("moto started without the sandbox's fixes (see " + moto.log()
-                    + "); the sandbox needs moto 5.2.1: pip install 'moto[server]==5.2.1'", Processes.tail(moto.log(), 15), null);
-        }
-        if (!fresh) moto.resetState(port);
-        moto.prepareForSeeding(port);
-        try {
-            AwsSeeder.AwsSeed seed = new AwsSeeder(aws, state.credentials.databasePassword, Clock.systemUTC()).seed();
-            new EcsSimulator(aws.ecs(), aws.logs(), dir, Clock.systemUTC()).reconcileServices();
-            SandboxState.AwsIds ids = new SandboxState.AwsIds();
-            ids.vpcId = seed.vpcId();
-            ids.privateSubnets = new ArrayList<>(seed.privateSubnets());
-            ids.dbSecurityGroup = seed.dbSecurityGroup();
-            ids.appSecurityGroup = seed.appSecurityGroup();
-            ids.ipSetId = seed.ipSetId();
-            synchronized (this) {
-                state.aws = ids;
-            }
-        } catch (SandboxException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new SandboxException("Seeding moto failed: " + e.getMessage(), Processes.tail(moto.log(), 15), e);
-        }
-    }
-
     private PostgresCluster postgres(SandboxState state) {
         if (state.postgresRoot == null) state.postgresRoot = PostgresCluster.defaultRoot(opsHome).toString();
-        return new PostgresCluster(Path.of(state.postgresRoot));
+        SandboxState.Credentials c = state.credentials;
+        return new PostgresCluster(Path.of(state.postgresRoot), opsHome,
+                new PostgresCluster.Passwords(c.adminPassword, c.databasePassword, c.opsDatabasePassword, c.readDatabasePassword));
     }
 
-    private boolean isOurs(String name, SandboxState.Server server) {
-        return server.pid > 0 && Processes.isOurs(server.pid, server.startedAt, COMMAND_MARKS.get(name));
-    }
-
-    private boolean healthy(String name, int port, SandboxState state) {
-        return switch (name) {
-            case MOTO -> moto.isHealthy(port);
-            case REDIS -> redis.isHealthy(port);
-            case POSTGRES -> postgres(state).isHealthy(port, state.credentials.adminPassword);
-            case AGENT -> agent.isHealthy(port);
-            default -> false;
-        };
-    }
-
-    private static String address(String name, int port) {
-        if (port <= 0) return "-";
-        return switch (name) {
-            case MOTO -> MotoServer.endpoint(port);
-            case REDIS -> RedisServer.url(port);
-            case POSTGRES -> "postgresql://127.0.0.1:" + port + "/" + SeedData.DATABASE;
-            case AGENT -> AgentProcess.url(port);
-            default -> "127.0.0.1:" + port;
-        };
-    }
-
-    private String detail(String name, boolean running, boolean healthy, int port, SandboxState state) {
-        if (!running) return "not running";
-        if (!healthy) return "running but not answering its health check (see " + logFile(name) + ")";
-        return switch (name) {
-            case MOTO -> "AWS emulator" + (state.motoPatched ? "" : " (WITHOUT the sandbox's fixes: ECS is not realistic)");
-            case REDIS -> "PING answered PONG";
-            case POSTGRES -> "accepts connections";
-            case AGENT -> {
-                String ecs;
-                try {
-                    ecs = agent.get(port, "/sandbox/status");
-                } catch (SandboxException e) {
-                    ecs = "status unknown";
-                }
-                yield "LiveKit emulator /healthz OK; ECS simulator " + ecs;
-            }
-            default -> "";
-        };
+    private static boolean isOurs(SandboxComponent component, SandboxState.Server server) {
+        return server.pid > 0 && Processes.isOurs(server.pid, server.startedAt, component.commandMark());
     }
 
     private SandboxInfo info(SandboxState state) {
@@ -631,27 +609,11 @@ public final class Sandbox {
         }
     }
 
-    private void checkPrerequisites() {
+    private static void checkPrerequisites(List<SandboxComponent> components) {
         List<String> missing = new ArrayList<>();
-        if (Processes.which("moto_server").isEmpty()) missing.add("moto_server (pip install 'moto[server]==5.2.1')");
-        if (Processes.which("redis-server").isEmpty()) missing.add("redis-server (sudo apt-get install -y redis-server redis-tools)");
-        try {
-            PostgresCluster.binaries();
-        } catch (SandboxException e) {
-            missing.add("PostgreSQL (sudo apt-get install -y postgresql postgresql-client)");
-        }
+        for (SandboxComponent component : components) component.missingPrerequisite().ifPresent(missing::add);
         if (!missing.isEmpty()) {
             throw new SandboxException("The sandbox needs " + String.join(", ", missing) + "; install and run ops sandbox up again");
-        }
-    }
-
-    private static void appendMarker(Path log, String text) {
-        try {
-            Files.createDirectories(log.getParent());
-            Files.writeString(log, "=== " + java.time.Instant.now() + " " + text + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException ignored) {
-            // the server's own output still goes to the log
         }
     }
 

@@ -1,5 +1,6 @@
 package io.discordination.ops.sandbox.agent;
 
+import io.discordination.ops.sandbox.SandboxComponent;
 import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.process.Processes;
 
@@ -16,35 +17,68 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * Starts and talks to the {@link SandboxAgent} process: a JVM on this JVM's class path.
+ * Starts and talks to the {@link SandboxAgent} process: a JVM on this JVM's class path that hosts
+ * the LiveKit emulator (its health check is the emulator's {@code /healthz}, its seed the emulator's
+ * rooms), the ECS simulator and the rotation functions.
  *
- * <pre>{@code long pid = new AgentProcess(sandboxDir).start(port, environment);}</pre>
+ * <pre>{@code long pid = new AgentProcess(sandboxDir, () -> environment).start(port);}</pre>
  */
-public final class AgentProcess {
+public final class AgentProcess implements SandboxComponent {
+    /** The agent acts on moto (ECS simulator, rotation functions) at the address it was started with. */
+    private static final String MOTO = "moto";
+
     private final Path sandboxDir;
+    private final Supplier<Map<String, String>> environment;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public AgentProcess(Path sandboxDir) {
+    /** {@code environment} gives the agent's settings when it starts (see {@link SandboxAgent}): moto's address is known only then. */
+    public AgentProcess(Path sandboxDir, Supplier<Map<String, String>> environment) {
         this.sandboxDir = sandboxDir;
+        this.environment = environment;
     }
 
+    @Override
+    public String name() {
+        return "agent";
+    }
+
+    @Override
+    public String commandMark() {
+        return "SandboxAgent";
+    }
+
+    @Override
     public Path log() {
         return sandboxDir.resolve("logs").resolve("agent.log");
     }
 
-    /** Starts the agent on {@code port}; {@code environment} carries its settings (see {@link SandboxAgent}). */
-    public long start(int port, Map<String, String> environment) {
+    @Override
+    public String address(int port) {
+        return url(port);
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(MOTO);
+    }
+
+    /** Starts the agent on {@code port}. */
+    @Override
+    public long start(int port) {
+        Processes.appendMarker(log(), name() + " starting on 127.0.0.1:" + port);
         String java = ProcessHandle.current().info().command()
                 .filter(c -> c.endsWith("/java"))
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = List.of(java, "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dsandbox.agent=true", "-cp", classPath(), SandboxAgent.class.getName());
-        Map<String, String> env = new java.util.HashMap<>(environment);
+        Map<String, String> env = new java.util.HashMap<>(environment.get());
         env.put("SANDBOX_DIR", sandboxDir.toString());
         env.put("SANDBOX_AGENT_PORT", Integer.toString(port));
         return Processes.startDetached(command, log(), env);
@@ -136,6 +170,8 @@ public final class AgentProcess {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The LiveKit emulator's {@code /healthz} answers {@code OK}. */
+    @Override
     public boolean isHealthy(int port) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(port) + "/healthz"))
@@ -147,6 +183,37 @@ public final class AgentProcess {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    @Override
+    public String healthDetail(int port) {
+        String ecs;
+        try {
+            ecs = get(port, "/sandbox/status");
+        } catch (SandboxException e) {
+            ecs = "status unknown";
+        }
+        return "LiveKit emulator /healthz OK; ECS simulator " + ecs;
+    }
+
+    /** A fresh agent has its rooms seeded already; a running one gets them back. */
+    @Override
+    public Optional<String> seed(int port, boolean justStarted) {
+        if (justStarted) return Optional.empty();
+        post(port, "/sandbox/livekit/reset");
+        return Optional.of("LiveKit rooms reseeded");
+    }
+
+    /** The ECS simulator must not act while moto is emptied and seeded (ids would shift). */
+    @Override
+    public void pause(int port) {
+        post(port, "/sandbox/ecs/pause");
+    }
+
+    /** The ECS simulator acts only on a seeded moto; a new agent starts paused. */
+    @Override
+    public void resume(int port) {
+        post(port, "/sandbox/ecs/resume");
     }
 
     /** Calls a sandbox-only endpoint, e.g. {@code /sandbox/ecs/resume}; returns the reply body. */

@@ -1,5 +1,6 @@
 package io.discordination.ops.sandbox.aws;
 
+import io.discordination.ops.sandbox.SandboxComponent;
 import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.process.Processes;
 
@@ -11,35 +12,104 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The AWS emulator: {@code moto_server} on a loopback port, with the sandbox's fixes for the
- * behaviour runbooks can see (loaded through {@code PYTHONPATH}, see sitecustomize.py).
+ * behaviour runbooks can see (loaded through {@code PYTHONPATH}, see sitecustomize.py), seeded by
+ * {@link AwsSeeder} with production's names.
  *
- * <pre>{@code MotoServer moto = new MotoServer(sandboxDir); long pid = moto.start(port); moto.awaitReady(port, pid, timeout);}</pre>
+ * <pre>{@code MotoServer moto = new MotoServer(sandboxDir, seeding, memory); long pid = moto.start(port); moto.seed(port, true);}</pre>
  */
-public final class MotoServer {
+public final class MotoServer implements SandboxComponent {
     /** Fixes moto's random ids, so every reset gives the same VPC, subnet and IP set ids. */
     private static final long RANDOM_SEED = 20261129L;
     private static final String TASK_TRANSITION =
             "{\"model_name\":\"ecs::task\",\"transition\":{\"progression\":\"manual\",\"times\":1000000000}}";
 
-    private final Path sandboxDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    public MotoServer(Path sandboxDir) {
-        this.sandboxDir = sandboxDir;
+    /** The account the seed writes into and the database password it keeps in Secrets Manager. */
+    public record Seeding(String region, String accessKeyId, String secretAccessKey, String databasePassword) {
+        @Override
+        public String toString() {
+            return "Seeding[region=" + region + ", accessKeyId=" + accessKeyId + "]";
+        }
     }
 
+    /** What the sandbox remembers of moto between commands (in sandbox.json). */
+    public interface Memory {
+        /** Whether the running moto loaded the sandbox's fixes, as its log said when it started. */
+        boolean patchesApplied();
+
+        void patchesApplied(boolean applied);
+
+        /** Whether moto was seeded since it started (the seeded ids are known). */
+        boolean seeded();
+
+        void seeded(AwsSeeder.AwsSeed seed);
+    }
+
+    private final Path sandboxDir;
+    private final Seeding seeding;
+    private final Memory memory;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private AwsClients aws;
+    private CompletableFuture<Void> warm = CompletableFuture.completedFuture(null);
+
+    public MotoServer(Path sandboxDir, Seeding seeding, Memory memory) {
+        this.sandboxDir = sandboxDir;
+        this.seeding = seeding;
+        this.memory = memory;
+    }
+
+    @Override
+    public String name() {
+        return "moto";
+    }
+
+    @Override
+    public String commandMark() {
+        return "moto_server";
+    }
+
+    @Override
     public Path log() {
         return sandboxDir.resolve("logs").resolve("moto.log");
     }
 
+    @Override
+    public String address(int port) {
+        return endpoint(port);
+    }
+
+    @Override
+    public Optional<String> missingPrerequisite() {
+        return Processes.which("moto_server").isPresent() ? Optional.empty()
+                : Optional.of("moto_server (pip install 'moto[server]==5.2.1')");
+    }
+
+    @Override
+    public boolean needsSeed() {
+        return !memory.seeded();
+    }
+
+    /** The SDK clients are built and warmed up while moto starts, to overlap their class loading with it. */
+    @Override
+    public synchronized void prepare(int port, boolean willSeed) {
+        if (!willSeed) return;
+        aws = new AwsClients(endpoint(port), seeding.region(), seeding.accessKeyId(), seeding.secretAccessKey());
+        AwsClients clients = aws;
+        warm = CompletableFuture.runAsync(clients::warmUp);
+    }
+
     /** Starts moto_server on {@code port}; returns its PID. */
+    @Override
     public long start(int port) {
+        Processes.appendMarker(log(), name() + " starting on 127.0.0.1:" + port);
         Path executable = Processes.which("moto_server").orElseThrow(() -> new SandboxException(
                 "moto_server is not installed: install it with  pip install 'moto[server]==5.2.1'"));
         Path patches = writePatches();
@@ -66,6 +136,7 @@ public final class MotoServer {
     }
 
     /** True if moto answers on {@code port}. */
+    @Override
     public boolean isHealthy(int port) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -89,6 +160,48 @@ public final class MotoServer {
                 && run.contains("secretsmanager-rotation")
                 && run.contains("logs-insights, logs-throttling, s3-storage-metrics")
                 && !run.contains("NOT applied");
+    }
+
+    @Override
+    public String healthDetail(int port) {
+        return "AWS emulator" + (memory.patchesApplied() ? "" : " (WITHOUT the sandbox's fixes: ECS is not realistic)");
+    }
+
+    /**
+     * Empties moto (unless it was just started), seeds its random ids and the AWS resources, and
+     * lets the ECS services reach their running tasks.
+     */
+    @Override
+    public Optional<String> seed(int port, boolean justStarted) {
+        if (justStarted) memory.patchesApplied(patchesApplied());
+        if (!memory.patchesApplied()) {
+            throw new SandboxException("moto started without the sandbox's fixes (see " + log()
+                    + "); the sandbox needs moto 5.2.1: pip install 'moto[server]==5.2.1'", Processes.tail(log(), 15), null);
+        }
+        AwsClients clients;
+        synchronized (this) {
+            if (aws == null) prepare(port, true);
+            clients = aws;
+        }
+        warm.join();
+        if (!justStarted) resetState(port);
+        prepareForSeeding(port);
+        try {
+            AwsSeeder.AwsSeed seed = new AwsSeeder(clients, seeding.databasePassword(), Clock.systemUTC()).seed();
+            new EcsSimulator(clients.ecs(), clients.logs(), sandboxDir, Clock.systemUTC()).reconcileServices();
+            memory.seeded(seed);
+        } catch (SandboxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SandboxException("Seeding moto failed: " + e.getMessage(), Processes.tail(log(), 15), e);
+        }
+        return Optional.of("seeded (ECS, logs, RDS, metrics, S3, WAF, secrets)");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (aws != null) aws.close();
+        aws = null;
     }
 
     public static String endpoint(int port) {

@@ -1,28 +1,32 @@
 package io.discordination.ops.sandbox.livekit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.RegisteredClaims;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.AlgorithmMismatchException;
+import com.auth0.jwt.exceptions.IncorrectClaimException;
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 
 /**
  * Checks LiveKit access tokens as the server does: a JWT signed with HS256 using the secret of
- * the API key named in {@code iss}, within its {@code nbf}/{@code exp} window, whose
- * {@code video} claim carries the grants.
+ * the API key named in {@code iss}, within its {@code nbf}/{@code exp} window (10 s leeway), whose
+ * {@code video} claim carries the grants. The JWT work is java-jwt's, the library the server SDK
+ * signs its tokens with; any other algorithm, {@code none} included, is refused.
  *
  * <pre>{@code Grants grants = new AccessTokens(Map.of(key, secret), clock).verify(authorizationHeader);}</pre>
  */
 public final class AccessTokens {
     /** Clock skew the server tolerates. */
     private static final long LEEWAY_SECONDS = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> secretsByKey;
     private final Clock clock;
@@ -58,52 +62,51 @@ public final class AccessTokens {
             throw new Unauthenticated("invalid authorization header. Must start with Bearer ");
         }
         String token = authorization.substring("Bearer ".length()).trim();
-        String[] parts = token.split("\\.");
-        if (parts.length != 3) throw new Unauthenticated("invalid authorization token");
-        JsonNode header;
-        JsonNode claims;
+        DecodedJWT unverified;
         try {
-            header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-        } catch (Exception e) {
+            unverified = JWT.decode(token);
+        } catch (JWTDecodeException e) {
             throw new Unauthenticated("invalid authorization token");
         }
-        String apiKey = claims.path("iss").asText("");
+        // the key named in iss chooses the secret, so an unknown or missing issuer fails before any check
+        String apiKey = unverified.getIssuer() == null ? "" : unverified.getIssuer();
         String secret = secretsByKey.get(apiKey);
         if (secret == null) throw new Unauthenticated("invalid API key: " + apiKey);
-        if (!"HS256".equals(header.path("alg").asText())) {
-            throw new Unauthenticated("invalid token: " + token + ", error: unexpected signing algorithm " + header.path("alg").asText());
-        }
-        byte[] expected = hmac(secret, parts[0] + "." + parts[1]);
-        byte[] actual;
+        DecodedJWT jwt;
         try {
-            actual = Base64.getUrlDecoder().decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new Unauthenticated("invalid authorization token");
-        }
-        if (!MessageDigest.isEqual(expected, actual)) {
+            jwt = ((JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(secret)).withIssuer(apiKey)
+                    .acceptLeeway(LEEWAY_SECONDS)).build(clock).verify(unverified);
+        } catch (AlgorithmMismatchException e) {
+            throw new Unauthenticated("invalid token: " + token + ", error: unexpected signing algorithm " + unverified.getAlgorithm());
+        } catch (SignatureVerificationException e) {
             throw new Unauthenticated("invalid token: " + token + ", error: go-jose/go-jose: error in cryptographic primitive");
-        }
-        long now = clock.instant().getEpochSecond();
-        if (claims.has("exp") && now > claims.path("exp").asLong() + LEEWAY_SECONDS) {
+        } catch (TokenExpiredException e) {
             throw new Unauthenticated("invalid token: " + token + ", error: go-jose/go-jose/jwt: validation failed, token is expired (exp)");
+        } catch (IncorrectClaimException e) {
+            String claim = e.getClaimName();
+            throw new Unauthenticated("invalid token: " + token + ", error: go-jose/go-jose/jwt: validation failed, " + switch (claim) {
+                case RegisteredClaims.NOT_BEFORE -> "token not valid yet (nbf)";
+                case RegisteredClaims.ISSUED_AT -> "token issued in the future (iat)";
+                default -> "invalid claim (" + claim + ")";
+            });
+        } catch (JWTVerificationException e) {
+            throw new Unauthenticated("invalid token: " + token + ", error: " + e.getMessage());
         }
-        if (claims.has("nbf") && now + LEEWAY_SECONDS < claims.path("nbf").asLong()) {
-            throw new Unauthenticated("invalid token: " + token + ", error: go-jose/go-jose/jwt: validation failed, token not valid yet (nbf)");
-        }
-        JsonNode video = claims.path("video");
-        return new Grants(apiKey, claims.path("sub").asText(""),
-                video.path("roomList").asBoolean(false), video.path("roomCreate").asBoolean(false),
-                video.path("roomAdmin").asBoolean(false), video.path("room").asText(""));
+        return grants(apiKey, jwt);
     }
 
-    static byte[] hmac(String secret, String signingInput) {
+    /** The {@code video} claim LiveKit puts in its tokens: {@code {"roomList": true, "roomAdmin": true, "room": "..."}}. */
+    private static Grants grants(String apiKey, DecodedJWT jwt) throws Unauthenticated {
+        Claim claim = jwt.getClaim("video");
+        Map<String, Object> video;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            video = claim.isMissing() || claim.isNull() ? Map.of() : claim.asMap();
+        } catch (JWTDecodeException e) {
+            throw new Unauthenticated("invalid authorization token");
         }
+        if (video == null) throw new Unauthenticated("invalid authorization token");
+        return new Grants(apiKey, jwt.getSubject() == null ? "" : jwt.getSubject(),
+                Boolean.TRUE.equals(video.get("roomList")), Boolean.TRUE.equals(video.get("roomCreate")),
+                Boolean.TRUE.equals(video.get("roomAdmin")), video.get("room") instanceof String room ? room : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.discordination.ops.sandbox.postgres;
 
+import io.discordination.ops.sandbox.SandboxComponent;
 import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.SeedData;
 import io.discordination.ops.sandbox.process.Processes;
@@ -41,16 +42,98 @@ import java.util.stream.Stream;
  * {@code postgres} user; the data directory then lives under /var/tmp (named after a hash of
  * OPS_HOME), because OPS_HOME may be in a home folder that user cannot enter.
  *
- * <pre>{@code PostgresCluster pg = new PostgresCluster(PostgresCluster.defaultRoot(opsHome)); pg.initialize(adminPassword); pg.start(port);}</pre>
+ * <pre>{@code PostgresCluster pg = new PostgresCluster(PostgresCluster.defaultRoot(opsHome), opsHome, passwords); long pid = pg.start(port); pg.seed(port, true);}</pre>
  */
-public final class PostgresCluster {
+public final class PostgresCluster implements SandboxComponent {
     private static final String SYSTEM_USER = "postgres";
     private static final String ADMIN = "postgres";
 
-    private final Path root;
+    /** The superuser's and the three roles' passwords (see {@link #seed(int, String, String, String, String)}). */
+    public record Passwords(String admin, String app, String ops, String read) {
+        @Override
+        public String toString() {
+            return "Passwords[redacted]";
+        }
+    }
 
-    public PostgresCluster(Path root) {
+    private final Path root;
+    private final Path opsHome;
+    private final Passwords passwords;
+
+    /** The cluster in {@code root} of the sandbox at {@code opsHome}. */
+    public PostgresCluster(Path root, Path opsHome, Passwords passwords) {
         this.root = root;
+        this.opsHome = opsHome;
+        this.passwords = passwords;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public String commandMark() {
+        return "postgres";
+    }
+
+    @Override
+    public String address(int port) {
+        return "postgresql://127.0.0.1:" + port + "/" + SeedData.DATABASE;
+    }
+
+    @Override
+    public Optional<String> missingPrerequisite() {
+        try {
+            binaries();
+            return Optional.empty();
+        } catch (SandboxException e) {
+            return Optional.of("PostgreSQL (sudo apt-get install -y postgresql postgresql-client)");
+        }
+    }
+
+    /**
+     * Runs initdb the first time (removing clusters of sandboxes that are gone), stops a cluster
+     * a crashed sandbox left running on this data directory, then starts the cluster on
+     * {@code port}; returns when it accepts connections.
+     */
+    @Override
+    public long start(int port) {
+        if (!isInitialized()) removeOrphans();
+        initialize(passwords.admin(), opsHome);
+        long stale = postmasterPid();
+        if (stale > 0 && Processes.isRunning(stale) && Processes.commandLine(stale).contains(dataDirectory().toString())) {
+            stop(stale);
+        }
+        return startServer(port);
+    }
+
+    @Override
+    public boolean isHealthy(int port) {
+        return isHealthy(port, passwords.admin());
+    }
+
+    @Override
+    public String healthDetail(int port) {
+        return "accepts connections";
+    }
+
+    @Override
+    public Optional<String> seed(int port, boolean justStarted) {
+        seed(port, passwords.admin(), passwords.app(), passwords.ops(), passwords.read());
+        return Optional.of("seeded (discordination: users, sessions)");
+    }
+
+    /** {@code pg_ctl stop -m fast}; the grace is PostgreSQL's own (see {@link #stop(long)}). */
+    @Override
+    public Processes.Stopped stop(long pid, Duration grace) {
+        return stop(pid);
+    }
+
+    /** The postmaster of an interrupted start, from postmaster.pid. */
+    @Override
+    public long strayPid() {
+        return postmasterPid();
     }
 
     /** Where the cluster of the sandbox at {@code opsHome} lives. */
@@ -76,6 +159,7 @@ public final class PostgresCluster {
         return root.resolve("run");
     }
 
+    @Override
     public Path log() {
         return root.resolve("postgres.log");
     }
@@ -130,8 +214,7 @@ public final class PostgresCluster {
                 Path owner = root.resolve(OWNER_FILE);
                 if (!Files.isRegularFile(owner)) continue;
                 if (Files.exists(Path.of(Files.readString(owner).trim()))) continue;
-                PostgresCluster orphan = new PostgresCluster(root);
-                long pid = orphan.postmasterPid();
+                long pid = postmasterPid(root.resolve("data"));
                 if (pid > 0 && Processes.isRunning(pid)) continue;
                 try (Stream<Path> tree = Files.walk(root)) {
                     for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -180,7 +263,7 @@ public final class PostgresCluster {
     }
 
     /** Starts the cluster on {@code port} and waits until it accepts connections; returns the postmaster's PID. */
-    public long start(int port) {
+    private long startServer(int port) {
         Path bin = binaries();
         String options = "-p " + port + " -k " + socketDirectory() + " -c listen_addresses=127.0.0.1"
                 + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
@@ -200,15 +283,18 @@ public final class PostgresCluster {
 
     /** The postmaster's PID from postmaster.pid, or 0. */
     public long postmasterPid() {
+        return postmasterPid(dataDirectory());
+    }
+
+    private static long postmasterPid(Path dataDirectory) {
         try {
-            List<String> lines = Files.readAllLines(dataDirectory().resolve("postmaster.pid"));
+            List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
             return lines.isEmpty() ? 0 : Long.parseLong(lines.get(0).trim());
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
     }
 
-    /** {@code pg_ctl stop -m fast}; a KILL of {@code pid} if that does not work. */
     /**
      * Stops the postmaster {@code pid} with {@code pg_ctl stop -m fast}, then waits for it and its
      * backends to exit; what is left after 5 s gets TERM, then KILL.
@@ -251,7 +337,7 @@ public final class PostgresCluster {
         return DriverManager.getConnection(url, props);
     }
 
-    public boolean isHealthy(int port, String adminPassword) {
+    boolean isHealthy(int port, String adminPassword) {
         try (Connection c = connect(adminJdbcUrl(port, "postgres"), ADMIN, adminPassword); Statement s = c.createStatement()) {
             return s.executeQuery("select 1").next();
         } catch (SQLException e) {

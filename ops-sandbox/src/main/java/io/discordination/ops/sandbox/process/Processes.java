@@ -52,6 +52,20 @@ public final class Processes {
         }
     }
 
+    /**
+     * Appends {@code === <now> <text>} to {@code log}: where one start's output begins (moto's
+     * patch check reads only the lines after the last one).
+     */
+    public static void appendMarker(Path log, String text) {
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "=== " + Instant.now() + " " + text + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the server's own output still goes to the log
+        }
+    }
+
     /** True if {@code pid} is a live process (a zombie waiting to be reaped counts as gone). */
     public static boolean isRunning(long pid) {
         if (pid <= 0) return false;

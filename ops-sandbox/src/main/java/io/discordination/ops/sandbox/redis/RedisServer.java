@@ -1,13 +1,36 @@
 package io.discordination.ops.sandbox.redis;
 
+import io.discordination.ops.sandbox.SandboxComponent;
 import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.SeedData;
 import io.discordination.ops.sandbox.process.Processes;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -17,9 +40,18 @@ import java.util.Random;
  *
  * <pre>{@code RedisServer redis = new RedisServer(sandboxDir); long pid = redis.start(port); redis.seed(port);}</pre>
  */
-public final class RedisServer {
+public final class RedisServer implements SandboxComponent {
     /** Long enough that seeded keys stay for a day of drills, like a cache with a day's TTL. */
-    static final String TTL_SECONDS = "86400";
+    static final long TTL_SECONDS = 86400;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SEED_TIMEOUT = Duration.ofSeconds(30);
+
+    /** One small set of event-loop threads (daemons) for every seed of this JVM, made on first use. */
+    private static final class Shared {
+        static final ClientResources RESOURCES = DefaultClientResources.builder()
+                .ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    }
 
     private final Path sandboxDir;
 
@@ -27,11 +59,35 @@ public final class RedisServer {
         this.sandboxDir = sandboxDir;
     }
 
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public String commandMark() {
+        return "redis-server";
+    }
+
+    @Override
     public Path log() {
         return sandboxDir.resolve("logs").resolve("redis.log");
     }
 
+    @Override
+    public String address(int port) {
+        return url(port);
+    }
+
+    @Override
+    public Optional<String> missingPrerequisite() {
+        return Processes.which("redis-server").isPresent() ? Optional.empty()
+                : Optional.of("redis-server (sudo apt-get install -y redis-server redis-tools)");
+    }
+
+    @Override
     public long start(int port) {
+        Processes.appendMarker(log(), name() + " starting on 127.0.0.1:" + port);
         Path executable = Processes.which("redis-server").orElseThrow(() -> new SandboxException(
                 "redis-server is not installed: install it with  sudo apt-get install -y redis-server redis-tools"));
         return Processes.startDetached(List.of(executable.toString(),
@@ -40,50 +96,135 @@ public final class RedisServer {
                 "--loglevel", "notice"), log(), Map.of());
     }
 
+    /**
+     * True if the server answers PING with PONG. The check is Redis's inline command and its
+     * one-line reply over a socket, not a client: {@code status} and every {@code up} make it, and
+     * loading Lettuce for it took about a second (measured), longer than the check itself.
+     */
+    @Override
     public boolean isHealthy(int port) {
-        try (Resp redis = Resp.connect(port)) {
-            return "PONG".equals(redis.call("PING"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) HEALTH_TIMEOUT.toMillis());
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return "+PONG\r\n".equals(new String(socket.getInputStream().readNBytes(7), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    @Override
+    public String healthDetail(int port) {
+        return "PING answered PONG";
     }
 
     public static String url(int port) {
         return "redis://127.0.0.1:" + port + "/0";
     }
 
-    /** Empties the server and writes the seed keys. */
+    @Override
+    public Optional<String> seed(int port, boolean justStarted) {
+        seed(port);
+        return Optional.of("seeded (api:cache, rl, session, presence, user keys)");
+    }
+
+    /**
+     * Empties the server and writes the seed keys. The commands are pipelined: queued without a
+     * flush per command and sent a batch at a time, then every reply is awaited (the first error
+     * fails the seed).
+     */
     public void seed(int port) {
-        try (Resp redis = Resp.connect(port)) {
-            redis.call("FLUSHALL");
+        try (Session redis = Session.open(port, SEED_TIMEOUT)) {
+            RedisAsyncCommands<String, String> async = redis.commands().async();
+            redis.commands().sync().flushall();
+            redis.commands().setAutoFlushCommands(false);
+            Pipeline pipeline = new Pipeline(redis.commands());
+            SetArgs ttl = SetArgs.Builder.ex(TTL_SECONDS);
             Random random = new Random(42);
             String[] paths = {"channels/%d/messages", "guilds/%d/members", "users/%d/profile", "guilds/%d/channels", "channels/%d/pins"};
             for (int i = 0; i < SeedData.API_CACHE_KEYS; i++) {
                 String path = String.format(paths[i % paths.length], 1180000000000000000L + i);
-                redis.send("SET", "api:cache:GET:/api/v9/" + path, "{\"etag\":\"W/" + Integer.toHexString(random.nextInt())
-                        + "\",\"body\":\"" + "x".repeat(40 + random.nextInt(200)) + "\"}", "EX", TTL_SECONDS);
-                if (i % 1000 == 999) redis.sync();
+                pipeline.add(async.set("api:cache:GET:/api/v9/" + path, "{\"etag\":\"W/" + Integer.toHexString(random.nextInt())
+                        + "\",\"body\":\"" + "x".repeat(40 + random.nextInt(200)) + "\"}", ttl));
             }
             String[] buckets = {"messages:create", "typing", "reactions:add", "auth:login", "gateway:identify"};
             for (int i = 0; i < SeedData.RATE_LIMIT_KEYS; i++) {
                 String client = i % 3 == 0 ? "ip:" + ip(random) : "user:" + userId(random.nextInt(SeedData.USERS));
-                redis.send("SET", "rl:" + buckets[i % buckets.length] + ":" + client + ":" + i, Integer.toString(1 + random.nextInt(50)), "EX", TTL_SECONDS);
-                if (i % 1000 == 999) redis.sync();
+                pipeline.add(async.set("rl:" + buckets[i % buckets.length] + ":" + client + ":" + i, Integer.toString(1 + random.nextInt(50)), ttl));
             }
             for (int i = 0; i < SeedData.SESSION_KEYS; i++) {
                 String user = i < SeedData.WELL_KNOWN_USER_SESSIONS ? SeedData.WELL_KNOWN_USER_ID : userId(i % SeedData.USERS);
-                redis.send("HSET", "session:" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()),
-                        "user_id", user, "created_at", Long.toString(1795900000L + random.nextInt(86400)), "client", i % 2 == 0 ? "web" : "desktop");
+                String key = "session:" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("user_id", user);
+                fields.put("created_at", Long.toString(1795900000L + random.nextInt(86400)));
+                fields.put("client", i % 2 == 0 ? "web" : "desktop");
+                pipeline.add(async.hset(key, fields));
             }
             for (int i = 0; i < SeedData.PRESENCE_KEYS; i++) {
-                redis.send("SET", "presence:" + userId(i), i % 4 == 0 ? "idle" : "online");
+                pipeline.add(async.set("presence:" + userId(i), i % 4 == 0 ? "idle" : "online"));
             }
             for (int i = 0; i < SeedData.USER_KEYS; i++) {
-                redis.send("HSET", "user:" + userId(i) + ":settings", "theme", i % 2 == 0 ? "dark" : "light", "locale", "en-US");
+                pipeline.add(async.hset("user:" + userId(i) + ":settings", Map.of("theme", i % 2 == 0 ? "dark" : "light", "locale", "en-US")));
             }
-            redis.sync();
-        } catch (IOException e) {
+            pipeline.await();
+        } catch (RedisException e) {
             throw new SandboxException("Cannot seed redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Commands queued on a connection without auto-flush, sent every {@link #BATCH} and awaited at the end. */
+    private static final class Pipeline {
+        private static final int BATCH = 1000;
+        private final StatefulRedisConnection<String, String> connection;
+        private final List<RedisFuture<?>> replies = new ArrayList<>();
+
+        Pipeline(StatefulRedisConnection<String, String> connection) {
+            this.connection = connection;
+        }
+
+        void add(RedisFuture<?> reply) {
+            replies.add(reply);
+            if (replies.size() % BATCH == 0) connection.flushCommands();
+        }
+
+        void await() {
+            connection.flushCommands();
+            RedisFuture<?>[] all = replies.toArray(new RedisFuture<?>[0]);
+            if (!LettuceFutures.awaitAll(SEED_TIMEOUT, all)) {
+                throw new RedisCommandTimeoutException("the seed's commands were not answered within " + SEED_TIMEOUT.toSeconds() + " s");
+            }
+            for (RedisFuture<?> reply : all) {
+                if (reply.getError() != null) throw new RedisException(reply.getError());
+            }
+        }
+    }
+
+    /** A client with one connection, for one seed; closing it releases the connection at once. */
+    private record Session(RedisClient client, StatefulRedisConnection<String, String> connection) implements AutoCloseable {
+        static Session open(int port, Duration timeout) {
+            RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(timeout).build();
+            RedisClient client = RedisClient.create(Shared.RESOURCES, uri);
+            client.setOptions(ClientOptions.builder()
+                    .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                    .autoReconnect(false)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            try {
+                return new Session(client, client.connect());
+            } catch (RuntimeException e) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                throw e;
+            }
+        }
+
+        StatefulRedisConnection<String, String> commands() {
+            return connection;
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 
