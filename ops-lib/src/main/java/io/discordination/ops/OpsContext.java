@@ -1,5 +1,10 @@
 package io.discordination.ops;
 
+import io.discordination.ops.account.Account;
+import io.discordination.ops.aws.AwsCalls;
+import io.discordination.ops.aws.RequestPacer;
+import io.discordination.ops.ecs.EcsCluster;
+import io.discordination.ops.ecs.EcsService;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.AuditLog;
 import io.discordination.ops.gate.Confirmer;
@@ -9,7 +14,21 @@ import io.discordination.ops.gate.Mode;
 import io.discordination.ops.gate.Plan;
 import io.discordination.ops.gate.PlanningGate;
 import io.discordination.ops.gate.TargetLocks;
+import io.discordination.ops.livekit.LiveKit;
+import io.discordination.ops.livekit.LiveKitClients;
+import io.discordination.ops.logs.LogGroup;
+import io.discordination.ops.metrics.CloudWatchMetrics;
+import io.discordination.ops.postgres.Postgres;
+import io.discordination.ops.postgres.PostgresPool;
+import io.discordination.ops.rds.RdsInstance;
+import io.discordination.ops.redis.Redis;
+import io.discordination.ops.redis.RedisConnections;
+import io.discordination.ops.s3.Bucket;
+import io.discordination.ops.secrets.SecretsManagerSecret;
 import io.discordination.ops.text.Progress;
+import io.discordination.ops.topology.AwsTopology;
+import io.discordination.ops.topology.Topology;
+import io.discordination.ops.waf.WafIpSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,7 +42,14 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,10 +66,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Everything one piece of operations work needs: the {@link Environment}, the {@link Gate}
- * (mode, confirmation, audit), the redactor, and the clients, created on first use and closed
- * with the context. Handles come from here. Embedding code opens one and closes it; scripts and
- * the REPL reach the current one through {@link Ops}.
+ * The composition root of one piece of operations work: it reads the {@link Environment}, makes
+ * the {@link Gate} (mode, confirmation, audit) and the redactor, creates each client once, on
+ * first use, and closes them with the context, and wires every handle from its topology record,
+ * its clients and the shared {@link HandleContext}. Handles never see the context. Embedding code
+ * opens one and closes it; scripts and the REPL reach the current one through {@link Ops}.
  *
  * <pre>{@code
  * try (OpsContext ops = OpsContext.builder().environment("prod").confirmer(Confirmer.approveAll()).build()) {
@@ -56,17 +83,23 @@ public final class OpsContext implements AutoCloseable {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Environment environment;
+    private final Topology topology;
     private final Path opsHome;
     private final String runId;
     private final Redactor redactor = new Redactor();
     private final Gate gate;
-    private final Progress.Style progressStyle;
-    private final PrintStream progressOut;
-    private final Map<Object, Object> resources = new LinkedHashMap<>();
+    private final HandleContext handles;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
-    private final io.discordination.ops.aws.AwsCalls awsCalls = new io.discordination.ops.aws.AwsCalls();
+    private final AwsCalls awsCalls = new AwsCalls();
     private final CallCounter redisCommands = new CallCounter();
     private final CallCounter postgresStatements = new CallCounter();
+    /** The AWS clients made so far, one per client type. */
+    private final Map<Class<? extends SdkClient>, SdkClient> awsClients = new LinkedHashMap<>();
+    /** One pacer for every log group's FilterLogEvents calls: the quota is the account's, not a group's. */
+    private final RequestPacer filterLogEvents = new RequestPacer(LogGroup.FILTER_LOG_EVENTS_PER_SECOND);
+    private final Lazy<RedisConnections> redisConnections;
+    private final Lazy<PostgresPool> postgresPool;
+    private final Lazy<LiveKitClients> livekitClients;
     private volatile String awsIdentity;
     private boolean closed;
 
@@ -74,6 +107,7 @@ public final class OpsContext implements AutoCloseable {
         this.environment = b.environment != null ? b.environment
                 : Environment.named(b.environmentName == null ? "local" : b.environmentName, b.opsHome,
                 OpsPaths.environments(), System::getenv);
+        this.topology = environment.topology();
         this.opsHome = b.opsHome;
         this.runId = b.runId != null ? b.runId : newRunId();
         environment.secrets().forEach(redactor::register);
@@ -81,8 +115,12 @@ public final class OpsContext implements AutoCloseable {
         Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
         this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
                 : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome));
-        this.progressStyle = b.progressStyle;
-        this.progressOut = b.progressOut;
+        this.handles = new HandleContext(gate, new HandleContext.Place(environment.name(), environment.source(), topology.aws()),
+                redactor, runId, b.progressStyle, b.progressOut);
+        String name = environment.name();
+        this.redisConnections = new Lazy<>(() -> RedisConnections.create(topology.redis(), name, redactor::redact, redisCommands));
+        this.postgresPool = new Lazy<>(() -> PostgresPool.create(topology.postgres(), name, redactor, postgresStatements));
+        this.livekitClients = new Lazy<>(() -> LiveKitClients.create(topology.livekit(), name, redactor));
     }
 
     public static Builder builder() {
@@ -129,22 +167,12 @@ public final class OpsContext implements AutoCloseable {
 
     /** Progress for long work, drawn as the context was told (a bar on a terminal, lines in a log, or nothing). */
     public Progress progress(String label, long total) {
-        return new Progress(label, total, progressOut, progressStyle);
+        return handles.progress(label, total);
     }
 
-    /**
-     * The resource under {@code key}, created by {@code factory} on first use. A resource that is
-     * {@link AutoCloseable} is closed with the context, newest first. Thread-safe.
-     */
-    @SuppressWarnings("unchecked")
-    public synchronized <T> T resource(Object key, Supplier<T> factory) {
-        if (closed) throw new OpsException("This OpsContext is closed; open a new one");
-        Object existing = resources.get(key);
-        if (existing != null) return (T) existing;
-        T created = factory.get();
-        resources.put(key, created);
-        if (created instanceof AutoCloseable c) closeables.push(c);
-        return created;
+    /** What this context hands every handle it wires: the Gate, where it works, the redactor, progress, the run id. */
+    public HandleContext handleContext() {
+        return handles;
     }
 
     /**
@@ -154,23 +182,28 @@ public final class OpsContext implements AutoCloseable {
      *
      * <pre>{@code EcsClient ecs = context.awsClient(EcsClient.class, EcsClient::builder);}</pre>
      */
-    public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C awsClient(
+    public synchronized <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C awsClient(
             Class<C> type, Supplier<B> builder) {
-        return resource(type, () -> {
-            B b = builder.get();
-            b.region(Region.of(environment.awsRegion()));
-            environment.awsEndpoint().ifPresent(b::endpointOverride);
-            b.credentialsProvider(awsCredentials());
-            b.httpClientBuilder(UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .socketTimeout(Duration.ofSeconds(60)));
-            b.overrideConfiguration(o -> o.retryStrategy(RetryMode.ADAPTIVE_V2).addExecutionInterceptor(awsCalls));
-            return b.build();
-        });
+        if (closed) throw new OpsException("This OpsContext is closed; open a new one");
+        SdkClient existing = awsClients.get(type);
+        if (existing != null) return type.cast(existing);
+        AwsTopology aws = topology.aws();
+        B b = builder.get();
+        b.region(Region.of(aws.regionOrDefault()));
+        aws.endpoint().optional().map(java.net.URI::create).ifPresent(b::endpointOverride);
+        b.credentialsProvider(awsCredentials());
+        b.httpClientBuilder(UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(60)));
+        b.overrideConfiguration(o -> o.retryStrategy(RetryMode.ADAPTIVE_V2).addExecutionInterceptor(awsCalls));
+        C created = b.build();
+        awsClients.put(type, created);
+        closeables.push(created);
+        return created;
     }
 
     /** Every AWS call this context's clients made, per service and operation. */
-    public io.discordination.ops.aws.AwsCalls awsCalls() {
+    public AwsCalls awsCalls() {
         return awsCalls;
     }
 
@@ -185,12 +218,13 @@ public final class OpsContext implements AutoCloseable {
     }
 
     private AwsCredentialsProvider awsCredentials() {
-        Optional<String> keyId = environment.optionalString("aws.accessKeyId");
-        Optional<Secret> secretKey = environment.optionalSecret("aws.secretAccessKey");
+        AwsTopology aws = topology.aws();
+        Optional<String> keyId = aws.accessKeyId().optional();
+        Optional<Secret> secretKey = aws.secretAccessKey().optional().map(Secret::of);
         if (keyId.isPresent() && secretKey.isPresent()) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId.get(), secretKey.get().reveal()));
         }
-        Optional<String> profile = environment.optionalString("aws.profile");
+        Optional<String> profile = aws.profile().optional();
         if (profile.isPresent()) return ProfileCredentialsProvider.create(profile.get());
         return DefaultCredentialsProvider.builder().build();
     }
@@ -210,66 +244,90 @@ public final class OpsContext implements AutoCloseable {
         return identity;
     }
 
-    // Handles. Each returns a fresh, cheap handle; the clients behind it are shared by the context.
+    private S3Client s3Client() {
+        // an emulator's endpoint has no per-bucket host names: path-style addressing there
+        boolean pathStyle = topology.aws().endpoint().optional().isPresent();
+        return awsClient(S3Client.class, () -> S3Client.builder().forcePathStyle(pathStyle));
+    }
+
+    // Handles. Each returns a fresh, cheap handle wired with its settings and the context's shared clients.
     // --- AWS handles ---
     /** One ECS service by short name ({@code api}, {@code gateway}): status, tasks, rolling restart. */
-    public io.discordination.ops.ecs.EcsService ecs(String service) {
-        return new io.discordination.ops.ecs.EcsService(this, service);
+    public EcsService ecs(String service) {
+        return new EcsService(topology.ecs(), awsClient(EcsClient.class, EcsClient::builder), handles, service);
     }
 
     /** The environment's ECS cluster: one-off tasks (migrations, the cleanup run) and services. */
-    public io.discordination.ops.ecs.EcsCluster ecs() {
-        return new io.discordination.ops.ecs.EcsCluster(this);
+    public EcsCluster ecs() {
+        return new EcsCluster(topology.ecs(), topology.logs(), awsClient(EcsClient.class, EcsClient::builder), this::logGroup, handles);
     }
 
     /** A CloudWatch log group by short name ({@code api}) or real name: tail, filter, follow. */
-    public io.discordination.ops.logs.LogGroup logs(String name) {
-        return new io.discordination.ops.logs.LogGroup(this, name);
+    public LogGroup logs(String name) {
+        return new LogGroup(topology.logs(), awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder), filterLogEvents,
+                handles, name);
+    }
+
+    /** A CloudWatch log group by its real name, whether or not the environment lists it (a one-off task's). */
+    public LogGroup logGroup(String realName) {
+        return LogGroup.ofRealName(awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder), filterLogEvents,
+                handles, realName);
     }
 
     /** The environment's RDS instance: status, snapshots, restore. */
-    public io.discordination.ops.rds.RdsInstance rds() {
-        return new io.discordination.ops.rds.RdsInstance(this);
+    public RdsInstance rds() {
+        return new RdsInstance(topology.rds(), awsClient(RdsClient.class, RdsClient::builder), handles);
+    }
+
+    /** Any RDS instance of the account by identifier (a restored one). */
+    public RdsInstance rds(String identifier) {
+        return new RdsInstance(topology.rds(), awsClient(RdsClient.class, RdsClient::builder), handles, identifier);
     }
 
     /** CloudWatch metrics: ECS memory utilization, any metric query. */
-    public io.discordination.ops.metrics.CloudWatchMetrics metrics() {
-        return new io.discordination.ops.metrics.CloudWatchMetrics(this);
+    public CloudWatchMetrics metrics() {
+        return new CloudWatchMetrics(topology.ecs(), awsClient(CloudWatchClient.class, CloudWatchClient::builder), handles);
     }
 
     /** The environment's versioned file bucket: usage, versions, restore. */
-    public io.discordination.ops.s3.Bucket bucket() {
-        return new io.discordination.ops.s3.Bucket(this);
+    public Bucket bucket() {
+        return new Bucket(topology.s3(), s3Client(), awsClient(CloudWatchClient.class, CloudWatchClient::builder), handles);
+    }
+
+    /** Any bucket of the account, by name. */
+    public Bucket bucket(String name) {
+        return new Bucket(s3Client(), awsClient(CloudWatchClient.class, CloudWatchClient::builder), handles, name);
     }
 
     /** The WAF IP set of blocked addresses: addresses, block, unblock. */
-    public io.discordination.ops.waf.WafIpSet waf() {
-        return new io.discordination.ops.waf.WafIpSet(this);
+    public WafIpSet waf() {
+        return new WafIpSet(topology.waf(), awsClient(Wafv2Client.class, Wafv2Client::builder), handles);
     }
 
     /** A Secrets Manager secret by short name ({@code jwt-secret}) or id: describe, rotate. */
-    public io.discordination.ops.secrets.SecretsManagerSecret secret(String name) {
-        return new io.discordination.ops.secrets.SecretsManagerSecret(this, name);
+    public SecretsManagerSecret secret(String name) {
+        return new SecretsManagerSecret(topology.secrets(), awsClient(SecretsManagerClient.class, SecretsManagerClient::builder),
+                handles, name);
     }
     // --- data-plane handles ---
     /** The environment's Redis (standalone or cluster): reads, publish, flushDb, deleteMatching. */
-    public io.discordination.ops.redis.Redis redis() {
-        return new io.discordination.ops.redis.Redis(this);
+    public Redis redis() {
+        return new Redis(redisConnections, handles);
     }
 
     /** The environment's PostgreSQL database: connections, idle termination, parameterized reads. */
-    public io.discordination.ops.postgres.Postgres postgres() {
-        return new io.discordination.ops.postgres.Postgres(this);
+    public Postgres postgres() {
+        return new Postgres(postgresPool, handles);
     }
 
     /** One user's account, for the compromised-account runbook; the id must be a UUID (checked here). */
-    public io.discordination.ops.account.Account account(String userId) {
-        return new io.discordination.ops.account.Account(this, userId);
+    public Account account(String userId) {
+        return new Account(postgresPool, redisConnections, handles, userId);
     }
 
     /** The environment's LiveKit voice cluster: health, rooms, participants, kicks. */
-    public io.discordination.ops.livekit.LiveKit livekit() {
-        return new io.discordination.ops.livekit.LiveKit(this);
+    public LiveKit livekit() {
+        return new LiveKit(livekitClients, handles);
     }
 
     @Override
@@ -284,7 +342,7 @@ public final class OpsContext implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), redactor.redact(e.getMessage()));
             }
         }
-        resources.clear();
+        awsClients.clear();
     }
 
     public boolean isClosed() {
@@ -298,6 +356,31 @@ public final class OpsContext implements AutoCloseable {
 
     private static String newRunId() {
         return LocalDateTime.now().format(RUN_ID_TIME) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+
+    /**
+     * A client made on its first use and closed with the context, newest first; the handles that
+     * share it get this, so a handle that never calls needs none of the client's settings. Thread-safe.
+     */
+    private final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            synchronized (OpsContext.this) {
+                if (closed) throw new OpsException("This OpsContext is closed; open a new one");
+                if (value == null) {
+                    value = factory.get();
+                    if (value instanceof AutoCloseable c) closeables.push(c);
+                }
+                return value;
+            }
+        }
     }
 
     /** Configures a context; only the environment is needed. */

@@ -7,11 +7,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The parameters and step results of the run in progress. It hangs off the {@link OpsContext}
- * (as a context resource), so {@code param("user")} and {@code result("...")} in a step read the
+ * The parameters and step results of the run in progress, kept per {@link OpsContext}, so {@code param("user")} and {@code result("...")} in a step read the
  * run of the context that {@code Ops} has current, and nothing else holds it.
  */
 public final class RunState {
@@ -26,22 +26,23 @@ public final class RunState {
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    /** The context's slot for the current run. */
-    static final class Slot {
-        private volatile RunState state;
-    }
+    /**
+     * The run in progress per context. Weak keys: a closed context that nobody holds any more takes
+     * its run with it, as it did when the run was one of the context's resources.
+     */
+    private static final Map<OpsContext, RunState> RUNS = Collections.synchronizedMap(new WeakHashMap<>());
 
     static void install(OpsContext context, RunState state) {
-        context.resource(Slot.class, Slot::new).state = state;
+        RUNS.put(context, state);
     }
 
     static void clear(OpsContext context) {
-        context.resource(Slot.class, Slot::new).state = null;
+        RUNS.remove(context);
     }
 
     /** The run of {@code context}, or an error saying that params and results exist only inside a step. */
     static RunState of(OpsContext context) {
-        RunState state = context.resource(Slot.class, Slot::new).state;
+        RunState state = RUNS.get(context);
         if (state == null) {
             throw new OpsException("param(...) and result(...) are available inside a runbook's steps, while it is planned or run");
         }

@@ -9,6 +9,12 @@ import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import io.discordination.ops.Json;
 import io.discordination.ops.OpsContext;
 import io.discordination.ops.Redactor;
+import io.discordination.ops.ecs.EcsCluster;
+import io.discordination.ops.ecs.EcsTaskRun;
+import io.discordination.ops.rds.RdsInstance;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An action's result as the journal keeps it, so that a resumed run that skips the action still
@@ -17,8 +23,8 @@ import io.discordination.ops.Redactor;
  * redaction: a secret in a result is journaled, and restored, as {@code ****}.
  *
  * <p>Only types of the library and the JDK's plain values are restored; a result type that holds a
- * live handle restores through a {@code @JsonCreator} that takes the {@link OpsContext} with
- * {@code @JacksonInject}. A result that cannot be restored leaves the step's result unavailable, with the reason.
+ * live handle restores through a {@code @JsonCreator} that takes a factory of the context's handle with
+ * {@code @JacksonInject} ({@link EcsTaskRun#RESTORED_CLUSTER}, {@link RdsInstance#RESTORED_INSTANCES}). A result that cannot be restored leaves the step's result unavailable, with the reason.
  *
  * <pre>{@code JsonNode typed = StepResults.write(result, redactor);  Object again = StepResults.restore(typed, context);}</pre>
  */
@@ -59,7 +65,10 @@ final class StepResults {
 
     /** The result again, in {@code context}; throws with the reason when it cannot be restored. */
     static Object restore(JsonNode typed, OpsContext context) throws Exception {
-        InjectableValues inject = new InjectableValues.Std().addValue(OpsContext.class, context);
+        // results that hold a live handle (a task run, a snapshot, a restore) are bound to this context's
+        InjectableValues inject = new InjectableValues.Std()
+                .addValue(EcsTaskRun.RESTORED_CLUSTER, (Supplier<EcsCluster>) context::ecs)
+                .addValue(RdsInstance.RESTORED_INSTANCES, (Function<String, RdsInstance>) context::rds);
         Typed holder = TYPED.readerFor(Typed.class).with(inject).readValue(typed);
         return holder.value();
     }

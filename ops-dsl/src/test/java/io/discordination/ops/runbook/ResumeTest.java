@@ -187,7 +187,7 @@ class ResumeTest extends ProbeCliTest {
         assertThat(elsewhere.getFileName()).isEqualTo(env.getFileName());
 
         Cli.Result otherFile = cli.run("run", script.toString(), "--env", elsewhere.toString(), "--resume", runId);
-        Files.writeString(env, Files.readString(env) + "extra: changed\n");
+        Files.writeString(env, Files.readString(env) + "s3:\n  bucket: changed\n");
         Cli.Result changed = cli.run("run", script.toString(), "--env", env.toString(), "--resume", runId);
 
         assertThat(otherFile.exitCode()).as(otherFile.all()).isEqualTo(2);

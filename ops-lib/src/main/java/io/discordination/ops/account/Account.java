@@ -1,14 +1,14 @@
 package io.discordination.ops.account;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
-import io.discordination.ops.postgres.Postgres;
 import io.discordination.ops.postgres.PostgresPool;
 import io.discordination.ops.redis.RedisConnections;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.function.Supplier;
 
 /**
  * One Discordination user, for the compromised-account runbook: sessions in PostgreSQL
@@ -22,11 +22,20 @@ import java.sql.ResultSet;
 public final class Account {
     static final String FORCE_DISCONNECT = "{\"type\":\"ForceDisconnect\"}";
 
-    private final OpsContext context;
+    private final Supplier<PostgresPool> postgres;
+    private final Supplier<RedisConnections> redis;
+    private final HandleContext context;
     private final UserId id;
 
-    /** @throws OpsException.InvalidInputException when {@code userId} is not a UUID */
-    public Account(OpsContext context, String userId) {
+    /**
+     * The account {@code userId} in the database of {@code postgres} and on the pub/sub of
+     * {@code redis}, each made on first use.
+     *
+     * @throws OpsException.InvalidInputException when {@code userId} is not a UUID
+     */
+    public Account(Supplier<PostgresPool> postgres, Supplier<RedisConnections> redis, HandleContext context, String userId) {
+        this.postgres = postgres;
+        this.redis = redis;
         this.context = context;
         this.id = UserId.parse(userId);
     }
@@ -39,21 +48,21 @@ public final class Account {
     public AccountStatus status() {
         boolean disabled = requireUser();
         long sessions = countSessions();
-        long gateways = RedisConnections.of(context).numsub(id.channel()).get(id.channel());
+        long gateways = redis.get().numsub(id.channel()).get(id.channel());
         return new AccountStatus(id.toString(), disabled, sessions, gateways);
     }
 
     /** Deletes every session of this user (the runbook's {@code DELETE FROM sessions WHERE user_id = ...}). Destructive. */
     public SessionsInvalidated invalidateSessions() {
         requireUser();
-        PostgresPool pool = PostgresPool.of(context);
+        PostgresPool pool = postgres.get();
         long existing = countSessions();
         Effect effect = Effect.on("postgres", "sessions of user " + id + " in " + pool.database())
                 .verb("invalidate-sessions").param("userId", id.toString()).param("sessions", existing).destructive()
                 .inverse("cannot be undone: the user signs in again")
                 .command("DELETE FROM sessions WHERE user_id = '" + id + "';").build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
-            try (PreparedStatement st = Postgres.prepare(context, c, "DELETE FROM sessions WHERE user_id = ?")) {
+            try (PreparedStatement st = pool.prepare(c, "DELETE FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
                 return new SessionsInvalidated(id.toString(), st.executeUpdate(), false);
             }
@@ -67,7 +76,7 @@ public final class Account {
      */
     public ForcedDisconnect forceDisconnect() {
         requireUser();
-        RedisConnections redis = RedisConnections.of(context);
+        RedisConnections redis = this.redis.get();
         String channel = id.channel();
         Effect effect = Effect.on("redis", "channel " + channel).verb("force-disconnect")
                 .param("userId", id.toString()).param("channel", channel).param("message", FORCE_DISCONNECT)
@@ -79,13 +88,13 @@ public final class Account {
     /** Disables the account ({@code UPDATE users SET disabled = true}). Destructive; the inverse sets it back. */
     public AccountDisabled disable() {
         boolean wasDisabled = requireUser();
-        PostgresPool pool = PostgresPool.of(context);
+        PostgresPool pool = postgres.get();
         Effect effect = Effect.on("postgres", "user " + id + " in " + pool.database()).verb("disable-account")
                 .param("userId", id.toString()).destructive()
                 .inverse("UPDATE users SET disabled = false WHERE id = '" + id + "';")
                 .command("UPDATE users SET disabled = true WHERE id = '" + id + "';").build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
-            try (PreparedStatement st = Postgres.prepare(context, c, "UPDATE users SET disabled = true WHERE id = ?")) {
+            try (PreparedStatement st = pool.prepare(c, "UPDATE users SET disabled = true WHERE id = ?")) {
                 st.setString(1, id.toString());
                 if (st.executeUpdate() == 0) throw noSuchUser(pool);
                 return new AccountDisabled(id.toString(), wasDisabled, false);
@@ -119,9 +128,9 @@ public final class Account {
 
     /** Checks the user exists; returns whether the account is disabled. */
     private boolean requireUser() {
-        PostgresPool pool = PostgresPool.of(context);
+        PostgresPool pool = postgres.get();
         return pool.withConnection(c -> {
-            try (PreparedStatement st = Postgres.prepare(context, c, "SELECT disabled FROM users WHERE id = ?")) {
+            try (PreparedStatement st = pool.prepare(c, "SELECT disabled FROM users WHERE id = ?")) {
                 st.setString(1, id.toString());
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) throw noSuchUser(pool);
@@ -132,8 +141,9 @@ public final class Account {
     }
 
     private long countSessions() {
-        return PostgresPool.of(context).withConnection(c -> {
-            try (PreparedStatement st = Postgres.prepare(context, c, "SELECT count(*) FROM sessions WHERE user_id = ?")) {
+        PostgresPool pool = postgres.get();
+        return pool.withConnection(c -> {
+            try (PreparedStatement st = pool.prepare(c, "SELECT count(*) FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();

@@ -1,7 +1,7 @@
 package io.discordination.ops.aws;
 
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.env.Environment;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * are mapped; every handle calls AWS through {@link #call}.
  *
  * <pre>{@code
- * AwsErrors aws = AwsErrors.of(environment, "ecs");
+ * AwsErrors aws = AwsErrors.of(context.environment(), "ecs");
  * var out = aws.call("ecs:DescribeServices", "ECS service api in cluster discordination-prod",
  *         () -> ecs.describeServices(request));
  * }</pre>
@@ -39,16 +39,16 @@ public final class AwsErrors {
             "dbsnapshotnotfoundfault", "servicenotfoundexception", "clusternotfoundexception",
             "wafnonexistentitemexception", "loggroupnotfound", "nosuchresource");
 
-    private final Environment environment;
+    private final HandleContext.Place environment;
     private final String service;
 
-    private AwsErrors(Environment environment, String service) {
+    private AwsErrors(HandleContext.Place environment, String service) {
         this.environment = environment;
         this.service = service;
     }
 
     /** Errors of one AWS service ({@code ecs}, {@code rds}, ...) in {@code environment}. */
-    public static AwsErrors of(Environment environment, String service) {
+    public static AwsErrors of(HandleContext.Place environment, String service) {
         return new AwsErrors(environment, service);
     }
 
@@ -99,10 +99,10 @@ public final class AwsErrors {
         if (e instanceof SdkClientException client) {
             Throwable root = unreachableCause(client);
             if (root != null) {
-                return environment.awsEndpoint()
+                return environment.aws().endpoint().optional()
                         .map(url -> base("Cannot reach the AWS endpoint " + url + " (" + root.getClass().getSimpleName() + ")", resource)
                                 .hint("is the sandbox up? (ops sandbox status)").cause(e).build())
-                        .orElseGet(() -> base("Cannot reach AWS " + service + " in " + environment.awsRegion()
+                        .orElseGet(() -> base("Cannot reach AWS " + service + " in " + environment.aws().regionOrDefault()
                                 + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")", resource)
                                 .hint("check the network, proxy and region").cause(e).build());
             }

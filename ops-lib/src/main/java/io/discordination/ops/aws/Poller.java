@@ -1,6 +1,6 @@
 package io.discordination.ops.aws;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.Progress;
@@ -23,7 +23,7 @@ import java.util.function.ToLongFunction;
  * }</pre>
  */
 public final class Poller<T> {
-    private final OpsContext context;
+    private final HandleContext context;
     private final String label;
     private String matched = "done";
     private Predicate<T> done = t -> true;
@@ -35,12 +35,12 @@ public final class Poller<T> {
     private Duration interval = Duration.ofSeconds(2);
     private Duration maxInterval = Duration.ofSeconds(15);
 
-    private Poller(OpsContext context, String label) {
+    private Poller(HandleContext context, String label) {
         this.context = context;
         this.label = label;
     }
 
-    public static <T> Poller<T> of(OpsContext context, String label) {
+    public static <T> Poller<T> of(HandleContext context, String label) {
         return new Poller<>(context, label);
     }
 

@@ -1,6 +1,5 @@
 package io.discordination.ops.aws;
 
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 
 /**
@@ -9,7 +8,7 @@ import io.discordination.ops.OpsException;
  * burst of {@code perSecond} calls through, then one every {@code 1/perSecond} seconds. Paced
  * calls wait here instead of being throttled by AWS. Thread-safe.
  *
- * <pre>{@code RequestPacer.forOperation(context, "logs:FilterLogEvents", 5).acquire();}</pre>
+ * <pre>{@code RequestPacer filterLogEvents = new RequestPacer(5); filterLogEvents.acquire();}</pre>
  */
 public final class RequestPacer {
     private final double perSecond;
@@ -21,11 +20,6 @@ public final class RequestPacer {
         if (perSecond <= 0) throw new IllegalArgumentException("perSecond must be positive");
         this.perSecond = perSecond;
         this.tokens = perSecond;
-    }
-
-    /** The context's pacer for {@code operation}, made on first use. */
-    public static RequestPacer forOperation(OpsContext context, String operation, double perSecond) {
-        return context.resource(RequestPacer.class.getName() + ":" + operation, () -> new RequestPacer(perSecond));
     }
 
     /** Waits until one more call fits in the rate. */

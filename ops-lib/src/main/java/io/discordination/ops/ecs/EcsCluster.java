@@ -1,12 +1,15 @@
 package io.discordination.ops.ecs;
 
 import io.discordination.ops.Json;
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.logs.LogGroup;
+import io.discordination.ops.topology.EcsTopology;
+import io.discordination.ops.topology.LogsTopology;
+import io.discordination.ops.topology.Setting;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.ClientException;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The environment's ECS cluster: its services, and one-off tasks (migrations, the cleanup run)
@@ -38,13 +42,25 @@ public final class EcsCluster {
     private static final String CLEANUP = "cleanup";
     private static final String MIGRATE = "migrate";
 
-    private final OpsContext context;
+    private final EcsTopology ecs;
+    private final LogsTopology logs;
+    private final EcsClient client;
+    private final Function<String, LogGroup> logGroups;
+    private final HandleContext context;
     private final String cluster;
     private final AwsErrors aws;
 
-    public EcsCluster(OpsContext context) {
+    /**
+     * The cluster of {@code ecs}; a task's logs are read through {@code logGroups} (a log group by
+     * its real name), found by its task definition or else by its short name in {@code logs}.
+     */
+    public EcsCluster(EcsTopology ecs, LogsTopology logs, EcsClient client, Function<String, LogGroup> logGroups, HandleContext context) {
+        this.ecs = ecs;
+        this.logs = logs;
+        this.client = client;
+        this.logGroups = logGroups;
         this.context = context;
-        this.cluster = context.environment().string("ecs.cluster");
+        this.cluster = ecs.cluster().required();
         this.aws = AwsErrors.of(context.environment(), "ecs");
     }
 
@@ -53,14 +69,14 @@ public final class EcsCluster {
     }
 
     public EcsService service(String name) {
-        return new EcsService(context, name);
+        return new EcsService(ecs, client, context, name);
     }
 
     EcsClient ecs() {
-        return context.awsClient(EcsClient.class, EcsClient::builder);
+        return client;
     }
 
-    OpsContext context() {
+    HandleContext context() {
         return context;
     }
 
@@ -88,15 +104,15 @@ public final class EcsCluster {
         String family;
         if (taskDefinition == null || taskDefinition.isBlank()) {
             throw OpsException.builder("A task definition is needed").environment(context.environment().name())
-                    .hint("known: " + String.join(", ", context.environment().keys("ecs.taskDefinitions"))).invalidInput();
+                    .hint("known: " + String.join(", ", ecs.taskDefinitions().keySet())).invalidInput();
         }
-        if (context.environment().keys("ecs.taskDefinitions").contains(taskDefinition)) {
+        if (ecs.taskDefinitions().containsKey(taskDefinition)) {
             shortName = taskDefinition;
-            family = context.environment().string("ecs.taskDefinitions." + taskDefinition);
+            family = ecs.taskDefinitions().get(taskDefinition).required();
         } else {
             family = taskDefinition;
-            for (String key : context.environment().keys("ecs.taskDefinitions")) {
-                if (context.environment().optionalString("ecs.taskDefinitions." + key).filter(family::equals).isPresent()) shortName = key;
+            for (var known : ecs.taskDefinitions().entrySet()) {
+                if (known.getValue().optional().filter(family::equals).isPresent()) shortName = known.getKey();
             }
         }
         TaskDefinition def = describeTaskDefinition(family);
@@ -174,7 +190,7 @@ public final class EcsCluster {
             if (e.getCause() instanceof ClientException) {
                 throw OpsException.builder("No task definition " + family + " in environment " + context.environment().name())
                         .service("ecs").environment(context.environment().name()).resource(family)
-                        .hint("known short names: " + String.join(", ", context.environment().keys("ecs.taskDefinitions")))
+                        .hint("known short names: " + String.join(", ", ecs.taskDefinitions().keySet()))
                         .cause(e.getCause()).notFound();
             }
             throw e;
@@ -182,7 +198,7 @@ public final class EcsCluster {
     }
 
     private LaunchType launchType(TaskDefinition def) {
-        String configured = context.environment().optionalString("ecs.launchType").orElse(null);
+        String configured = ecs.launchType().optional().orElse(null);
         if (configured != null) return LaunchType.fromValue(configured.toUpperCase(java.util.Locale.ROOT));
         if (def.requiresCompatibilitiesAsStrings().contains("FARGATE") || def.requiresCompatibilitiesAsStrings().isEmpty()) {
             return LaunchType.FARGATE;
@@ -196,14 +212,14 @@ public final class EcsCluster {
     }
 
     private NetworkConfiguration network(String family) {
-        List<String> subnets = context.environment().list("ecs.network.subnets");
-        List<String> groups = context.environment().list("ecs.network.securityGroups");
+        List<String> subnets = ecs.network().subnets().values();
+        List<String> groups = ecs.network().securityGroups().values();
         if (subnets.isEmpty()) {
             throw OpsException.builder("Task definition " + family + " runs in awsvpc mode but environment "
                             + context.environment().name() + " names no subnets")
                     .hint("set ecs.network.subnets (PRIVATE_SUBNETS) in " + context.environment().source()).invalidInput();
         }
-        boolean publicIp = context.environment().flag("ecs.network.assignPublicIp", false);
+        boolean publicIp = ecs.network().assignPublicIp().flag(false);
         return NetworkConfiguration.builder().awsvpcConfiguration(b -> b.subnets(subnets).securityGroups(groups)
                 .assignPublicIp(publicIp ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)).build();
     }
@@ -250,13 +266,14 @@ public final class EcsCluster {
             prefix = lc.options().get("awslogs-stream-prefix");
         }
         if (group == null && shortName != null) {
-            group = context.environment().optionalString("logs." + shortName).orElse(null);
+            Setting named = logs.groups().get(shortName);
+            group = named == null ? null : named.optional().orElse(null);
         }
         return new LogTarget(group, prefix);
     }
 
     LogGroup logGroup(String name) {
-        return LogGroup.ofRealName(context, name);
+        return logGroups.apply(name);
     }
 
     @Override

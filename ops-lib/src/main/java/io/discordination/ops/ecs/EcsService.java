@@ -1,6 +1,6 @@
 package io.discordination.ops.ecs;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.AwsCommand;
@@ -8,6 +8,7 @@ import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.Poller;
 import io.discordination.ops.aws.ShortNames;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.topology.EcsTopology;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
@@ -30,16 +31,18 @@ public final class EcsService {
     static final Duration STABLE_TIMEOUT_PER_TASK = Duration.ofSeconds(10);
     static final Duration STABLE_TIMEOUT_MAX = Duration.ofMinutes(60);
 
-    private final OpsContext context;
+    private final HandleContext context;
+    private final EcsClient client;
     private final String cluster;
     private final String service;
     private final AwsErrors aws;
 
-    /** The service called {@code name} in the environment ({@code ecs.services}); an unknown name fails here, before any call. */
-    public EcsService(OpsContext context, String name) {
+    /** The service called {@code name} in {@code ecs.services}; an unknown name fails here, before any call. */
+    public EcsService(EcsTopology ecs, EcsClient client, HandleContext context, String name) {
         this.context = context;
-        this.cluster = context.environment().string("ecs.cluster");
-        this.service = ShortNames.resolve(context.environment(), "ecs.services", name, "ECS service");
+        this.client = client;
+        this.cluster = ecs.cluster().required();
+        this.service = ShortNames.resolve(ecs.services(), "ecs.services", name, "ECS service", context.environment());
         this.aws = AwsErrors.of(context.environment(), "ecs");
     }
 
@@ -53,7 +56,7 @@ public final class EcsService {
     }
 
     private EcsClient ecs() {
-        return context.awsClient(EcsClient.class, EcsClient::builder);
+        return client;
     }
 
     private String where() {

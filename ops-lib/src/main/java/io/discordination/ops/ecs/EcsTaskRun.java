@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
@@ -13,6 +12,7 @@ import io.discordination.ops.logs.LogQuery;
 import io.discordination.ops.text.Table;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * A one-off task started by {@link EcsCluster#runTask}: wait for it to stop, read its exit code,
@@ -25,6 +25,12 @@ import java.time.Duration;
  * }</pre>
  */
 public final class EcsTaskRun {
+    /**
+     * The injectable id of the environment's cluster, a {@code Supplier<EcsCluster>}, made only when
+     * a restored result needs it: whoever reads a journal back provides it.
+     */
+    public static final String RESTORED_CLUSTER = "io.discordination.ops.ecs.EcsCluster";
+
     private final EcsCluster cluster;
     private final EcsTask started;
     private final String family;
@@ -48,12 +54,12 @@ public final class EcsTaskRun {
 
     /**
      * The run again from its JSON (a resumed run's journal, when it skips the step that started the
-     * task), bound to the environment's cluster in {@code context}. The log stream gives back the
+     * task), bound to the environment's cluster ({@link #RESTORED_CLUSTER}). The log stream gives back the
      * stream prefix and container ({@code prefix/container/task-id}). The cluster's name is taken here so
      * that it is not set on the cluster field.
      */
     @JsonCreator
-    static EcsTaskRun fromJson(@JacksonInject OpsContext context, @JsonProperty("cluster") String clusterName,
+    static EcsTaskRun fromJson(@JacksonInject(RESTORED_CLUSTER) Supplier<EcsCluster> cluster, @JsonProperty("cluster") String clusterName,
                                @JsonProperty("started") EcsTask started,
                                @JsonProperty("taskDefinitionFamily") String family, @JsonProperty("logGroup") String logGroup,
                                @JsonProperty("logStream") String logStream, @JsonProperty("planned") boolean planned) {
@@ -67,7 +73,7 @@ public final class EcsTaskRun {
                 container = head.substring(slash + 1);
             }
         }
-        return new EcsTaskRun(new EcsCluster(context), started, family, container, logGroup, prefix, planned);
+        return new EcsTaskRun(cluster.get(), started, family, container, logGroup, prefix, planned);
     }
 
     @JsonProperty public String cluster() { return cluster.name(); }

@@ -21,7 +21,6 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,20 +29,22 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One environment's topology: the real names behind the short ones ({@code api} is ECS service
- * {@code api} in cluster {@code discordination-prod}), endpoints and credentials, read from
- * {@code environments/<name>.yaml}. Values may say {@code ${VAR}} or {@code ${VAR:-default}};
- * a variable is read when its value is first needed, so an operator who only redeploys ECS does
- * not need {@code LK_SECRET}, and a missing one is an error naming the variable and the file.
+ * One environment file, loaded: its name, whether it is protected, and its {@link Topology} (the
+ * real names behind the short ones: {@code api} is ECS service {@code api} in cluster
+ * {@code discordination-prod}, endpoints and credentials), read from
+ * {@code environments/<name>.yaml} and checked against the schema (docs/environments.md), so an
+ * unknown key is an error naming it and the file. Values may say {@code ${VAR}} or
+ * {@code ${VAR:-default}}; a variable is read when its value is first needed, so an operator who
+ * only redeploys ECS does not need {@code LK_SECRET}, and a missing one is an error naming the
+ * variable, the setting and the file. {@link #describe()} and {@link #secrets()} see every setting.
  *
- * <pre>{@code String cluster = Environment.named("prod").string("ecs.cluster");}</pre>
+ * <pre>{@code String cluster = Environment.named("prod").topology().ecs().cluster().required();}</pre>
  */
 public final class Environment {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -67,7 +68,7 @@ public final class Environment {
         this.topology = bind(root);
     }
 
-    /** The file's settings as records, each resolved on first use with the errors of {@link #string}. */
+    /** The file's settings as records, each resolved on first use; an unknown key is refused here. */
     private Topology bind(JsonNode root) {
         try {
             return TopologyFiles.read(root, new FileSettings());
@@ -232,79 +233,6 @@ public final class Environment {
     /** A protected environment (prod) needs the operator to type its name before any destructive effect. */
     public boolean isProtected() {
         return topology.isProtected();
-    }
-
-    /** The value at a dotted path, variables resolved; an error naming the path and file if it is absent or empty. */
-    public String string(String path) {
-        return optionalString(path).orElseThrow(() -> OpsException.builder(
-                        "Environment " + name + " has no value for '" + path + "'")
-                .environment(name).resource(source.toString())
-                .hint("add '" + path + "' to " + source).notFound());
-    }
-
-    /** The value at a dotted path, variables resolved; empty if the key is absent or resolves to an empty string. */
-    public Optional<String> optionalString(String path) {
-        JsonNode node = node(path);
-        if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) return Optional.empty();
-        String resolved = resolve(path, node.asText(), false);
-        return resolved.isBlank() ? Optional.empty() : Optional.of(resolved.trim());
-    }
-
-    public Secret secret(String path) {
-        return Secret.of(string(path));
-    }
-
-    public Optional<Secret> optionalSecret(String path) {
-        return optionalString(path).map(Secret::of);
-    }
-
-    public boolean flag(String path, boolean defaultValue) {
-        return optionalString(path).map(Boolean::parseBoolean).orElse(defaultValue);
-    }
-
-    /** A list: a YAML sequence, or one comma-separated value such as {@code ${PRIVATE_SUBNETS}}. */
-    public List<String> list(String path) {
-        JsonNode node = node(path);
-        List<String> out = new ArrayList<>();
-        if (node == null || node.isMissingNode() || node.isNull()) return out;
-        if (node.isArray()) {
-            for (JsonNode item : node) splitInto(resolve(path, item.asText(), false), out);
-        } else {
-            splitInto(resolve(path, node.asText(), false), out);
-        }
-        return out;
-    }
-
-    /** The keys of a mapping, such as the short names under {@code ecs.services}. */
-    public Set<String> keys(String path) {
-        JsonNode node = node(path);
-        Set<String> keys = new LinkedHashSet<>();
-        if (node != null && node.isObject()) node.fieldNames().forEachRemaining(keys::add);
-        return keys;
-    }
-
-    /**
-     * The real name behind a short one under {@code section} ({@code ecs.services}, {@code api}),
-     * or a not-found error listing the known short names.
-     */
-    public String lookup(String section, String shortName, String what) {
-        if (shortName == null || shortName.isBlank()) {
-            throw OpsException.builder("A " + what + " name is needed").environment(name)
-                    .hint("known: " + String.join(", ", keys(section))).invalidInput();
-        }
-        return optionalString(section + "." + shortName).orElseThrow(() -> OpsException.builder(
-                        "No " + what + " '" + shortName + "' in environment " + name)
-                .environment(name).resource(source.toString())
-                .hint("known: " + String.join(", ", keys(section))).notFound());
-    }
-
-    /** The AWS endpoint override (an emulator), if any. */
-    public Optional<URI> awsEndpoint() {
-        return optionalString("aws.endpoint").map(URI::create);
-    }
-
-    public String awsRegion() {
-        return optionalString("aws.region").orElse("us-east-1");
     }
 
     /** True for paths whose values are secrets (passwords, tokens, API secrets, URLs with credentials). */

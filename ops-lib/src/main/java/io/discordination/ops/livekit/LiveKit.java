@@ -1,6 +1,6 @@
 package io.discordination.ops.livekit;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import livekit.LivekitModels;
 import retrofit2.Call;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The environment's LiveKit voice cluster ({@code livekit.url}, {@code livekit.apiKey},
@@ -30,14 +31,17 @@ public final class LiveKit {
     public static final int ROOM_NAME_MAX = 128;
     private static final java.util.regex.Pattern ROOM_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9:_.@-]*");
 
-    private final OpsContext context;
+    private final Supplier<LiveKitClients> clients;
+    private final HandleContext context;
 
-    public LiveKit(OpsContext context) {
+    /** The voice cluster of {@code clients}, made on first use (so a handle that calls nothing needs no {@code LK_SECRET}). */
+    public LiveKit(Supplier<LiveKitClients> clients, HandleContext context) {
+        this.clients = clients;
         this.context = context;
     }
 
     LiveKitClients clients() {
-        return LiveKitClients.of(context);
+        return clients.get();
     }
 
     /** {@code GET <url>/healthz}: healthy when it answers 200. An unreachable server is an error. */

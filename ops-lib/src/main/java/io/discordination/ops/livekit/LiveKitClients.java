@@ -1,9 +1,9 @@
 package io.discordination.ops.livekit;
 
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
 import io.discordination.ops.Secret;
-import io.discordination.ops.env.Environment;
+import io.discordination.ops.topology.LiveKitTopology;
 import io.livekit.server.RoomServiceClient;
 
 import java.net.URI;
@@ -11,12 +11,12 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * The context's LiveKit clients, created on first use: the SDK's
+ * The context's LiveKit clients, created by the context on first use: the SDK's
  * {@link RoomServiceClient} (it signs each call with a token made from {@code livekit.apiKey} and
  * {@code livekit.apiSecret}) and a plain HTTP client for {@code /healthz}. {@code livekit.url} may
  * be http(s) or ws(s); the API is reached over http(s) either way.
  *
- * <pre>{@code RoomServiceClient rooms = LiveKitClients.of(context).rooms();}</pre>
+ * <pre>{@code RoomServiceClient rooms = LiveKitClients.create(topology.livekit(), "prod", redactor).rooms();}</pre>
  */
 public final class LiveKitClients {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -36,13 +36,11 @@ public final class LiveKitClients {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    public static LiveKitClients of(OpsContext context) {
-        return context.resource(LiveKitClients.class, () -> {
-            Environment env = context.environment();
-            Secret secret = env.secret("livekit.apiSecret");
-            context.redactor().register(secret);
-            return new LiveKitClients(httpUrl(env.string("livekit.url"), env.name()), env.string("livekit.apiKey"), secret, env.name());
-        });
+    /** Clients of {@code livekit} in {@code environment}; the API secret is registered with {@code redactor}. */
+    public static LiveKitClients create(LiveKitTopology livekit, String environment, Redactor redactor) {
+        Secret secret = Secret.of(livekit.apiSecret().required());
+        redactor.register(secret);
+        return new LiveKitClients(httpUrl(livekit.url().required(), environment), livekit.apiKey().required(), secret, environment);
     }
 
     /** {@code wss://host} becomes {@code https://host}; a trailing slash is dropped. */

@@ -1,6 +1,6 @@
 package io.discordination.ops.livekit;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.text.ShellWords;
@@ -15,10 +15,10 @@ import java.util.stream.Collectors;
  */
 public final class LiveKitRoom {
     private final LiveKit livekit;
-    private final OpsContext context;
+    private final HandleContext context;
     private final String name;
 
-    LiveKitRoom(LiveKit livekit, OpsContext context, String name) {
+    LiveKitRoom(LiveKit livekit, HandleContext context, String name) {
         this.livekit = livekit;
         this.context = context;
         this.name = name;

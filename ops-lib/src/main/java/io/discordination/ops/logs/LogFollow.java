@@ -1,6 +1,5 @@
 package io.discordination.ops.logs;
 
-import io.discordination.ops.OpsContext;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -25,7 +24,7 @@ public final class LogFollow {
     /** How far back each poll looks behind the newest event seen, for late arrivals. */
     static final Duration OVERLAP = Duration.ofSeconds(30);
 
-    private final OpsContext context;
+    private final LogsClients context;
     private final LogGroup group;
     private Duration since = Duration.ofMinutes(10);
     private String pattern = "";
@@ -34,7 +33,7 @@ public final class LogFollow {
     private Duration timeout = Duration.ofHours(1);
     private Duration pollEvery = Duration.ofSeconds(2);
 
-    LogFollow(OpsContext context, LogGroup group) {
+    LogFollow(LogsClients context, LogGroup group) {
         this.context = context;
         this.group = group;
     }

@@ -1,8 +1,11 @@
 package io.discordination.ops.logs;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.aws.RequestPacer;
 import io.discordination.ops.aws.ShortNames;
+import io.discordination.ops.topology.LogsTopology;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,21 +21,28 @@ import java.util.List;
  * }</pre>
  */
 public final class LogGroup {
-    private final OpsContext context;
+    /** CloudWatch Logs' quota for FilterLogEvents, per account and region: what {@code filterLogEvents} should allow. */
+    public static final double FILTER_LOG_EVENTS_PER_SECOND = LogQuery.FILTER_LOG_EVENTS_PER_SECOND;
+
+    private final LogsClients context;
     private final String name;
 
-    /** The group called {@code name} in the environment ({@code logs.<name>}); an unknown name fails here. */
-    public LogGroup(OpsContext context, String name) {
-        this.context = context;
-        this.name = ShortNames.resolve(context.environment(), "logs", name, "log group");
+    /**
+     * The group called {@code name} in {@code logs} (a short name, or a real name listed there); an
+     * unknown name fails here. Its reads share {@code filterLogEvents}, the context's pacer of
+     * FilterLogEvents calls.
+     */
+    public LogGroup(LogsTopology logs, CloudWatchLogsClient client, RequestPacer filterLogEvents, HandleContext context, String name) {
+        this.context = new LogsClients(context, client, filterLogEvents);
+        this.name = ShortNames.resolve(logs.groups(), "logs", name, "log group", context.environment());
     }
 
-    /** A group by its real name, such as the one a task definition's log configuration names. */
-    public static LogGroup ofRealName(OpsContext context, String logGroupName) {
-        return new LogGroup(context, logGroupName, true);
+    /** A group by its real name, such as the one a task definition's log configuration names, listed or not. */
+    public static LogGroup ofRealName(CloudWatchLogsClient client, RequestPacer filterLogEvents, HandleContext context, String logGroupName) {
+        return new LogGroup(new LogsClients(context, client, filterLogEvents), logGroupName);
     }
 
-    private LogGroup(OpsContext context, String realName, boolean real) {
+    private LogGroup(LogsClients context, String realName) {
         this.context = context;
         this.name = realName;
     }

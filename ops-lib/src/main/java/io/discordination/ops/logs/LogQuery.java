@@ -1,7 +1,6 @@
 package io.discordination.ops.logs;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.text.Progress;
 import io.discordination.ops.aws.RequestPacer;
@@ -47,7 +46,7 @@ public final class LogQuery implements Iterable<LogEvent> {
     static final int MAX_PAGE = 10_000;
     static final long FIRST_WINDOW_SECONDS = 10;
 
-    private final OpsContext context;
+    private final LogsClients context;
     private final String logGroup;
     private final String filterPattern;
     private final Instant start;
@@ -58,15 +57,15 @@ public final class LogQuery implements Iterable<LogEvent> {
     /** The HTTP status the events must carry ({@code status=429}), or null: what Insights filters on. */
     private final Integer status;
 
-    LogQuery(OpsContext context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams) {
+    LogQuery(LogsClients context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams) {
         this(context, logGroup, filterPattern, start, end, streams, null, null);
     }
 
-    LogQuery(OpsContext context, String logGroup, int status, Instant start, Instant end) {
+    LogQuery(LogsClients context, String logGroup, int status, Instant start, Instant end) {
         this(context, logGroup, "\"status=" + status + "\"", start, end, List.of(), null, status);
     }
 
-    private LogQuery(OpsContext context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams,
+    private LogQuery(LogsClients context, String logGroup, String filterPattern, Instant start, Instant end, List<String> streams,
                      Integer pageSize, Integer status) {
         this.context = context;
         this.logGroup = logGroup;
@@ -159,8 +158,8 @@ public final class LogQuery implements Iterable<LogEvent> {
      * {@value #PAGE_RETRIES} times, so a long scan survives a busy account instead of failing.
      */
     private FilterLogEventsResponse page(FilterLogEventsRequest request) {
-        CloudWatchLogsClient logs = context.awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
-        RequestPacer pacer = RequestPacer.forOperation(context, "logs:FilterLogEvents", FILTER_LOG_EVENTS_PER_SECOND);
+        CloudWatchLogsClient logs = context.client();
+        RequestPacer pacer = context.filterLogEvents();
         long pauseMillis = 1000;
         for (int retry = 0; ; retry++) {
             pacer.acquire();

@@ -1,6 +1,5 @@
 package io.discordination.ops.logs;
 
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsErrors;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -33,9 +32,9 @@ final class LogsInsights {
     private LogsInsights() {
     }
 
-    static InsightsResult run(OpsContext context, String logGroup, String query, Instant start, Instant end, Duration timeout) {
+    static InsightsResult run(LogsClients context, String logGroup, String query, Instant start, Instant end, Duration timeout) {
         AwsErrors aws = AwsErrors.of(context.environment(), "logs");
-        CloudWatchLogsClient logs = context.awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+        CloudWatchLogsClient logs = context.client();
         String where = "log group " + logGroup;
         Instant until = end == null ? Instant.now() : end;
         String queryId = aws.call("logs:StartQuery", where, () -> logs.startQuery(b -> b.logGroupName(logGroup)

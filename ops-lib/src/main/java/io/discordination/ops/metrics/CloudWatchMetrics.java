@@ -1,6 +1,7 @@
 package io.discordination.ops.metrics;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
+import io.discordination.ops.topology.EcsTopology;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.ShortNames;
@@ -29,10 +30,15 @@ import java.util.Map;
 public final class CloudWatchMetrics {
     static final Duration DEFAULT_PERIOD = Duration.ofMinutes(5);
 
-    private final OpsContext context;
+    private final EcsTopology ecs;
+    private final CloudWatchClient client;
+    private final HandleContext context;
     private final AwsErrors aws;
 
-    public CloudWatchMetrics(OpsContext context) {
+    /** Metrics of the services and cluster in {@code ecs}. */
+    public CloudWatchMetrics(EcsTopology ecs, CloudWatchClient client, HandleContext context) {
+        this.ecs = ecs;
+        this.client = client;
         this.context = context;
         this.aws = AwsErrors.of(context.environment(), "cloudwatch");
     }
@@ -61,8 +67,8 @@ public final class CloudWatchMetrics {
     }
 
     private MetricSeries ecsServiceMetric(String metric, String service, Duration since) {
-        String real = ShortNames.resolve(context.environment(), "ecs.services", service, "ECS service");
-        String cluster = context.environment().string("ecs.cluster");
+        String real = ShortNames.resolve(ecs.services(), "ecs.services", service, "ECS service", context.environment());
+        String cluster = ecs.cluster().required();
         Instant end = Instant.now();
         Instant start = end.minus(since);
         MetricQuery both = metric("AWS/ECS", metric).dimension("ClusterName", cluster).dimension("ServiceName", real);
@@ -92,7 +98,7 @@ public final class CloudWatchMetrics {
         }
         GetMetricDataRequest request = GetMetricDataRequest.builder().metricDataQueries(q)
                 .startTime(start).endTime(end).scanBy(ScanBy.TIMESTAMP_ASCENDING).build();
-        CloudWatchClient cw = context.awsClient(CloudWatchClient.class, CloudWatchClient::builder);
+        CloudWatchClient cw = client;
         Map<String, List<MetricSeries.Datapoint>> points = new HashMap<>();
         aws.call("cloudwatch:GetMetricData", queries.get(0).toString(), () -> {
             for (MetricDataResult r : cw.getMetricDataPaginator(request).metricDataResults()) {
@@ -116,6 +122,6 @@ public final class CloudWatchMetrics {
 
     @Override
     public String toString() {
-        return "cloudwatch metrics in " + context.environment().awsRegion();
+        return "cloudwatch metrics in " + context.environment().aws().regionOrDefault();
     }
 }

@@ -1,6 +1,6 @@
 package io.discordination.ops.postgres;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
 import org.postgresql.core.BaseConnection;
@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The environment's PostgreSQL database ({@code postgres.url}, {@code postgres.database}): the
@@ -67,14 +68,17 @@ public final class Postgres {
                   FROM pg_stat_activity a WHERE %s OFFSET 0) idle
             ORDER BY state_change""".formatted(MAY_SIGNAL, IDLE_CONDITION);
 
-    private final OpsContext context;
+    private final Supplier<PostgresPool> pool;
+    private final HandleContext context;
 
-    public Postgres(OpsContext context) {
+    /** The database of {@code pool}, made on first use (so a handle that never queries needs no {@code DATABASE_URL}). */
+    public Postgres(Supplier<PostgresPool> pool, HandleContext context) {
+        this.pool = pool;
         this.context = context;
     }
 
     private PostgresPool pool() {
-        return PostgresPool.of(context);
+        return pool.get();
     }
 
     /** The sessions connected to the environment's database. */
@@ -218,18 +222,7 @@ public final class Postgres {
     }
 
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {
-        return prepare(context, c, sql);
-    }
-
-    /**
-     * Prepares {@code sql} on a connection of the context's pool, counting it in the context's
-     * PostgreSQL statements under its verb; every statement of ours goes through here.
-     *
-     * <pre>{@code try (PreparedStatement st = Postgres.prepare(context, c, "SELECT 1")) { ... }}</pre>
-     */
-    public static PreparedStatement prepare(OpsContext context, Connection c, String sql) throws SQLException {
-        context.postgresStatements().count(verb(sql));
-        return c.prepareStatement(sql);
+        return pool().prepare(c, sql);
     }
 
     /**

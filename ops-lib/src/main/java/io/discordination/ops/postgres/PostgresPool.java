@@ -2,16 +2,18 @@ package io.discordination.ops.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.CallCounter;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.Redactor;
 import io.discordination.ops.Secret;
-import io.discordination.ops.env.Environment;
+import io.discordination.ops.topology.PostgresTopology;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,7 +23,7 @@ import java.util.function.Supplier;
 /**
  * The context's small PostgreSQL pool (HikariCP, at most two connections, application name
  * {@value #APPLICATION_NAME} so that {@link Postgres#terminateIdle} can tell our own sessions
- * apart), created on first use and closed with the context.
+ * apart), created by the context on first use and closed with it.
  *
  * <p>Settings: {@code postgres.url} is libpq's {@code postgresql://user:password@host:port/db}
  * (query parameters such as {@code sslmode=require} pass through) or a {@code jdbc:postgresql:}
@@ -34,7 +36,7 @@ import java.util.function.Supplier;
  * {@code postgres.readUser} / {@code postgres.readPassword} (same host and database), a role that
  * has no write privilege, see {@link #readConnection()}.
  *
- * <pre>{@code try (Connection c = PostgresPool.of(context).connection()) { ... }}</pre>
+ * <pre>{@code PostgresPool pool = PostgresPool.create(topology.postgres(), "prod", redactor, statements);}</pre>
  */
 public final class PostgresPool implements AutoCloseable {
     /**
@@ -58,6 +60,7 @@ public final class PostgresPool implements AutoCloseable {
     private final Supplier<ReadRole> readRole;
     private final String environment;
     private final Function<String, String> redact;
+    private final CallCounter statements;
 
     /** A libpq URL turned into what JDBC needs; {@code endpoint} is {@code host:port/db}, for messages. */
     record JdbcSettings(String jdbcUrl, String user, Secret password, String database, String endpoint) {
@@ -67,11 +70,13 @@ public final class PostgresPool implements AutoCloseable {
     record ReadRole(Optional<String> user, Optional<Secret> password) {
     }
 
-    private PostgresPool(JdbcSettings settings, Supplier<ReadRole> readRole, String environment, Function<String, String> redact) {
+    private PostgresPool(JdbcSettings settings, Supplier<ReadRole> readRole, String environment, Function<String, String> redact,
+                         CallCounter statements) {
         this.settings = settings;
         this.readRole = readRole;
         this.environment = environment;
         this.redact = redact;
+        this.statements = statements;
         HikariConfig config = new HikariConfig();
         config.setPoolName(APPLICATION_NAME);
         config.setJdbcUrl(settings.jdbcUrl());
@@ -92,23 +97,31 @@ public final class PostgresPool implements AutoCloseable {
         this.dataSource = new HikariDataSource(config);
     }
 
-    /** The context's pool, created on first use from its environment. */
-    public static PostgresPool of(OpsContext context) {
-        return context.resource(PostgresPool.class, () -> {
-            Environment environment = context.environment();
-            JdbcSettings settings = settings(environment);
-            if (settings.password() != null) context.redactor().register(settings.password());
-            Supplier<ReadRole> readRole = memoize(() -> {
-                Optional<Secret> password = environment.optionalSecret("postgres.readPassword");
-                password.ifPresent(context.redactor()::register);
-                return new ReadRole(environment.optionalString("postgres.readUser"), password);
-            });
-            return new PostgresPool(settings, readRole, environment.name(), context.redactor()::redact);
+    /**
+     * The pool of {@code postgres} (its URL is read now; the read role's password on first use),
+     * its passwords registered with {@code redactor} and its statements counted in {@code statements}.
+     * Whoever creates it closes it.
+     */
+    public static PostgresPool create(PostgresTopology postgres, String environment, Redactor redactor, CallCounter statements) {
+        JdbcSettings settings = settings(Secret.of(postgres.url().required()), postgres.database().optional(), environment);
+        if (settings.password() != null) redactor.register(settings.password());
+        Supplier<ReadRole> readRole = memoize(() -> {
+            Optional<Secret> password = postgres.readPassword().optional().map(Secret::of);
+            password.ifPresent(redactor::register);
+            return new ReadRole(postgres.readUser().optional(), password);
         });
+        return new PostgresPool(settings, readRole, environment, redactor::redact, statements);
     }
 
-    static JdbcSettings settings(Environment environment) {
-        return settings(environment.secret("postgres.url"), environment.optionalString("postgres.database"), environment.name());
+    /**
+     * Prepares {@code sql} on {@code c}, a connection of this pool, counting it under its verb in
+     * the context's PostgreSQL statements; every statement of ours goes through here.
+     *
+     * <pre>{@code try (PreparedStatement st = pool.prepare(c, "SELECT 1")) { ... }}</pre>
+     */
+    public PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        statements.count(Postgres.verb(sql));
+        return c.prepareStatement(sql);
     }
 
     /** Converts {@code postgresql://user:password@host:port/db?params} (or a JDBC URL) for JDBC. */

@@ -1,12 +1,13 @@
 package io.discordination.ops.rds;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.Poller;
 import io.discordination.ops.gate.Effect;
+import io.discordination.ops.topology.RdsTopology;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
@@ -32,20 +33,35 @@ import java.util.Optional;
 public final class RdsInstance {
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-    private final OpsContext context;
+    /**
+     * The injectable id of a {@code Function<String, RdsInstance>} (an instance by identifier) that
+     * binds restored results: whoever reads a journal back provides it.
+     */
+    public static final String RESTORED_INSTANCES = "io.discordination.ops.rds.RdsInstance";
+
+    private final RdsTopology rds;
+    private final RdsClient client;
+    private final HandleContext context;
     private final String instance;
     private final AwsErrors aws;
 
     /** The environment's instance ({@code rds.instance}). */
-    public RdsInstance(OpsContext context) {
-        this(context, context.environment().string("rds.instance"));
+    public RdsInstance(RdsTopology rds, RdsClient client, HandleContext context) {
+        this(rds, client, context, rds.instance().required());
     }
 
     /** Any instance by identifier (a restored one). */
-    public RdsInstance(OpsContext context, String identifier) {
+    public RdsInstance(RdsTopology rds, RdsClient client, HandleContext context, String identifier) {
+        this.rds = rds;
+        this.client = client;
         this.context = context;
         this.instance = RdsIdentifiers.requireInstanceId(identifier);
         this.aws = AwsErrors.of(context.environment(), "rds");
+    }
+
+    /** Another instance of the same account and settings, by identifier (a restored one). */
+    public RdsInstance instance(String identifier) {
+        return new RdsInstance(rds, client, context, identifier);
     }
 
     public String identifier() {
@@ -53,10 +69,14 @@ public final class RdsInstance {
     }
 
     RdsClient rds() {
-        return context.awsClient(RdsClient.class, RdsClient::builder);
+        return client;
     }
 
-    OpsContext context() {
+    RdsTopology topology() {
+        return rds;
+    }
+
+    HandleContext context() {
         return context;
     }
 
@@ -159,8 +179,8 @@ public final class RdsInstance {
      */
     public RdsRestore restore(String snapshotId) {
         return new RdsRestore(this, snapshotId,
-                context.environment().optionalString("rds.restoreTarget").orElse(null),
-                context.environment().optionalString("rds.restoreInstanceClass").orElse(null));
+                rds.restoreTarget().optional().orElse(null),
+                rds.restoreInstanceClass().optional().orElse(null));
     }
 
     static RdsInstanceStatus toStatus(DBInstance i) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.aws.Awaited;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * A restore started by {@link RdsRestore#start()}: the new instance as RDS first reported it, and
@@ -28,12 +28,12 @@ public final class RdsRestoration {
         this.planned = planned;
     }
 
-    /** The restoration again from its JSON (a resumed run's journal), bound to the target instance in {@code context}. */
+    /** The restoration again from its JSON (a resumed run's journal), bound to the target instance ({@link RdsInstance#RESTORED_INSTANCES}). */
     @JsonCreator
-    static RdsRestoration fromJson(@JacksonInject OpsContext context, @JsonProperty("target") String target,
+    static RdsRestoration fromJson(@JacksonInject(RdsInstance.RESTORED_INSTANCES) Function<String, RdsInstance> instances, @JsonProperty("target") String target,
                                    @JsonProperty("snapshotId") String snapshotId, @JsonProperty("started") RdsInstanceStatus started,
                                    @JsonProperty("planned") boolean planned) {
-        return new RdsRestoration(new RdsInstance(context, target), snapshotId, started, planned);
+        return new RdsRestoration(instances.apply(target), snapshotId, started, planned);
     }
 
     @JsonProperty public String target() { return target.identifier(); }

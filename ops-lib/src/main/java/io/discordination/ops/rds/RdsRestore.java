@@ -1,6 +1,6 @@
 package io.discordination.ops.rds;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.gate.Effect;
@@ -54,7 +54,7 @@ public final class RdsRestore {
      * leaves the original alone; the inverse deletes the new one.
      */
     public RdsRestoration start() {
-        OpsContext context = source.context();
+        HandleContext context = source.context();
         RdsIdentifiers.requireExistingSnapshotId(snapshotId);
         if (instanceClass != null) RdsIdentifiers.requireInstanceClass(instanceClass);
         if (target == null) {
@@ -80,9 +80,8 @@ public final class RdsRestore {
                             + target + "-2\")); nothing was changed")
                     .invalidInput();
         });
-        var environment = context.environment();
-        String subnetGroup = environment.optionalString("rds.restoreSubnetGroup").orElse(null);
-        List<String> securityGroups = environment.list("rds.restoreSecurityGroups");
+        String subnetGroup = source.topology().restoreSubnetGroup().optional().orElse(null);
+        List<String> securityGroups = source.topology().restoreSecurityGroups().values();
 
         RestoreDbInstanceFromDbSnapshotRequest.Builder request = RestoreDbInstanceFromDbSnapshotRequest.builder()
                 .dbInstanceIdentifier(target).dbSnapshotIdentifier(snapshotId);
@@ -110,8 +109,8 @@ public final class RdsRestore {
         return context.gate().apply(effect, () -> {
             DBInstance created = source.aws().call("rds:RestoreDBInstanceFromDBSnapshot", "DB snapshot " + snapshotId,
                     () -> source.rds().restoreDBInstanceFromDBSnapshot(built).dbInstance());
-            return new RdsRestoration(new RdsInstance(context, target), snapshotId, RdsInstance.toStatus(created), false);
-        }, () -> new RdsRestoration(new RdsInstance(context, target), snapshotId,
+            return new RdsRestoration(source.instance(target), snapshotId, RdsInstance.toStatus(created), false);
+        }, () -> new RdsRestoration(source.instance(target), snapshotId,
                 new RdsInstanceStatus(target, "planned", snapshot.engine(), null, instanceClass, null, null, null,
                         snapshot.allocatedStorageGb(), null, null), true));
     }

@@ -3,12 +3,12 @@ package io.discordination.ops.rds;
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * A snapshot being created by {@link RdsInstance#snapshot()}; {@link #awaitAvailable(Duration)}
@@ -29,13 +29,13 @@ public final class RdsSnapshotCreation {
 
     /**
      * The creation again from its JSON (a run's journal, when a resumed run skips the step that took
-     * the snapshot), bound to the instance in {@code context}.
+     * the snapshot), bound to its instance ({@link RdsInstance#RESTORED_INSTANCES}).
      */
     @JsonCreator
-    static RdsSnapshotCreation fromJson(@JacksonInject OpsContext context, @JsonProperty("snapshot") RdsSnapshot snapshot,
+    static RdsSnapshotCreation fromJson(@JacksonInject(RdsInstance.RESTORED_INSTANCES) Function<String, RdsInstance> instances, @JsonProperty("snapshot") RdsSnapshot snapshot,
                                         @JsonProperty("planned") boolean planned) {
         if (snapshot == null) throw new IllegalArgumentException("no snapshot in the JSON");
-        return new RdsSnapshotCreation(new RdsInstance(context, snapshot.instance()), snapshot, planned);
+        return new RdsSnapshotCreation(instances.apply(snapshot.instance()), snapshot, planned);
     }
 
     @JsonProperty public String snapshotId() { return snapshot.snapshotId(); }

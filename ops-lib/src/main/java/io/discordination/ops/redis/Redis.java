@@ -1,6 +1,6 @@
 package io.discordination.ops.redis;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.text.ShellWords;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The environment's Redis ({@code redis.url}; a standalone server or a Redis Cluster, see
@@ -34,30 +35,37 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class Redis {
-    private final OpsContext context;
+    private final Supplier<RedisConnections> connections;
+    private final HandleContext context;
     private final int scanCount;
     private final int streams;
     private final KeyDeleter.Batches batches;
 
-    public Redis(OpsContext context) {
-        this(context, 0, KeyDeleter.DEFAULT_STREAMS, KeyDeleter.Batches.AUTO);
+    /** The Redis of {@code connections}, made on first use (so a handle that sends nothing needs no {@code REDIS_URL}). */
+    public Redis(Supplier<RedisConnections> connections, HandleContext context) {
+        this(connections, context, 0, KeyDeleter.DEFAULT_STREAMS, KeyDeleter.Batches.AUTO);
     }
 
-    /** With other batch sizes (0: the default) and slices per node, for tests and benchmarks. */
-    Redis(OpsContext context, int scanCount, int streams) {
-        this(context, scanCount, streams, KeyDeleter.Batches.AUTO);
-    }
-
-    /** Also choosing who runs the deletion's batches, for tests and benchmarks. */
-    Redis(OpsContext context, int scanCount, int streams, KeyDeleter.Batches batches) {
+    private Redis(Supplier<RedisConnections> connections, HandleContext context, int scanCount, int streams, KeyDeleter.Batches batches) {
+        this.connections = connections;
         this.context = context;
         this.scanCount = scanCount;
         this.streams = streams;
         this.batches = batches;
     }
 
+    /** This Redis with other batch sizes (0: the default) and slices per node, for tests and benchmarks. */
+    Redis tuned(int scanCount, int streams) {
+        return tuned(scanCount, streams, KeyDeleter.Batches.AUTO);
+    }
+
+    /** Also choosing who runs the deletion's batches, for tests and benchmarks. */
+    Redis tuned(int scanCount, int streams, KeyDeleter.Batches batches) {
+        return new Redis(connections, context, scanCount, streams, batches);
+    }
+
     private RedisConnections redis() {
-        return RedisConnections.of(context);
+        return connections.get();
     }
 
     /**

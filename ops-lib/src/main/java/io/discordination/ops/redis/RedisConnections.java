@@ -1,10 +1,9 @@
 package io.discordination.ops.redis;
 
 import io.discordination.ops.CallCounter;
-import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Secret;
-import io.discordination.ops.env.Environment;
+import io.discordination.ops.topology.RedisTopology;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The Redis clients of one {@link OpsContext}: created on first use, closed with the context.
+ * The Redis clients of one context: its composition root creates them on first use and closes them.
  * Reads and small effects share one connection per node, which reconnects on its own; long work
  * ({@code deleteMatching}, {@code bigKeys}) opens its own connections that never reconnect, so a
  * dropped connection ends the work with an error instead of hanging.
@@ -43,7 +42,7 @@ import java.util.function.Function;
  * says whether it is a cluster; when absent, the first seed is asked ({@code INFO cluster}).
  * On a cluster, work that covers the keyspace runs on every master.
  *
- * <pre>{@code RedisConnections redis = RedisConnections.of(context);}</pre>
+ * <pre>{@code RedisConnections redis = RedisConnections.create(topology.redis(), "prod", redactor::redact, commands);}</pre>
  */
 public final class RedisConnections implements AutoCloseable {
     /** The client name our connections carry, so {@code CLIENT LIST} shows who they are. */
@@ -95,17 +94,14 @@ public final class RedisConnections implements AutoCloseable {
         }
     }
 
-    /** The context's connections, created on first use from its environment. */
-    public static RedisConnections of(OpsContext context) {
-        return context.resource(RedisConnections.class,
-                () -> create(context.environment(), context.redactor()::redact, context.redisCommands()));
-    }
-
-    /** Connections whose commands are counted in {@code commands} (none if null). */
-    static RedisConnections create(Environment environment, Function<String, String> redact, CallCounter commands) {
-        Secret url = environment.secret("redis.url");
-        Optional<Boolean> cluster = environment.optionalString("redis.cluster").map(Boolean::parseBoolean);
-        return new RedisConnections(environment.name(), parseSeeds(url, environment.name()), cluster, redact, commands);
+    /**
+     * Connections to {@code redis} in {@code environment} (the URL is read now), whose commands are
+     * counted in {@code commands} (none if null). Whoever creates them closes them.
+     */
+    public static RedisConnections create(RedisTopology redis, String environment, Function<String, String> redact, CallCounter commands) {
+        Secret url = Secret.of(redis.url().required());
+        Optional<Boolean> cluster = redis.cluster().optional().map(Boolean::parseBoolean);
+        return new RedisConnections(environment, parseSeeds(url, environment), cluster, redact, commands);
     }
 
     /** Parses {@code redis.url}: one URL, or seeds separated by commas; later seeds may be bare {@code host:port}. */

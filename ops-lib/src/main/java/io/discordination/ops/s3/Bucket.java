@@ -1,6 +1,7 @@
 package io.discordination.ops.s3;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
+import io.discordination.ops.topology.S3Topology;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
@@ -59,17 +60,25 @@ public final class Bucket {
     private static final int METRIC_DAYS = 3;
     static final int EXACT_PARALLELISM = 8;
 
-    private final OpsContext context;
+    private final S3Client client;
+    private final CloudWatchClient metrics;
+    private final HandleContext context;
     private final String bucket;
     private final AwsErrors aws;
 
-    /** The environment's bucket ({@code s3.bucket}). */
-    public Bucket(OpsContext context) {
-        this(context, context.environment().string("s3.bucket"));
+    /**
+     * The environment's bucket ({@code s3.bucket}); its storage metrics come from {@code metrics}.
+     * An emulator's {@code client} needs path-style addressing (it has no per-bucket host names).
+     */
+    public Bucket(S3Topology s3, S3Client client, CloudWatchClient metrics, HandleContext context) {
+        this(client, metrics, context, s3.bucket().required());
     }
 
-    public Bucket(OpsContext context, String bucket) {
+    /** Any bucket of the account, by name. */
+    public Bucket(S3Client client, CloudWatchClient metrics, HandleContext context, String bucket) {
         if (bucket == null || bucket.isBlank()) throw OpsException.builder("A bucket name is needed").invalidInput();
+        this.client = client;
+        this.metrics = metrics;
         this.context = context;
         this.bucket = bucket;
         this.aws = AwsErrors.of(context.environment(), "s3");
@@ -80,9 +89,7 @@ public final class Bucket {
     }
 
     S3Client s3() {
-        // an emulator's endpoint has no per-bucket host names: path-style addressing there
-        boolean pathStyle = context.environment().awsEndpoint().isPresent();
-        return context.awsClient(S3Client.class, () -> S3Client.builder().forcePathStyle(pathStyle));
+        return client;
     }
 
     /**
@@ -94,7 +101,7 @@ public final class Bucket {
      */
     public BucketUsage usage() {
         long started = System.nanoTime();
-        CloudWatchClient cw = context.awsClient(CloudWatchClient.class, CloudWatchClient::builder);
+        CloudWatchClient cw = metrics;
         AwsErrors metricsAws = AwsErrors.of(context.environment(), "cloudwatch");
         String where = "AWS/S3 storage metrics of bucket " + bucket;
         long[] calls = {0};

@@ -1,6 +1,7 @@
 package io.discordination.ops.secrets;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
+import io.discordination.ops.topology.SecretsTopology;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.AwsCommand;
@@ -26,13 +27,15 @@ import java.util.UUID;
  * <pre>{@code secret("jwt-secret").rotate();}</pre>
  */
 public final class SecretsManagerSecret {
-    private final OpsContext context;
+    private final HandleContext context;
+    private final SecretsManagerClient client;
     private final String secretId;
     private final AwsErrors aws;
 
-    public SecretsManagerSecret(OpsContext context, String name) {
+    public SecretsManagerSecret(SecretsTopology secrets, SecretsManagerClient client, HandleContext context, String name) {
         this.context = context;
-        this.secretId = ShortNames.resolve(context.environment(), "secrets", name, "secret");
+        this.client = client;
+        this.secretId = ShortNames.resolve(secrets.ids(), "secrets", name, "secret", context.environment());
         this.aws = AwsErrors.of(context.environment(), "secretsmanager");
     }
 
@@ -41,7 +44,7 @@ public final class SecretsManagerSecret {
     }
 
     private SecretsManagerClient sm() {
-        return context.awsClient(SecretsManagerClient.class, SecretsManagerClient::builder);
+        return client;
     }
 
     private String where() {

@@ -1,6 +1,7 @@
 package io.discordination.ops.waf;
 
-import io.discordination.ops.OpsContext;
+import io.discordination.ops.HandleContext;
+import io.discordination.ops.topology.WafTopology;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
@@ -44,7 +45,9 @@ public final class WafIpSet {
     /** The most addresses (CIDR ranges) one WAFv2 IP set holds, a quota AWS does not raise. */
     public static final int MAX_ADDRESSES = 10_000;
 
-    private final OpsContext context;
+    private final WafTopology waf;
+    private final Wafv2Client client;
+    private final HandleContext context;
     private final String name;
     private final String id;
     private final Scope scope;
@@ -52,34 +55,36 @@ public final class WafIpSet {
     private final boolean allowWide;
     private final boolean allowInternal;
 
-    public WafIpSet(OpsContext context) {
-        this(context, false, false);
+    /** The IP set of {@code waf.ipSet}. */
+    public WafIpSet(WafTopology waf, Wafv2Client client, HandleContext context) {
+        this(waf, client, context, false, false);
     }
 
-    private WafIpSet(OpsContext context, boolean allowWide, boolean allowInternal) {
+    private WafIpSet(WafTopology waf, Wafv2Client client, HandleContext context, boolean allowWide, boolean allowInternal) {
+        this.waf = waf;
+        this.client = client;
         this.context = context;
-        var env = context.environment();
-        this.name = env.string("waf.ipSet.name");
-        this.id = env.string("waf.ipSet.id");
-        String s = env.optionalString("waf.ipSet.scope").orElse("REGIONAL").toUpperCase(Locale.ROOT);
+        this.name = waf.ipSet().name().required();
+        this.id = waf.ipSet().id().required();
+        String s = waf.ipSet().scope().optional().orElse("REGIONAL").toUpperCase(Locale.ROOT);
         this.scope = Scope.fromValue(s);
         if (scope == Scope.UNKNOWN_TO_SDK_VERSION) {
-            throw OpsException.builder("Invalid waf.ipSet.scope '" + s + "' in " + env.source())
+            throw OpsException.builder("Invalid waf.ipSet.scope '" + s + "' in " + context.environment().source())
                     .hint("use REGIONAL or CLOUDFRONT").invalidInput();
         }
-        this.aws = AwsErrors.of(env, "wafv2");
+        this.aws = AwsErrors.of(context.environment(), "wafv2");
         this.allowWide = allowWide;
         this.allowInternal = allowInternal;
     }
 
     /** This set, letting blocks cover more than a /16 (IPv6: a /48) when {@code allow} is true. */
     public WafIpSet allowWide(boolean allow) {
-        return new WafIpSet(context, allow, allowInternal);
+        return new WafIpSet(waf, client, context, allow, allowInternal);
     }
 
     /** This set, letting blocks overlap private, loopback, link-local and the platform's ranges when {@code allow} is true. */
     public WafIpSet allowInternal(boolean allow) {
-        return new WafIpSet(context, allowWide, allow);
+        return new WafIpSet(waf, client, context, allowWide, allow);
     }
 
     public String name() {
@@ -91,7 +96,7 @@ public final class WafIpSet {
     }
 
     private Wafv2Client waf() {
-        return context.awsClient(Wafv2Client.class, Wafv2Client::builder);
+        return client;
     }
 
     private String where() {
@@ -108,7 +113,7 @@ public final class WafIpSet {
     /** The policy a block list of this handle is checked against, with the environment's {@code waf.platformRanges}. */
     public BlockPolicy policy() {
         List<Cidr> platform = new ArrayList<>();
-        for (String range : context.environment().list("waf.platformRanges")) {
+        for (String range : waf.platformRanges().values()) {
             try {
                 platform.add(Cidr.parse(range));
             } catch (OpsException.InvalidInputException e) {

@@ -79,7 +79,7 @@ class AccountTest {
         Map<String, Long> before = sessionsPerUser(info);
         assertThat(before.get(user)).isPositive();
         try (OpsContext ctx = context(info, Mode.EXECUTE)) {
-            SessionsInvalidated result = new Account(ctx, user).invalidateSessions();
+            SessionsInvalidated result = ctx.account(user).invalidateSessions();
 
             assertThat(result.sessions()).isEqualTo(before.get(user));
             Map<String, Long> after = sessionsPerUser(info);
@@ -100,7 +100,7 @@ class AccountTest {
              Subscriber a = Subscriber.subscribe(info.redisPort(), "gateway-a", "user:" + user);
              Subscriber b = Subscriber.subscribe(info.redisPort(), "gateway-b", "user:" + user);
              Subscriber other = Subscriber.subscribe(info.redisPort(), "gateway-c", "user:" + SeedData.userId(5))) {
-            ForcedDisconnect result = new Account(ctx, user).forceDisconnect();
+            ForcedDisconnect result = ctx.account(user).forceDisconnect();
 
             assertThat(result.gateways()).isEqualTo(2);
             assertThat(result.channel()).isEqualTo("user:" + user);
@@ -119,7 +119,7 @@ class AccountTest {
         Map<String, Boolean> before = disabledPerUser(info);
         assertThat(before.get(user)).isFalse();
         try (OpsContext ctx = context(info, Mode.EXECUTE)) {
-            AccountDisabled result = new Account(ctx, user).disable();
+            AccountDisabled result = ctx.account(user).disable();
 
             assertThat(result.wasDisabled()).isFalse();
             Map<String, Boolean> after = disabledPerUser(info);
@@ -140,7 +140,7 @@ class AccountTest {
         assertThat(sessionsBefore.get(user)).isEqualTo(SeedData.WELL_KNOWN_USER_SESSIONS);
         try (OpsContext ctx = context(info, Mode.EXECUTE);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-a", "user:" + user)) {
-            LockDown result = new Account(ctx, user).lockDown();
+            LockDown result = ctx.account(user).lockDown();
 
             assertThat(result.sessions().sessions()).isEqualTo(SeedData.WELL_KNOWN_USER_SESSIONS);
             assertThat(result.disconnect().gateways()).isEqualTo(1);
@@ -164,7 +164,7 @@ class AccountTest {
         Map<String, Boolean> disabled = disabledPerUser(info);
         try (OpsContext ctx = context(info, Mode.DRY_RUN);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-a", "user:" + user)) {
-            LockDown planned = new Account(ctx, user).lockDown();
+            LockDown planned = ctx.account(user).lockDown();
 
             assertThat(planned.sessions().sessions()).isEqualTo(sessions.get(user));
             assertThat(planned.disconnect().gateways()).isEqualTo(1);
@@ -184,7 +184,7 @@ class AccountTest {
         Map<String, Long> sessions = sessionsPerUser(info);
         Map<String, Boolean> disabled = disabledPerUser(info);
         try (OpsContext ctx = context(info, Mode.EXECUTE)) {
-            assertThatThrownBy(() -> new Account(ctx, id).lockDown())
+            assertThatThrownBy(() -> ctx.account(id).lockDown())
                     .isInstanceOf(OpsException.InvalidInputException.class)
                     .hasMessageContaining("Invalid user id")
                     .hasMessageContaining("UUID");
@@ -199,7 +199,7 @@ class AccountTest {
         Map<String, Boolean> disabled = disabledPerUser(info);
         String stranger = UUID.randomUUID().toString();
         try (OpsContext ctx = context(info, Mode.EXECUTE)) {
-            assertThatThrownBy(() -> new Account(ctx, stranger).lockDown())
+            assertThatThrownBy(() -> ctx.account(stranger).lockDown())
                     .isInstanceOf(OpsException.NotFoundException.class)
                     .hasMessageContaining("No user " + stranger);
             assertThat(disabledPerUser(info)).isEqualTo(disabled);
@@ -212,7 +212,7 @@ class AccountTest {
         String user = SeedData.userId(SeedData.USERS - 1); // seeded disabled
         try (OpsContext ctx = context(info, Mode.EXECUTE);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-a", "user:" + user)) {
-            AccountStatus status = new Account(ctx, user.toUpperCase()).status();
+            AccountStatus status = ctx.account(user.toUpperCase()).status();
 
             assertThat(status.userId()).isEqualTo(user);
             assertThat(status.disabled()).isTrue();

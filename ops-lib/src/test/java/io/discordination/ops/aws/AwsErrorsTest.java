@@ -38,6 +38,10 @@ class AwsErrorsTest {
         return Environment.load(file);
     }
 
+    private static io.discordination.ops.HandleContext.Place place(Environment env) {
+        return new io.discordination.ops.HandleContext.Place(env.name(), env.source(), env.topology().aws());
+    }
+
     private static AwsServiceException error(String code, int status) {
         return EcsException.builder().statusCode(status).message(code)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("message of " + code)
@@ -47,7 +51,7 @@ class AwsErrorsTest {
 
     @Test
     void translate_whenAccessDenied_namesTheIamAction(@TempDir Path dir) throws Exception {
-        AwsErrors errors = AwsErrors.of(environment(dir, "http://127.0.0.1:1"), "ecs");
+        AwsErrors errors = AwsErrors.of(place(environment(dir, "http://127.0.0.1:1")), "ecs");
         OpsException e = errors.translate("ecs:UpdateService", "ECS service api", error("AccessDeniedException", 400));
         assertThat(e).isInstanceOf(OpsException.AccessDeniedException.class);
         assertThat(e.getMessage()).contains("ecs:UpdateService").contains("IAM permission").contains("env test");
@@ -55,7 +59,7 @@ class AwsErrorsTest {
 
     @Test
     void translate_whenNotFound_namesResourceAndEnvironment(@TempDir Path dir) throws Exception {
-        AwsErrors errors = AwsErrors.of(environment(dir, "http://127.0.0.1:1"), "ecs");
+        AwsErrors errors = AwsErrors.of(place(environment(dir, "http://127.0.0.1:1")), "ecs");
         OpsException e = errors.translate("ecs:DescribeServices", "ECS service apii", error("ServiceNotFoundException", 400));
         assertThat(e).isInstanceOf(OpsException.NotFoundException.class);
         assertThat(e.getMessage()).contains("ECS service apii").contains("environment test");
@@ -63,7 +67,7 @@ class AwsErrorsTest {
 
     @Test
     void translate_whenThrottledAfterRetries_saysHowManyAttempts(@TempDir Path dir) throws Exception {
-        AwsErrors errors = AwsErrors.of(environment(dir, "http://127.0.0.1:1"), "ecs");
+        AwsErrors errors = AwsErrors.of(place(environment(dir, "http://127.0.0.1:1")), "ecs");
         AwsServiceException throttled = (AwsServiceException) error("ThrottlingException", 400).toBuilder().numAttempts(3).build();
         OpsException e = errors.translate("ecs:DescribeServices", "ECS service api", throttled);
         assertThat(e.getMessage()).contains("still throttling").contains("after 3 attempts");
@@ -86,7 +90,7 @@ class AwsErrorsTest {
 
     @Test
     void translate_whenClientErrorWithoutNetworkCause_keepsItsMessage(@TempDir Path dir) throws Exception {
-        AwsErrors errors = AwsErrors.of(environment(dir, "http://127.0.0.1:1"), "ecs");
+        AwsErrors errors = AwsErrors.of(place(environment(dir, "http://127.0.0.1:1")), "ecs");
         OpsException e = errors.translate("ecs:ListTasks", "cluster x", SdkClientException.create("boom"));
         assertThat(e.getMessage()).contains("ecs:ListTasks").contains("boom");
     }

@@ -36,45 +36,45 @@ class EnvironmentTest {
 
         assertThat(env.name()).isEqualTo("prod");
         assertThat(env.isProtected()).isTrue();
-        assertThat(env.string("ecs.cluster")).isEqualTo("discordination-prod");
-        assertThat(env.keys("ecs.services")).containsExactly("api", "gateway");
-        assertThat(env.string("ecs.taskDefinitions.migrate")).isEqualTo("discordination-migrate");
-        assertThat(env.string("ecs.taskDefinitions.cleanup")).isEqualTo("discordination-cleanup");
-        assertThat(env.string("logs.api")).isEqualTo("/ecs/discordination-api");
-        assertThat(env.string("logs.migrate")).isEqualTo("/ecs/discordination-migrate");
-        assertThat(env.string("rds.instance")).isEqualTo("discordination-prod");
-        assertThat(env.string("postgres.database")).isEqualTo("discordination");
-        assertThat(env.string("s3.bucket")).isEqualTo("discordination-files");
-        assertThat(env.string("waf.ipSet.name")).isEqualTo("blocked-ips");
-        assertThat(env.string("waf.ipSet.scope")).isEqualTo("REGIONAL");
-        assertThat(env.string("waf.ipSet.id")).isEqualTo("ipset-1234");
-        assertThat(env.string("secrets.jwt-secret")).isEqualTo("discordination/jwt-secret");
-        assertThat(env.string("secrets.db-password")).isEqualTo("discordination/db-password");
-        assertThat(env.list("ecs.network.subnets")).containsExactly("subnet-0a1", "subnet-0b2");
-        assertThat(env.secret("livekit.apiSecret").reveal()).isEqualTo("lk-secret-value-42");
-        assertThat(env.awsEndpoint()).isEmpty();
-        assertThat(env.awsRegion()).isEqualTo("us-east-1");
+        assertThat(env.topology().ecs().cluster().required()).isEqualTo("discordination-prod");
+        assertThat(env.topology().ecs().services().keySet()).containsExactly("api", "gateway");
+        assertThat(env.topology().ecs().taskDefinitions().get("migrate").required()).isEqualTo("discordination-migrate");
+        assertThat(env.topology().ecs().taskDefinitions().get("cleanup").required()).isEqualTo("discordination-cleanup");
+        assertThat(env.topology().logs().groups().get("api").required()).isEqualTo("/ecs/discordination-api");
+        assertThat(env.topology().logs().groups().get("migrate").required()).isEqualTo("/ecs/discordination-migrate");
+        assertThat(env.topology().rds().instance().required()).isEqualTo("discordination-prod");
+        assertThat(env.topology().postgres().database().required()).isEqualTo("discordination");
+        assertThat(env.topology().s3().bucket().required()).isEqualTo("discordination-files");
+        assertThat(env.topology().waf().ipSet().name().required()).isEqualTo("blocked-ips");
+        assertThat(env.topology().waf().ipSet().scope().required()).isEqualTo("REGIONAL");
+        assertThat(env.topology().waf().ipSet().id().required()).isEqualTo("ipset-1234");
+        assertThat(env.topology().secrets().ids().get("jwt-secret").required()).isEqualTo("discordination/jwt-secret");
+        assertThat(env.topology().secrets().ids().get("db-password").required()).isEqualTo("discordination/db-password");
+        assertThat(env.topology().ecs().network().subnets().values()).containsExactly("subnet-0a1", "subnet-0b2");
+        assertThat(env.topology().livekit().apiSecret().required()).isEqualTo("lk-secret-value-42");
+        assertThat(env.topology().aws().endpoint().optional()).isEmpty();
+        assertThat(env.topology().aws().regionOrDefault()).isEqualTo("us-east-1");
     }
 
     @Test
     void string_whenVariableMissing_namesTheVariableAndTheFile() {
         Environment env = prod(Map.of());
 
-        assertThatThrownBy(() -> env.string("redis.url"))
+        assertThatThrownBy(() -> env.topology().redis().url().required())
                 .isInstanceOf(OpsException.InvalidInputException.class)
                 .hasMessageContaining("REDIS_URL")
                 .hasMessageContaining("prod.yaml")
                 .hasMessageContaining("redis.url");
         // values without variables still resolve: an operator who only redeploys needs no REDIS_URL
-        assertThat(env.string("ecs.cluster")).isEqualTo("discordination-prod");
+        assertThat(env.topology().ecs().cluster().required()).isEqualTo("discordination-prod");
         assertThat(env.missingVariables()).contains("REDIS_URL", "DATABASE_URL", "LK_SECRET", "IP_SET_ID");
     }
 
     @Test
     void string_whenDefaultGiven_usesItOnlyWhenTheVariableIsUnset() {
-        assertThat(prod(Map.of()).awsRegion()).isEqualTo("us-east-1");
-        assertThat(prod(Map.of("AWS_REGION", "eu-west-1")).awsRegion()).isEqualTo("eu-west-1");
-        assertThat(prod(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")).awsEndpoint())
+        assertThat(prod(Map.of()).topology().aws().regionOrDefault()).isEqualTo("us-east-1");
+        assertThat(prod(Map.of("AWS_REGION", "eu-west-1")).topology().aws().regionOrDefault()).isEqualTo("eu-west-1");
+        assertThat(prod(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")).topology().aws().endpoint().optional().map(java.net.URI::create))
                 .hasValueSatisfying(uri -> assertThat(uri.getPort()).isEqualTo(5000));
     }
 
@@ -120,8 +120,10 @@ class EnvironmentTest {
     }
 
     @Test
-    void lookup_whenShortNameUnknown_listsTheKnownOnes() {
-        assertThatThrownBy(() -> prod(PROD_VARIABLES).lookup("ecs.services", "apii", "ECS service"))
+    void shortNames_whenShortNameUnknown_listsTheKnownOnes() {
+        Environment env = prod(PROD_VARIABLES);
+        var place = new io.discordination.ops.HandleContext.Place(env.name(), env.source(), env.topology().aws());
+        assertThatThrownBy(() -> io.discordination.ops.aws.ShortNames.resolve(env.topology().ecs().services(), "ecs.services", "apii", "ECS service", place))
                 .isInstanceOf(OpsException.NotFoundException.class)
                 .hasMessageContaining("apii")
                 .hasMessageContaining("api, gateway");

@@ -65,7 +65,7 @@ class LiveKitTest {
     @Test
     void health_whenEmulatorUp_isHealthy(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            LiveKitHealth health = new LiveKit(ctx).health();
+            LiveKitHealth health = ctx.livekit().health();
 
             assertThat(health.healthy()).isTrue();
             assertThat(health.status()).isEqualTo(200);
@@ -76,7 +76,7 @@ class LiveKitTest {
     @Test
     void rooms_whenSeeded_listsWhatTheSdkLists(SandboxInfo info) throws Exception {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            Rooms rooms = new LiveKit(ctx).rooms();
+            Rooms rooms = ctx.livekit().rooms();
 
             List<String> expected = sdk(info).listRooms().execute().body().stream().map(LivekitModels.Room::getName).toList();
             assertThat(rooms.rooms()).extracting(Rooms.Room::name).containsExactlyInAnyOrderElementsOf(expected)
@@ -88,7 +88,7 @@ class LiveKitTest {
     @Test
     void participants_whenWellKnownRoom_includesTheWellKnownUser(SandboxInfo info) throws Exception {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            Participants participants = new LiveKit(ctx).participants(SeedData.VOICE_ROOM);
+            Participants participants = ctx.livekit().participants(SeedData.VOICE_ROOM);
 
             assertThat(participants.participants()).extracting(Participants.Participant::identity)
                     .containsExactlyInAnyOrderElementsOf(identities(info, SeedData.VOICE_ROOM))
@@ -103,7 +103,7 @@ class LiveKitTest {
         String room = SeedData.VOICE_ROOM;
         List<String> before = identities(info, room);
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            ParticipantRemoved removed = new LiveKit(ctx).room(room).remove(SeedData.WELL_KNOWN_USER_ID);
+            ParticipantRemoved removed = ctx.livekit().room(room).remove(SeedData.WELL_KNOWN_USER_ID);
 
             assertThat(removed.dryRun()).isFalse();
             assertThat(identities(info, room)).containsExactlyInAnyOrderElementsOf(
@@ -123,7 +123,7 @@ class LiveKitTest {
         String room = SeedData.VOICE_ROOMS.get(1);
         String identity = identities(info, room).get(0);
         try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
-            ParticipantRemoved planned = new LiveKit(ctx).room(room).remove(identity);
+            ParticipantRemoved planned = ctx.livekit().room(room).remove(identity);
 
             assertThat(planned.dryRun()).isTrue();
             assertThat(identities(info, room)).contains(identity);
@@ -152,7 +152,7 @@ class LiveKitTest {
         Confirmer confirmer = Confirmer.streams(racingKick, new PrintStream(new java.io.ByteArrayOutputStream(), true), false);
         try (OpsContext ctx = OpsContext.builder().environment(Environment.load(info.environmentFile())).opsHome(home)
                 .confirmer(confirmer).build()) {
-            assertThatThrownBy(() -> new LiveKit(ctx).room(room).remove(identity))
+            assertThatThrownBy(() -> ctx.livekit().room(room).remove(identity))
                     .isInstanceOf(OpsException.NotFoundException.class)
                     .hasMessageContaining("Participant '" + identity + "' is no longer in LiveKit room '" + room + "'")
                     .hasMessageNotContaining("No LiveKit room");
@@ -166,7 +166,7 @@ class LiveKitTest {
         String room = SeedData.VOICE_ROOMS.get(2);
         List<String> before = identities(info, room);
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            assertThatThrownBy(() -> new LiveKit(ctx).room(room).remove("no-such-user"))
+            assertThatThrownBy(() -> ctx.livekit().room(room).remove("no-such-user"))
                     .isInstanceOf(OpsException.NotFoundException.class)
                     .hasMessageContaining("No participant 'no-such-user' in LiveKit room '" + room + "'");
             assertThat(identities(info, room)).isEqualTo(before);
@@ -177,7 +177,7 @@ class LiveKitTest {
     @Test
     void participants_whenRoomDoesNotExist_failsNotFoundNamingTheRoom(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            assertThatThrownBy(() -> new LiveKit(ctx).participants("voice:0"))
+            assertThatThrownBy(() -> ctx.livekit().participants("voice:0"))
                     .isInstanceOf(OpsException.NotFoundException.class)
                     .hasMessageContaining("No LiveKit room 'voice:0'")
                     .hasMessageContaining(SeedData.VOICE_ROOM);
@@ -187,7 +187,7 @@ class LiveKitTest {
     @Test
     void rooms_whenSecretWrong_failsUnauthenticatedWithoutTheSecret(SandboxInfo info) throws Exception {
         try (OpsContext ctx = contextWith(info, "apiSecret", "Wrong-Secret-7731")) {
-            assertThatThrownBy(() -> new LiveKit(ctx).rooms())
+            assertThatThrownBy(() -> ctx.livekit().rooms())
                     .isInstanceOf(OpsException.AccessDeniedException.class)
                     .hasMessageContaining("LiveKit rejected the API key/secret (unauthenticated)")
                     .hasMessageContaining("LK_KEY/LK_SECRET")
@@ -202,7 +202,7 @@ class LiveKitTest {
             port = s.getLocalPort();
         }
         try (OpsContext ctx = contextWith(info, "url", "http://127.0.0.1:" + port)) {
-            assertThatThrownBy(() -> new LiveKit(ctx).health())
+            assertThatThrownBy(() -> ctx.livekit().health())
                     .isInstanceOf(OpsException.class)
                     .hasMessageContaining("Cannot reach LiveKit at http://127.0.0.1:" + port)
                     .hasMessageContaining("LIVEKIT_URL");

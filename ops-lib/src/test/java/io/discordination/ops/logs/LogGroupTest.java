@@ -55,7 +55,7 @@ class LogGroupTest {
     void tail_whenSeveralStreams_returnsEveryEventTimeOrdered(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 40);
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            List<LogEvent> events = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(10)).stream().toList();
+            List<LogEvent> events = ops.logGroup(group).tail(Duration.ofMinutes(10)).stream().toList();
             assertThat(events).hasSize(120);
             assertThat(events).extracting(LogEvent::timestamp).isSorted();
             assertThat(events).extracting(LogEvent::stream).contains("app/app/stream0", "app/app/stream1", "app/app/stream2");
@@ -67,7 +67,7 @@ class LogGroupTest {
     void last_whenMoreEventsThanAsked_keepsTheNewestAcrossPages(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 40);
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            LogQuery tail = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(10)).withPageSize(7);
+            LogQuery tail = ops.logGroup(group).tail(Duration.ofMinutes(10)).withPageSize(7);
             List<LogEvent> all = tail.stream().toList();
 
             LogEvents last = tail.last(5);
@@ -83,7 +83,7 @@ class LogGroupTest {
     void filter_whenResultsSpanManyPages_readsEveryPage(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 100);
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            LogQuery query = LogGroup.ofRealName(ops, group).filter("429", Duration.ofMinutes(10)).withPageSize(7);
+            LogQuery query = ops.logGroup(group).filter("429", Duration.ofMinutes(10)).withPageSize(7);
             List<LogEvent> events = query.stream().toList();
             assertThat(events).hasSize(60);
             assertThat(events).extracting(LogEvent::eventId).doesNotHaveDuplicates();
@@ -138,7 +138,7 @@ class LogGroupTest {
             });
             writer.start();
             List<LogEvent> seen = new ArrayList<>();
-            FollowResult result = LogGroup.ofRealName(ops, group).follow().pollEvery(Duration.ofMillis(200))
+            FollowResult result = ops.logGroup(group).follow().pollEvery(Duration.ofMillis(200))
                     .timeout(Duration.ofMinutes(1)).until(() -> !writer.isAlive()).forEach(seen::add);
             writer.join();
             assertThat(result.stoppedBecause()).isEqualTo("condition");
@@ -155,7 +155,7 @@ class LogGroupTest {
         String group = groupWithEvents(info, 1);
         try (OpsContext ops = SandboxAws.context(info, home)) {
             List<LogEvent> seen = new ArrayList<>();
-            FollowResult result = LogGroup.ofRealName(ops, group).follow().since(Duration.ofMinutes(10))
+            FollowResult result = ops.logGroup(group).follow().since(Duration.ofMinutes(10))
                     .pollEvery(Duration.ofMillis(100)).timeout(Duration.ofMillis(500)).forEach(seen::add);
             assertThat(result.stoppedBecause()).isEqualTo("timeout");
             assertThat(seen).hasSize(3);
@@ -174,7 +174,7 @@ class LogGroupTest {
     @Test
     void tail_whenGroupMissing_isNotFoundNamingIt(SandboxInfo info, @TempDir Path home) {
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            assertThatThrownBy(() -> LogGroup.ofRealName(ops, "/ecs/nope").tail(Duration.ofMinutes(1)).count())
+            assertThatThrownBy(() -> ops.logGroup("/ecs/nope").tail(Duration.ofMinutes(1)).count())
                     .isInstanceOf(OpsException.NotFoundException.class)
                     .hasMessageContaining("log group /ecs/nope").hasMessageContaining("environment local");
         }
@@ -231,9 +231,9 @@ class LogGroupTest {
         String large = groupOverTime(info, 10_000, Duration.ofMinutes(30));
         try (OpsContext ops = SandboxAws.context(info, home)) {
             AwsCalls.Snapshot t0 = ops.awsCalls().snapshot();
-            TopValues fromSmall = LogGroup.ofRealName(ops, small).status(429, Duration.ofHours(1)).topClientIps(5);
+            TopValues fromSmall = ops.logGroup(small).status(429, Duration.ofHours(1)).topClientIps(5);
             AwsCalls.Snapshot t1 = ops.awsCalls().snapshot();
-            TopValues fromLarge = LogGroup.ofRealName(ops, large).status(429, Duration.ofHours(1)).topClientIps(5);
+            TopValues fromLarge = ops.logGroup(large).status(429, Duration.ofHours(1)).topClientIps(5);
             AwsCalls.Snapshot t2 = ops.awsCalls().snapshot();
 
             AwsCalls.Snapshot smallCalls = t1.since(t0);
@@ -253,7 +253,7 @@ class LogGroupTest {
     void last_whenTheTimeRangeHoldsAnHourOfEvents_readsOnlyTheNewestWindows(SandboxInfo info, @TempDir Path home) {
         String group = groupOverTime(info, 1800, Duration.ofHours(1));
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            LogQuery tail = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(70));
+            LogQuery tail = ops.logGroup(group).tail(Duration.ofMinutes(70));
             List<LogEvent> all = tail.stream().toList();
             AwsCalls.Snapshot before = ops.awsCalls().snapshot();
 
@@ -272,7 +272,7 @@ class LogGroupTest {
         String group = groupOverTime(info, 2000, Duration.ofMinutes(30));
         try (OpsContext ops = SandboxAws.context(info, home)) {
             AwsCalls.Snapshot before = ops.awsCalls().snapshot();
-            LogEvents first = LogGroup.ofRealName(ops, group).status(429, Duration.ofHours(1)).first(10);
+            LogEvents first = ops.logGroup(group).status(429, Duration.ofHours(1)).first(10);
             assertThat(first.events()).hasSize(10).allSatisfy(e -> assertThat(e.message()).contains("status=429"));
             assertThat(first.truncated()).isTrue();
             assertThat(ops.awsCalls().snapshot().since(before).calls("CloudWatchLogs:FilterLogEvents")).isEqualTo(1);
@@ -283,12 +283,12 @@ class LogGroupTest {
     void stream_whenAPageStaysThrottledPastTheSdkRetries_asksForThePageAgainAndLosesNothing(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 40);
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            long expected = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(10)).stream().count();
+            long expected = ops.logGroup(group).tail(Duration.ofMinutes(10)).stream().count();
             // more throttled answers than the SDK's 3 attempts of one call
             SandboxAws.cli(info, "logs", "tag-log-group", "--log-group-name", group, "--tags", "sandbox:throttle-filter-log-events=4");
             AwsCalls.Snapshot before = ops.awsCalls().snapshot();
 
-            long read = LogGroup.ofRealName(ops, group).tail(Duration.ofMinutes(10)).stream().count();
+            long read = ops.logGroup(group).tail(Duration.ofMinutes(10)).stream().count();
 
             AwsCalls.Snapshot made = ops.awsCalls().snapshot().since(before);
             assertThat(read).isEqualTo(expected).isEqualTo(120);
@@ -311,7 +311,7 @@ class LogGroupTest {
     void last_whenAStreamHasNoStart_readsItOnceAndKeepsTheNewest(SandboxInfo info, @TempDir Path home) {
         String group = groupWithEvents(info, 40);
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            LogQuery stream = LogGroup.ofRealName(ops, group).stream("app/app/stream1");
+            LogQuery stream = ops.logGroup(group).stream("app/app/stream1");
             List<LogEvent> all = stream.stream().toList();
             AwsCalls.Snapshot before = ops.awsCalls().snapshot();
 

@@ -83,7 +83,7 @@ class PostgresTest {
         try (Connection api = connect(info, "api-test"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
             int pid = pid(api);
 
-            DatabaseConnections connections = new Postgres(ctx).connections();
+            DatabaseConnections connections = ctx.postgres().connections();
 
             assertThat(connections.database()).isEqualTo(SeedData.DATABASE);
             assertThat(connections.sessions()).anySatisfy(s -> {
@@ -105,7 +105,7 @@ class PostgresTest {
             CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> sleep(busy, 2));
             awaitState(checker, busyPid, "active");
 
-            ConnectionsByState states = new Postgres(ctx).connectionsByState();
+            ConnectionsByState states = ctx.postgres().connectionsByState();
 
             assertThat(states.count("active")).isGreaterThanOrEqualTo(2); // the sleeper and our own query
             assertThat(states.count("idle")).isGreaterThanOrEqualTo(1);
@@ -118,7 +118,7 @@ class PostgresTest {
     @Test
     void maxConnectionsAndUtilization_whenRead_matchTheServerSettings(SandboxInfo info) throws Exception {
         try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            Postgres postgres = new Postgres(ctx);
+            Postgres postgres = ctx.postgres();
             long max = scalar(checker, "SELECT current_setting('max_connections')::int");
 
             assertThat(postgres.maxConnections()).isEqualTo(max);
@@ -136,7 +136,7 @@ class PostgresTest {
         List<Connection> victims = new ArrayList<>();
         try (Connection busy = connect(info, "api-busy"); Connection checker = connect(info, "checker");
              OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            Postgres postgres = new Postgres(ctx);
+            Postgres postgres = ctx.postgres();
             postgres.connectionsByState(); // our pool now holds an idle session of its own
             int ourPid = (int) scalar(checker, "SELECT pid FROM pg_stat_activity WHERE usename = ? AND application_name = ? LIMIT 1",
                     info.opsDatabaseUser(), PostgresPool.APPLICATION_NAME);
@@ -180,7 +180,7 @@ class PostgresTest {
             int victimPid = pid(victim);
             Thread.sleep(1200);
 
-            TerminatedConnections planned = new Postgres(ctx).terminateIdle(Duration.ofSeconds(1));
+            TerminatedConnections planned = ctx.postgres().terminateIdle(Duration.ofSeconds(1));
 
             assertThat(planned.dryRun()).isTrue();
             assertThat(planned.connections()).extracting(TerminatedConnections.IdleConnection::pid).contains(victimPid);
@@ -196,7 +196,7 @@ class PostgresTest {
     @Test
     void terminateIdle_whenLimitNotPositive_failsBeforeAnything(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            assertThatThrownBy(() -> new Postgres(ctx).terminateIdle(Duration.ZERO))
+            assertThatThrownBy(() -> ctx.postgres().terminateIdle(Duration.ZERO))
                     .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("positive");
             assertThat(ctx.gate().audit().read()).isEmpty();
         }
@@ -205,7 +205,7 @@ class PostgresTest {
     @Test
     void query_whenParameterized_returnsTheRowsAndTreatsInjectionAsAValue(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            Postgres postgres = new Postgres(ctx);
+            Postgres postgres = ctx.postgres();
 
             QueryResult user = postgres.query("SELECT username, disabled FROM users WHERE id = ?", SeedData.WELL_KNOWN_USER_ID);
             assertThat(user.columns()).containsExactly("username", "disabled");
@@ -221,10 +221,10 @@ class PostgresTest {
         try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.EXECUTE, false)) {
             long sessions = scalar(checker, "SELECT count(*) FROM sessions");
 
-            assertThatThrownBy(() -> new Postgres(ctx).query("DELETE FROM sessions"))
+            assertThatThrownBy(() -> ctx.postgres().query("DELETE FROM sessions"))
                     .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("only reads");
             assertThat(scalar(checker, "SELECT count(*) FROM sessions")).isEqualTo(sessions);
-            assertThatThrownBy(() -> new Postgres(ctx).query("SELECT * FROM users WHERE id = ?"))
+            assertThatThrownBy(() -> ctx.postgres().query("SELECT * FROM users WHERE id = ?"))
                     .isInstanceOf(OpsException.InvalidInputException.class).hasMessageContaining("1 parameters");
         }
     }
@@ -235,7 +235,7 @@ class PostgresTest {
         try (Connection checker = connect(info, "checker"); OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
             long sessions = scalar(checker, "SELECT count(*) FROM sessions WHERE user_id = ?::uuid", user);
             assertThat(sessions).isPositive();
-            Postgres postgres = new Postgres(ctx);
+            Postgres postgres = ctx.postgres();
 
             for (String sql : List.of("COMMIT; DELETE FROM sessions WHERE user_id = '" + user + "'",
                     "SELECT 1; DELETE FROM sessions WHERE user_id = '" + user + "';",
@@ -286,7 +286,7 @@ class PostgresTest {
         assertThat(withoutReader).doesNotContain("readUser");
         Path env = Files.writeString(home.resolve("no-reader.yaml"), withoutReader);
         try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(home).build()) {
-            assertThatThrownBy(() -> new Postgres(ctx).query("SELECT 1"))
+            assertThatThrownBy(() -> ctx.postgres().query("SELECT 1"))
                     .isInstanceOf(OpsException.InvalidInputException.class)
                     .hasMessageContaining("postgres.readUser is not set");
         }
@@ -298,7 +298,7 @@ class PostgresTest {
         Path env = Files.writeString(home.resolve("prod-like.yaml"),
                 local.replaceAll("(?m)^  readPassword: .*$", "  readPassword: \\${DATABASE_READ_PASSWORD}"));
         try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env, name -> null)).opsHome(home).build()) {
-            Postgres postgres = new Postgres(ctx);
+            Postgres postgres = ctx.postgres();
             assertThat(postgres.connectionsByState().total()).isPositive();
             assertThatThrownBy(() -> postgres.query("SELECT 1")).isInstanceOf(OpsException.class)
                     .hasMessageContaining("DATABASE_READ_PASSWORD");
@@ -325,7 +325,7 @@ class PostgresTest {
                 scalar(checker, "SELECT 1"); // the test's own session was idle only a moment
                 long logBefore = Files.size(log);
 
-                TerminatedConnections result = new Postgres(ctx).terminateIdle(Duration.ofSeconds(1));
+                TerminatedConnections result = ctx.postgres().terminateIdle(Duration.ofSeconds(1));
 
                 assertThat(result.connections()).filteredOn(TerminatedConnections.IdleConnection::terminated)
                         .extracting(TerminatedConnections.IdleConnection::pid).containsAll(pids);
@@ -358,7 +358,7 @@ class PostgresTest {
                 assertThat(hogs.size()).as("max_connections is reached").isLessThan(1000);
             }
             try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
-                assertThatThrownBy(() -> new Postgres(ctx).connectionsByState())
+                assertThatThrownBy(() -> ctx.postgres().connectionsByState())
                         .isInstanceOf(OpsException.class)
                         .hasMessageContaining("Cannot connect to PostgreSQL")
                         .satisfies(e -> assertThat(((OpsException) e).hint())
@@ -375,7 +375,7 @@ class PostgresTest {
         Path env = home.resolve("wrong.yaml");
         Files.writeString(env, "name: wrong\npostgres:\n  url: " + url + "\n  database: " + SeedData.DATABASE + "\n");
         try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(home).build()) {
-            assertThatThrownBy(() -> new Postgres(ctx).connections())
+            assertThatThrownBy(() -> ctx.postgres().connections())
                     .isInstanceOf(OpsException.AccessDeniedException.class)
                     .hasMessageContaining("DATABASE_URL")
                     .hasMessageNotContaining("Wrong-Pw-55821");

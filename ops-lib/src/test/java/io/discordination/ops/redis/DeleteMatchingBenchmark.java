@@ -134,7 +134,7 @@ public final class DeleteMatchingBenchmark {
             Files.writeString(env, "name: bench\nredis:\n  url: " + url + "\n");
             try (OpsContext ctx = OpsContext.builder().environment(Environment.load(env)).opsHome(work.resolve("home"))
                     .confirmer(Confirmer.nonInteractive(true, null)).build()) {
-                DeletedKeys deleted = new Redis(ctx, scanCount, Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS), batches)
+                DeletedKeys deleted = ctx.redis().tuned(scanCount, Integer.getInteger("bench.streams", KeyDeleter.DEFAULT_STREAMS), batches)
                         .deleteMatching(PATTERN);
                 return deleted.deleted();
             }

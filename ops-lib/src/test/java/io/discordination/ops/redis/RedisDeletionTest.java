@@ -46,13 +46,13 @@ class RedisDeletionTest {
             KeySeed.of(group("api:cache:", 20_000), group("rl:", 6_000), group("session:", 4_000)).into(cluster, dir);
             assertThat(cluster.count("api:cache:*")).isEqualTo(20_000);
             try (OpsContext ctx = context(cluster.url(), Mode.DRY_RUN)) {
-                DeletedKeys planned = new Redis(ctx).deleteMatching("api:cache:*");
+                DeletedKeys planned = ctx.redis().deleteMatching("api:cache:*");
                 assertThat(planned.matched()).isEqualTo(20_000);
                 assertThat(planned.nodes()).hasSize(3);
                 assertThat(cluster.count("api:cache:*")).isEqualTo(20_000);
             }
             try (OpsContext ctx = context(cluster.url(), Mode.EXECUTE)) {
-                DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+                DeletedKeys deleted = ctx.redis().deleteMatching("api:cache:*");
 
                 assertThat(deleted.deleted()).isEqualTo(20_000);
                 assertThat(deleted.nodes()).hasSize(3).allSatisfy(n -> assertThat(n.deleted()).isPositive());
@@ -81,7 +81,7 @@ class RedisDeletionTest {
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
                 // small batches on one chain, so that the deletion takes long enough to be interrupted
-                Future<DeletedKeys> deletion = executor.submit(() -> new Redis(ctx, 10, 1).deleteMatching("api:cache:*"));
+                Future<DeletedKeys> deletion = executor.submit(() -> ctx.redis().tuned(10, 1).deleteMatching("api:cache:*"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (server.dbsize() > 115_000 && System.nanoTime() < deadline) Thread.sleep(5);
                 server.kill();
@@ -99,7 +99,7 @@ class RedisDeletionTest {
                 long left = server.count("api:cache:*");
                 assertThat(left).isPositive().isLessThanOrEqualTo(100_000 - reported);
 
-                DeletedKeys rerun = new Redis(ctx).deleteMatching("api:cache:*");
+                DeletedKeys rerun = ctx.redis().deleteMatching("api:cache:*");
                 assertThat(rerun.deleted()).isEqualTo(left);
                 assertThat(server.count("api:cache:*")).isZero();
                 assertThat(server.count("rl:*")).isEqualTo(20_000);
@@ -120,7 +120,7 @@ class RedisDeletionTest {
             KeySeed.of(group("api:cache:", 100_000)).into(server, dir);
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
-                Future<DeletedKeys> deletion = executor.submit(() -> new Redis(ctx, 10, 1).deleteMatching("api:cache:*"));
+                Future<DeletedKeys> deletion = executor.submit(() -> ctx.redis().tuned(10, 1).deleteMatching("api:cache:*"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (server.dbsize() > 95_000 && System.nanoTime() < deadline) Thread.sleep(5);
                 signal("STOP", server.pid());
@@ -170,10 +170,10 @@ class RedisDeletionTest {
             for (int streams : new int[]{1, 2, 4}) {
                 KeySeed.of(group("api:cache:", 30_000)).into(server, dir);
                 try (OpsContext ctx = context(server.url(), Mode.DRY_RUN)) {
-                    assertThat(new Redis(ctx, 100, streams).deleteMatching("api:cache:*").matched()).isEqualTo(30_000);
+                    assertThat(ctx.redis().tuned(100, streams).deleteMatching("api:cache:*").matched()).isEqualTo(30_000);
                 }
                 try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
-                    DeletedKeys deleted = new Redis(ctx, 100, streams).deleteMatching("api:cache:*");
+                    DeletedKeys deleted = ctx.redis().tuned(100, streams).deleteMatching("api:cache:*");
 
                     assertThat(deleted.deleted()).as("slices: %d", streams).isEqualTo(30_000);
                     // a SCAN that crosses into the next slice returns a few keys twice; they are deleted once
@@ -208,7 +208,7 @@ class RedisDeletionTest {
             assertThat(server.dbsize()).isEqualTo(matching.size() + nearMisses.size() + 4_000);
 
             try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
-                DeletedKeys deleted = new Redis(ctx, 0, 2, batches).deleteMatching("api:cache:*");
+                DeletedKeys deleted = ctx.redis().tuned(0, 2, batches).deleteMatching("api:cache:*");
 
                 assertThat(deleted.batches()).isEqualTo(batches.name().toLowerCase(java.util.Locale.ROOT));
                 assertThat(deleted.deleted()).isEqualTo(3_000 + matching.size());
@@ -231,7 +231,7 @@ class RedisDeletionTest {
             server.cli("CONFIG", "RESETSTAT");
 
             try (OpsContext ctx = context("redis://ops:ops-password@127.0.0.1:" + server.port(), Mode.EXECUTE)) {
-                DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+                DeletedKeys deleted = ctx.redis().deleteMatching("api:cache:*");
 
                 assertThat(deleted.batches()).isEqualTo("client");
                 assertThat(deleted.deleted()).isEqualTo(5_000);
@@ -250,7 +250,7 @@ class RedisDeletionTest {
             KeySeed.of(group("api:cache:", 20_000), group("rl:", 5_000)).into(server, dir);
             server.cli("CONFIG", "RESETSTAT");
             try (OpsContext ctx = context(server.url(), Mode.EXECUTE)) {
-                DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+                DeletedKeys deleted = ctx.redis().deleteMatching("api:cache:*");
 
                 assertThat(deleted.batches()).isEqualTo("server");
                 assertThat(deleted.deleted()).isEqualTo(20_000);

@@ -42,7 +42,7 @@ class RedisScaleTest {
              OpsContext ctx = context(server.url())) {
             server.cli("CONFIG", "RESETSTAT");
 
-            PubSubSummary summary = new Redis(ctx).pubsub();
+            PubSubSummary summary = ctx.redis().pubsub();
 
             assertThat(summary.channels()).isEqualTo(20_000).isEqualTo(Long.parseLong(
                     RedisInfo.parse(server.cli("INFO", "stats")).get("pubsub_channels")));
@@ -61,8 +61,8 @@ class RedisScaleTest {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"));
              Subscriber gateway = Subscriber.subscribeMany(server.port(), "gateway-1", "user:", 2_000);
              OpsContext ctx = context(server.url())) {
-            ChannelSubscribers some = new Redis(ctx).pubsubChannels("user:1*", 5);
-            ChannelSubscribers all = new Redis(ctx).pubsubChannels("user:19*", 1000);
+            ChannelSubscribers some = ctx.redis().pubsubChannels("user:1*", 5);
+            ChannelSubscribers all = ctx.redis().pubsubChannels("user:19*", 1000);
 
             assertThat(some.channels()).hasSize(5).allSatisfy((channel, subscribers) -> {
                 assertThat(channel).startsWith("user:1");
@@ -83,7 +83,7 @@ class RedisScaleTest {
              OpsContext ctx = context(server.url())) {
             server.cli("CONFIG", "RESETSTAT");
 
-            assertThatThrownBy(() -> new Redis(ctx).pubsubChannels(pattern, 10))
+            assertThatThrownBy(() -> ctx.redis().pubsubChannels(pattern, 10))
                     .isInstanceOf(OpsException.InvalidInputException.class)
                     .hasMessageContaining("Refusing to list channels");
             assertThat(commandCalls(server)).doesNotContainKey("pubsub|channels");
@@ -94,7 +94,7 @@ class RedisScaleTest {
     void pubsubNumsub_whenNoChannelNamed_refusesAndPointsToTheTotals() throws Exception {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"));
              OpsContext ctx = context(server.url())) {
-            assertThatThrownBy(() -> new Redis(ctx).pubsubNumsub())
+            assertThatThrownBy(() -> ctx.redis().pubsubNumsub())
                     .isInstanceOf(OpsException.InvalidInputException.class)
                     .satisfies(e -> assertThat(((OpsException) e).hint()).contains("redis().pubsub()"));
         }
@@ -110,7 +110,7 @@ class RedisScaleTest {
             server.cli("EVAL", HASHES, "0", "50000");
             server.cli("CONFIG", "RESETSTAT");
 
-            BigKeys sample = new Redis(ctx).bigKeys(BigKeys.Budget.of(10_000, java.time.Duration.ofMinutes(5)));
+            BigKeys sample = ctx.redis().bigKeys(BigKeys.Budget.of(10_000, java.time.Duration.ofMinutes(5)));
 
             assertThat(sample.keyspace()).isEqualTo(200_000);
             assertThat(sample.sampledKeys()).isEqualTo(10_000);
@@ -139,7 +139,7 @@ class RedisScaleTest {
              OpsContext ctx = context(server.url())) {
             KeySeed.of(KeySeed.group("api:cache:", 20_000)).into(server, dir);
 
-            BigKeys sample = new Redis(ctx).bigKeys(BigKeys.Budget.of(1_000_000, java.time.Duration.ofNanos(1)));
+            BigKeys sample = ctx.redis().bigKeys(BigKeys.Budget.of(1_000_000, java.time.Duration.ofNanos(1)));
 
             assertThat(sample.sampledKeys()).isPositive().isLessThanOrEqualTo(2 * Redis.SAMPLE_BATCH);
             assertThat(sample.stoppedBy()).isEqualTo("time");
@@ -154,7 +154,7 @@ class RedisScaleTest {
             KeySeed.of(KeySeed.group("api:cache:", 3_000)).into(server, dir);
             server.cli("EVAL", HASHES, "0", "1000");
 
-            BigKeys sample = new Redis(ctx).bigKeys();
+            BigKeys sample = ctx.redis().bigKeys();
 
             assertThat(sample.complete()).isTrue();
             assertThat(sample.sampledKeys()).isEqualTo(4_000);
@@ -179,7 +179,7 @@ class RedisScaleTest {
             master.cli("CONFIG", "RESETSTAT");
             replica.cli("CONFIG", "RESETSTAT");
 
-            BigKeys sample = new Redis(ctx).bigKeys();
+            BigKeys sample = ctx.redis().bigKeys();
 
             assertThat(sample.nodes()).singleElement().satisfies(n -> {
                 assertThat(n.master()).isEqualTo("127.0.0.1:" + master.port());
@@ -197,7 +197,7 @@ class RedisScaleTest {
              OpsContext ctx = context(cluster.url())) {
             KeySeed.of(KeySeed.group("api:cache:", 30_000)).into(cluster, dir);
 
-            BigKeys sample = new Redis(ctx).bigKeys(BigKeys.Budget.of(3_000, java.time.Duration.ofMinutes(5)));
+            BigKeys sample = ctx.redis().bigKeys(BigKeys.Budget.of(3_000, java.time.Duration.ofMinutes(5)));
 
             assertThat(sample.keyspace()).isEqualTo(30_000);
             assertThat(sample.sampledKeys()).isBetween(2_997L, 3_003L);

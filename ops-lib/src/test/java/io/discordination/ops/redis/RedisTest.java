@@ -72,7 +72,7 @@ class RedisTest {
     @Test
     void redisCommands_whenPubsubTotalsAreRead_countsOneInfoAndOneClientListAndNoPubsubCommand(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            Redis redis = new Redis(ctx);
+            Redis redis = ctx.redis();
             redis.info("server"); // connects and learns the topology first
             Map<String, Long> before = ctx.redisCommands().snapshot();
 
@@ -86,7 +86,7 @@ class RedisTest {
     @Test
     void info_whenSectionServer_parsesFieldsAsRedisCliShowsThem(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            RedisInfo server = new Redis(ctx).info("server");
+            RedisInfo server = ctx.redis().info("server");
 
             String version = cli(info, "INFO", "server").lines().filter(l -> l.startsWith("redis_version:"))
                     .findFirst().orElseThrow().substring("redis_version:".length()).trim();
@@ -101,7 +101,7 @@ class RedisTest {
     void clients_whenAGatewayIsSubscribed_listsItWithItsSubscription(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-test-1", "user:" + SeedData.WELL_KNOWN_USER_ID)) {
-            RedisClients clients = new Redis(ctx).clients();
+            RedisClients clients = ctx.redis().clients();
 
             assertThat(clients.clients()).anySatisfy(c -> {
                 assertThat(c.name()).isEqualTo("gateway-test-1");
@@ -121,7 +121,7 @@ class RedisTest {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false);
              Subscriber a = Subscriber.subscribe(info.redisPort(), "gateway-a", channel);
              Subscriber b = Subscriber.subscribe(info.redisPort(), "gateway-b", channel)) {
-            Redis redis = new Redis(ctx);
+            Redis redis = ctx.redis();
 
             assertThat(redis.pubsubNumsub(channel, "user:nobody").channels()).containsExactly(Map.entry(channel, 2L), Map.entry("user:nobody", 0L));
             assertThat(redis.pubsubChannels("user:" + SeedData.WELL_KNOWN_USER_ID, 10).channels()).containsEntry(channel, 2L);
@@ -133,7 +133,7 @@ class RedisTest {
     @Test
     void memory_whenRead_matchesInfoMemoryAndTheEvictionPolicy(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            RedisMemory memory = new Redis(ctx).memory();
+            RedisMemory memory = ctx.redis().memory();
 
             assertThat(memory.nodes()).singleElement().satisfies(n -> {
                 assertThat(n.usedBytes()).isPositive();
@@ -149,7 +149,7 @@ class RedisTest {
     @Test
     void bigKeys_whenSandboxSeeded_reportsWhatRedisCliBigkeysReports(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            BigKeys ours = new Redis(ctx).bigKeys();
+            BigKeys ours = ctx.redis().bigKeys();
 
             String report = cli(info, "--bigkeys");
             Matcher sampled = Pattern.compile("Sampled (\\d+) keys").matcher(report);
@@ -182,7 +182,7 @@ class RedisTest {
     void publish_whenAGatewayListens_deliversTheMessageAndCountsIt(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.EXECUTE, false);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-test", "announcements")) {
-            Published published = new Redis(ctx).publish("announcements", "{\"type\":\"Maintenance\"}");
+            Published published = ctx.redis().publish("announcements", "{\"type\":\"Maintenance\"}");
 
             assertThat(published.receivers()).isEqualTo(1);
             assertThat(gateway.awaitMessage(Duration.ofSeconds(5))).contains("{\"type\":\"Maintenance\"}");
@@ -194,7 +194,7 @@ class RedisTest {
     void publish_whenDryRun_sendsNothingAndPlansTheCommand(SandboxInfo info) {
         try (OpsContext ctx = context(info, Mode.DRY_RUN, false);
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-test", "announcements")) {
-            Published planned = new Redis(ctx).publish("announcements", "hello");
+            Published planned = ctx.redis().publish("announcements", "hello");
 
             assertThat(planned.dryRun()).isTrue();
             assertThat(planned.receivers()).isEqualTo(1);
@@ -210,7 +210,7 @@ class RedisTest {
     void countMatching_whenKeysMatch_countsWhatScanFindsAndChangesNothing(SandboxInfo info) {
         cli(info, "MSET", "count-test:a", "1", "count-test:b", "2", "count-test:c", "3");
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            MatchingKeys counted = new Redis(ctx).countMatching("count-test:*");
+            MatchingKeys counted = ctx.redis().countMatching("count-test:*");
 
             assertThat(counted.matched()).isEqualTo(3).isEqualTo(count(info, "count-test:*"));
             assertThat(counted.keyspace()).isGreaterThan(3);
@@ -227,7 +227,7 @@ class RedisTest {
         Map<String, Long> before = keyCounts(info);
         assertThat(before.get("api:cache:")).isEqualTo(SeedData.API_CACHE_KEYS);
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            DeletedKeys deleted = new Redis(ctx).deleteMatching("api:cache:*");
+            DeletedKeys deleted = ctx.redis().deleteMatching("api:cache:*");
 
             assertThat(deleted.deleted()).isEqualTo(before.get("api:cache:"));
             assertThat(deleted.dryRun()).isFalse();
@@ -249,7 +249,7 @@ class RedisTest {
     void deleteMatching_whenDryRun_countsTheKeysAndDeletesNone(SandboxInfo info) {
         long rateLimits = count(info, "rl:*");
         try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
-            DeletedKeys planned = new Redis(ctx).deleteMatching("rl:*");
+            DeletedKeys planned = ctx.redis().deleteMatching("rl:*");
 
             assertThat(planned.dryRun()).isTrue();
             assertThat(planned.matched()).isEqualTo(rateLimits);
@@ -266,7 +266,7 @@ class RedisTest {
     void deleteMatching_whenNotConfirmed_isRefusedAndDeletesNothing(SandboxInfo info) {
         long sessions = count(info, "session:*");
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            assertThatThrownBy(() -> new Redis(ctx).deleteMatching("session:*"))
+            assertThatThrownBy(() -> ctx.redis().deleteMatching("session:*"))
                     .isInstanceOf(OpsException.RefusedException.class);
             assertThat(count(info, "session:*")).isEqualTo(sessions);
         }
@@ -278,7 +278,7 @@ class RedisTest {
     void deleteMatching_whenPatternMatchesEveryKey_refusesAndPointsToFlushDb(String pattern, SandboxInfo info) {
         String size = cli(info, "DBSIZE");
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
-            assertThatThrownBy(() -> new Redis(ctx).deleteMatching(pattern))
+            assertThatThrownBy(() -> ctx.redis().deleteMatching(pattern))
                     .isInstanceOf(OpsException.InvalidInputException.class)
                     .hasMessageContaining("matches every key")
                     .hasMessageContaining("flushDb()");
@@ -292,7 +292,7 @@ class RedisTest {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"))) {
             KeySeed.of(KeySeed.group("api:cache:", 300), KeySeed.group("session:", 200)).into(server, dir);
             try (OpsContext ctx = privateContext(home, server.url(), true)) {
-                FlushedDatabase flushed = new Redis(ctx).flushDb();
+                FlushedDatabase flushed = ctx.redis().flushDb();
 
                 assertThat(flushed.keys()).isEqualTo(500);
                 assertThat(server.dbsize()).isZero();
@@ -306,7 +306,7 @@ class RedisTest {
     void flushDb_whenNotConfirmed_isRefusedAndKeepsEveryKey(SandboxInfo info) {
         String size = cli(info, "DBSIZE");
         try (OpsContext ctx = context(info, Mode.EXECUTE, false)) {
-            assertThatThrownBy(() -> new Redis(ctx).flushDb()).isInstanceOf(OpsException.RefusedException.class);
+            assertThatThrownBy(() -> ctx.redis().flushDb()).isInstanceOf(OpsException.RefusedException.class);
             assertThat(cli(info, "DBSIZE")).isEqualTo(size);
         }
     }
@@ -315,13 +315,13 @@ class RedisTest {
     void info_whenPasswordWrong_failsWithAccessDeniedAndNoPasswordInTheMessage(@TempDir Path dir) throws Exception {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"), "--requirepass", "right-Pass-4821")) {
             try (OpsContext ctx = privateContext(home, "redis://:wrong-Pass-9317@127.0.0.1:" + server.port(), false)) {
-                assertThatThrownBy(() -> new Redis(ctx).info("server"))
+                assertThatThrownBy(() -> ctx.redis().info("server"))
                         .isInstanceOf(OpsException.AccessDeniedException.class)
                         .hasMessageContaining("password")
                         .hasMessageNotContaining("wrong-Pass-9317");
             }
             try (OpsContext ctx = privateContext(home, "redis://:right-Pass-4821@127.0.0.1:" + server.port(), false)) {
-                assertThat(new Redis(ctx).info("server").asLong("tcp_port")).isEqualTo(server.port());
+                assertThat(ctx.redis().info("server").asLong("tcp_port")).isEqualTo(server.port());
             }
         }
     }
@@ -329,7 +329,7 @@ class RedisTest {
     @Test
     void info_whenServerUnreachable_failsWithWhereAndWhatToCheck(@TempDir Path dir) throws Exception {
         try (OpsContext ctx = privateContext(home, "redis://127.0.0.1:" + RedisServer.freePort(), false)) {
-            assertThatThrownBy(() -> new Redis(ctx).info("server"))
+            assertThatThrownBy(() -> ctx.redis().info("server"))
                     .isInstanceOf(OpsException.class)
                     .hasMessageContaining("Cannot connect to Redis at 127.0.0.1:")
                     .hasMessageContaining("REDIS_URL");

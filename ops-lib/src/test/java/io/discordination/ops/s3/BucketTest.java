@@ -122,9 +122,9 @@ class BucketTest {
         publishStorageMetrics(info, large, 600, 6000);
         try (OpsContext ops = SandboxAws.context(info, home)) {
             AwsCalls.Snapshot t0 = ops.awsCalls().snapshot();
-            BucketUsage ofSmall = new Bucket(ops, small).usage();
+            BucketUsage ofSmall = ops.bucket(small).usage();
             AwsCalls.Snapshot t1 = ops.awsCalls().snapshot();
-            BucketUsage ofLarge = new Bucket(ops, large).usage();
+            BucketUsage ofLarge = ops.bucket(large).usage();
             AwsCalls.Snapshot t2 = ops.awsCalls().snapshot();
 
             assertThat(t2.since(t1).calls()).isEqualTo(t1.since(t0).calls());
@@ -158,7 +158,7 @@ class BucketTest {
             }
         }
         try (OpsContext ops = SandboxAws.context(info, home)) {
-            BucketUsage usage = new Bucket(ops, name).exactUsage();
+            BucketUsage usage = ops.bucket(name).exactUsage();
 
             assertThat(usage.exact()).isTrue();
             assertThat(usage.currentObjects()).isEqualTo(current).isEqualTo(30);

@@ -89,11 +89,14 @@ public final class Cli {
         }
     }
 
-    /** An environment file for the probe: {@code name: test}, {@code probe.dir}. */
+    /**
+     * An environment file for the probe: {@code name: test}, and the probe's folder as the log
+     * {@code logs.probe} (its marker files are what the probe's steps read, line by line).
+     */
     public static Path probeEnvironment(Path dir) throws IOException {
         Path probe = Files.createDirectories(dir.resolve("probe"));
         Path file = dir.resolve("test.yaml");
-        Files.writeString(file, "name: test\nprobe:\n  dir: " + probe + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, "name: test\nlogs:\n  probe: " + probe + "\n", StandardCharsets.UTF_8);
         return file;
     }
 

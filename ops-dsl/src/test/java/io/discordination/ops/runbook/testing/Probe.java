@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * A tiny handle for test runbooks: lines in files under the environment's {@code probe.dir}.
+ * A tiny handle for test runbooks: lines in files under the environment's {@code logs.probe} folder.
  * {@link #append} is a side effect through the Gate (planned in a dry run, audited in a run);
  * {@link #lines} is a read. Tests check the files directly.
  *
@@ -29,7 +29,7 @@ public final class Probe {
 
     public static Path file(String name) {
         OpsContext ctx = Ops.context();
-        return Path.of(ctx.environment().string("probe.dir")).resolve(name);
+        return Path.of(ctx.environment().topology().logs().groups().get("probe").required()).resolve(name);
     }
 
     public static Appended append(String name, String line) {
