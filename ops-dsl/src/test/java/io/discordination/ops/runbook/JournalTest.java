@@ -58,6 +58,32 @@ class JournalTest extends ProbeCliTest {
     }
 
     @Test
+    void append_whenTheOtherEventsAreWritten_eachLineHasOnlyItsTypesFields() throws IOException {
+        Journal journal = Journal.create(cli.home(), "other-run", new Redactor());
+        journal.append(new JournalEvent.StepFailed(Instant.now(), "other-run", 2, "check", "Breaks", 7L, "it broke"));
+        journal.append(new JournalEvent.StepSkipped(Instant.now(), "other-run", 1, "action", "Append", "finished in run r0", null));
+        journal.append(new JournalEvent.RunInterrupted(Instant.now(), "other-run", null, null, null, "SIGINT", "interrupted", 130));
+        journal.append(new JournalEvent.ResumedBy(Instant.now(), "other-run", "root", "next-run"));
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(journal.file())) lines.add(Json.mapper().readTree(line));
+        assertThat(fieldsOf(lines.get(0))).containsExactlyInAnyOrder("time", "event", "runId", "step", "kind", "title",
+                "durationMs", "error");
+        assertThat(fieldsOf(lines.get(1))).as("a skipped step without a journaled result")
+                .containsExactlyInAnyOrder("time", "event", "runId", "step", "kind", "title", "summary");
+        assertThat(fieldsOf(lines.get(2))).as("interrupted before the first step")
+                .containsExactlyInAnyOrder("time", "event", "runId", "error", "outcome", "exitCode");
+        assertThat(fieldsOf(lines.get(3))).containsExactlyInAnyOrder("time", "event", "runId", "operator", "resumedBy");
+        assertThat(lines).extracting(l -> l.get("event").asText())
+                .containsExactly("step-failed", "step-skipped", "run-interrupted", "resumed-by");
+
+        Journal.Recorded read = Journal.read(cli.home(), "other-run");
+        assertThat(read.successor()).hasValue("next-run");
+        assertThat(read.finishedSteps()).containsExactly("action:Append");
+        assertThat(read.finishedResults()).isEmpty();
+    }
+
+    @Test
     void read_whenALineHasAnUnknownEventOrField_skipsTheEventAndIgnoresTheField() throws IOException {
         Path file = Files.createDirectories(Journal.directory(cli.home())).resolve("future-run.jsonl");
         Files.writeString(file, String.join("\n",
