@@ -46,6 +46,9 @@ class JournalTest extends ProbeCliTest {
         assertThat(fieldsOf(lines.get(3))).containsExactlyInAnyOrder("time", "event", "runId", "runbook", "outcome", "exitCode");
         assertThat(lines).extracting(l -> l.get("event").asText())
                 .containsExactly("run-started", "step-started", "step-finished", "run-finished");
+        // as the version before typed events wrote them: time, event and run id first
+        assertThat(Files.readAllLines(journal.file())).allSatisfy(line -> assertThat(line)
+                .matches("\\{\"time\":\"[^\"]+\",\"event\":\"[a-z-]+\",\"runId\":\"typed-run\",.*"));
 
         Journal.Recorded read = Journal.read(cli.home(), "typed-run");
         assertThat(read.events()).extracting(e -> e.getClass().getSimpleName())
