@@ -1,5 +1,6 @@
 package io.discordination.ops.cli;
 
+import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsPaths;
 
 import java.io.OutputStream;
@@ -54,8 +55,8 @@ public final class StartupTraining {
                 System.setOut(out);
             }
             System.err.println("training: ops " + String.join(" ", command) + " -> exit " + code);
-            if (code != 0) failed++;
+            if (code != ExitCode.OK.code()) failed++;
         }
-        System.exit(failed == 0 ? 0 : 1);
+        System.exit(failed == 0 ? ExitCode.OK.code() : ExitCode.FAILED.code());
     }
 }

@@ -2,6 +2,8 @@ package io.discordination.ops.runbook;
 
 import io.discordination.ops.ExitCode;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -20,7 +22,8 @@ import java.util.Map;
  *
  * <pre>{@code if (event instanceof JournalEvent.StepFinished f) results.put(f.key(), f.result());}</pre>
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "event")
+// the event name is written by event() below, so that a line keeps the order it always had: time, event, runId, ...
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "event")
 @JsonSubTypes({
         @JsonSubTypes.Type(JournalEvent.RunStarted.class),
         @JsonSubTypes.Type(JournalEvent.StepStarted.class),
@@ -31,8 +34,15 @@ import java.util.Map;
         @JsonSubTypes.Type(JournalEvent.RunFinished.class),
         @JsonSubTypes.Type(JournalEvent.ResumedBy.class)})
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"time", "event", "runId"})
 public sealed interface JournalEvent {
     Instant time();
+
+    /** The event's name on disk ({@code run-started}, {@code step-finished}, ...): its type's {@link JsonTypeName}. */
+    @JsonProperty("event")
+    default String event() {
+        return getClass().getAnnotation(JsonTypeName.class).value();
+    }
 
     String runId();
 

@@ -46,6 +46,9 @@ class JournalTest extends ProbeCliTest {
         assertThat(fieldsOf(lines.get(3))).containsExactlyInAnyOrder("time", "event", "runId", "runbook", "outcome", "exitCode");
         assertThat(lines).extracting(l -> l.get("event").asText())
                 .containsExactly("run-started", "step-started", "step-finished", "run-finished");
+        // as the version before typed events wrote them: time, event and run id first
+        assertThat(Files.readAllLines(journal.file())).allSatisfy(line -> assertThat(line)
+                .matches("\\{\"time\":\"[^\"]+\",\"event\":\"[a-z-]+\",\"runId\":\"typed-run\",.*"));
 
         Journal.Recorded read = Journal.read(cli.home(), "typed-run");
         assertThat(read.events()).extracting(e -> e.getClass().getSimpleName())
@@ -55,6 +58,32 @@ class JournalTest extends ProbeCliTest {
         assertThat(read.finishedSteps()).containsExactly("action:Append");
         assertThat(read.finishedResults().get("action:Append").get("value").asInt()).isEqualTo(1);
         assertThat(read.interruptedSteps()).isEmpty();
+    }
+
+    @Test
+    void append_whenTheOtherEventsAreWritten_eachLineHasOnlyItsTypesFields() throws IOException {
+        Journal journal = Journal.create(cli.home(), "other-run", new Redactor());
+        journal.append(new JournalEvent.StepFailed(Instant.now(), "other-run", 2, "check", "Breaks", 7L, "it broke"));
+        journal.append(new JournalEvent.StepSkipped(Instant.now(), "other-run", 1, "action", "Append", "finished in run r0", null));
+        journal.append(new JournalEvent.RunInterrupted(Instant.now(), "other-run", null, null, null, "SIGINT", "interrupted", 130));
+        journal.append(new JournalEvent.ResumedBy(Instant.now(), "other-run", "root", "next-run"));
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(journal.file())) lines.add(Json.mapper().readTree(line));
+        assertThat(fieldsOf(lines.get(0))).containsExactlyInAnyOrder("time", "event", "runId", "step", "kind", "title",
+                "durationMs", "error");
+        assertThat(fieldsOf(lines.get(1))).as("a skipped step without a journaled result")
+                .containsExactlyInAnyOrder("time", "event", "runId", "step", "kind", "title", "summary");
+        assertThat(fieldsOf(lines.get(2))).as("interrupted before the first step")
+                .containsExactlyInAnyOrder("time", "event", "runId", "error", "outcome", "exitCode");
+        assertThat(fieldsOf(lines.get(3))).containsExactlyInAnyOrder("time", "event", "runId", "operator", "resumedBy");
+        assertThat(lines).extracting(l -> l.get("event").asText())
+                .containsExactly("step-failed", "step-skipped", "run-interrupted", "resumed-by");
+
+        Journal.Recorded read = Journal.read(cli.home(), "other-run");
+        assertThat(read.successor()).hasValue("next-run");
+        assertThat(read.finishedSteps()).containsExactly("action:Append");
+        assertThat(read.finishedResults()).isEmpty();
     }
 
     @Test
