@@ -69,12 +69,17 @@ class SandboxLifecycleTest {
         assertThat(sandbox.status()).filteredOn(s -> s.name().equals(Sandbox.REDIS))
                 .singleElement().satisfies(s -> assertThat(s.running()).isFalse());
 
-        SandboxInfo info = sandbox.up();
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SandboxInfo info = sandbox.up(progress::add);
 
         Map<String, Long> after = pids();
         assertThat(after.get(Sandbox.REDIS)).isNotEqualTo(before.get(Sandbox.REDIS)).isPositive();
         assertThat(after.get(Sandbox.MOTO)).isNotEqualTo(before.get(Sandbox.MOTO)).isPositive();
         assertThat(after.get(Sandbox.POSTGRES)).isEqualTo(before.get(Sandbox.POSTGRES));
+        // the agent acts on moto at the address it was started with: it comes back with the new moto
+        assertThat(after.get(Sandbox.AGENT)).isNotEqualTo(before.get(Sandbox.AGENT)).isPositive();
+        assertThat(progress).contains("agent     restarted with the new moto")
+                .anyMatch(line -> line.matches("postgres  running on \\S+ \\(reused\\)"));
         assertThat(info.exports()).isEqualTo(first.exports());
         Shell.Result keys = Shell.run(info.exports(), "redis-cli -u $REDIS_URL --scan --pattern 'api:cache:*' | wc -l");
         assertThat(keys.out().trim()).isEqualTo("5000");
