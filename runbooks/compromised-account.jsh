@@ -6,12 +6,11 @@ runbook("compromised-account", "Compromised User Account")
     .check("Check the account",
         "SELECT disabled, (SELECT count(*) FROM sessions WHERE user_id = '${user}') AS sessions FROM users WHERE id = '${user}';",
         () -> account(param("user")).status())
-    .action("Invalidate all sessions", "DELETE FROM sessions WHERE user_id = '${user}';",
+    .action("Invalidate all sessions", Account.INVALIDATE_SESSIONS,
         () -> account(param("user")).invalidateSessions())
-    .action("Notify via Redis pub/sub to disconnect WebSocket",
-        "redis-cli -u $REDIS_URL PUBLISH \"user:${user}\" '{\"type\":\"ForceDisconnect\"}'",
+    .action("Notify via Redis pub/sub to disconnect WebSocket", Redis.PUBLISH,
         () -> account(param("user")).forceDisconnect())
-    .action("Disable account", "UPDATE users SET disabled = true WHERE id = '${user}';",
+    .action("Disable account", Account.DISABLE,
         () -> account(param("user")).disable())
     .verify("The account is disabled and has no sessions", () -> {
             AccountStatus status = account(param("user")).status();

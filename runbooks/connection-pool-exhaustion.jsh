@@ -23,9 +23,7 @@ runbook("connection-pool-exhaustion", "Connection Pool Exhaustion")
                 .filter(s -> !PostgresPool.APPLICATION_NAME.equals(s.application()))
                 .toList());
         })
-    .action("Kill idle connections",
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity\n"
-            + "WHERE datname = '${postgres.database}' AND state = 'idle' AND state_change < now() - interval '${idle-for}';",
+    .action("Kill idle connections", Postgres.TERMINATE_IDLE,
         () -> postgres().terminateIdle(param("idle-for")))
     .verify("The terminated connections are gone", () -> {
             TerminatedConnections killed = result("Kill idle connections");

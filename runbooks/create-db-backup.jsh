@@ -5,15 +5,12 @@ runbook("create-db-backup", "Create Database Backup")
     .check("Check the DB instance",
         "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
         () -> rds().status())
-    .action("Manual RDS snapshot",
-        "aws rds create-db-snapshot \\\n"
-            + "  --db-instance-identifier ${rds.instance} \\\n"
-            + "  --db-snapshot-identifier manual-$(date +%Y%m%d-%H%M%S)",
+    .action("Manual RDS snapshot", RdsInstance.CREATE_SNAPSHOT,
         () -> rds().snapshot())
     .verify("The snapshot is available", () -> {
             RdsSnapshotCreation created = result("Manual RDS snapshot");
             return rds().snapshots().snapshots().stream()
                 .anyMatch(s -> s.snapshotId().equals(created.snapshotId()) && s.isAvailable());
         })
-    .command("aws rds wait db-snapshot-available --db-snapshot-identifier <snapshot-id>")
+    .command("aws rds wait db-snapshot-available --db-instance-identifier ${rds.instance} --snapshot-type manual")
     .timeout(minutes(60)).every(seconds(20));

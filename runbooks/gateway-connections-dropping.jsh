@@ -23,8 +23,7 @@ runbook("gateway-connections-dropping", "Gateway WebSocket Connections Dropping"
             + "\"Period\":300,\"Stat\":\"Average\"}}]' --start-time $(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%S) "
             + "--end-time $(date -u +%Y-%m-%dT%H:%M:%S)",
         () -> metrics().memoryUtilization("gateway", hours(1)))
-    .action("Restart gateway with rolling deploy",
-        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
+    .action("Restart gateway with rolling deploy", EcsService.FORCE_REDEPLOY,
         () -> ecs("gateway").forceRedeploy().awaitStable(param("stableTimeout")))
     .verify("The gateway service is stable again", () -> ecs("gateway").status().isStable())
     .timeout(minutes(5)).every(seconds(10));

@@ -7,8 +7,7 @@ runbook("kick-from-voice", "Kick User from Voice")
     .check("List participants in the room",
         "livekit-cli list-participants --url ${livekit.url} --api-key $LK_KEY --api-secret $LK_SECRET --room voice:${channel}",
         () -> livekit().participants("voice:" + param("channel")))
-    .action("Remove the participant",
-        "livekit-cli remove-participant --url ${livekit.url} --api-key $LK_KEY --api-secret $LK_SECRET --room voice:${channel} --identity ${user}",
+    .action("Remove the participant", LiveKitRoom.REMOVE_PARTICIPANT,
         () -> livekit().room("voice:" + param("channel")).remove(param("user")))
     .verify("The user is no longer in the room", () -> {
             try {

@@ -44,7 +44,7 @@ runbook('rate-limit-bypass') {
     check('Show the WAF blocklist', 'aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id}') {
         waf().addresses()
     }
-    action('Block IP at ALB (add the chosen addresses to the WAF blocklist)') {
+    action('Block IP at ALB (add the chosen addresses to the WAF blocklist)', WafIpSet.UPDATE_IP_SET) {
         TopValues top = result('Find the top client IPs behind the 429s')
         List<String> block = param('block')
         if (block == null) {
@@ -53,8 +53,6 @@ runbook('rate-limit-bypass') {
         }
         blockTable(waf().allowWide(param('allow-wide')).allowInternal(param('allow-internal')).block(block).changes(), top)
     }
-    command 'aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --query \'[IPSet.Addresses,LockToken]\'',
-            'aws wafv2 update-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --addresses $ADDRESSES ${block} --lock-token $LOCK_TOKEN'
     verify('The chosen addresses are in the WAF blocklist') {
         List<String> block = param('block')
         def set = waf().addresses()

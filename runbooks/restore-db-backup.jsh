@@ -11,11 +11,7 @@ runbook("restore-db-backup", "Restore from Backup")
             + "  --query 'DBSnapshots[*].[DBSnapshotIdentifier,SnapshotCreateTime]' \\\n"
             + "  --output table",
         () -> rds().snapshots())
-    .action("Restore to new instance",
-        "aws rds restore-db-instance-from-db-snapshot \\\n"
-            + "  --db-instance-identifier ${target} \\\n"
-            + "  --db-snapshot-identifier ${snapshot} \\\n"
-            + "  --db-instance-class ${instance-class}",
+    .action("Restore to new instance", RdsRestore.RESTORE,
         () -> {
             String snapshot = param("snapshot");
             if (snapshot == null) {

@@ -16,11 +16,7 @@ runbook("restore-deleted-file", "Restore Deleted File")
             }
             return versions;
         })
-    .action("Restore specific version",
-        "aws s3api copy-object \\\n"
-            + "  --bucket ${s3.bucket} \\\n"
-            + "  --copy-source \"${s3.bucket}/attachments/${file}/<name>?versionId=${version}\" \\\n"
-            + "  --key \"attachments/${file}/<name>\"",
+    .action("Restore specific version", Bucket.RESTORE_VERSION,
         () -> {
             ObjectVersions versions = result("List versions");
             String version = param("version");
@@ -51,4 +47,4 @@ runbook("restore-deleted-file", "Restore Deleted File")
             return !now.isEmpty() && !now.get(0).deleteMarker() && now.get(0).versionId().equals(restored.newVersionId())
                 && restored.verified();
         })
-    .command("aws s3api head-object --bucket ${s3.bucket} --key \"attachments/${file}/<name>\"");
+    .command("aws s3api list-object-versions --bucket ${s3.bucket} --prefix attachments/${file}/ --max-items 1");

@@ -37,17 +37,14 @@ runbook("rotate-secrets", "Rotate Secrets")
     .check("Check the database password's versions and rotation",
         "aws secretsmanager describe-secret --secret-id ${secrets.db-password}",
         () -> chosenSecrets().contains("db-password") ? secret("db-password").describe() : "not chosen: secret=" + param("secret"))
-    .action("Rotate JWT secret (causes all sessions to invalidate)",
-        "aws secretsmanager rotate-secret --secret-id ${secrets.jwt-secret}",
+    .action("Rotate JWT secret (causes all sessions to invalidate)", SecretsManagerSecret.ROTATE,
         () -> chosenSecrets().contains("jwt-secret") ? secret("jwt-secret").rotate() : "not chosen: secret=" + param("secret"))
-    .action("Rotate database password", "aws secretsmanager rotate-secret --secret-id ${secrets.db-password}",
+    .action("Rotate database password", SecretsManagerSecret.ROTATE,
         () -> chosenSecrets().contains("db-password") ? secret("db-password").rotate() : "not chosen: secret=" + param("secret"))
     // one service after the other, each waited for: never both tiers restarting at once, and --resume skips a finished one
-    .action("Force ECS redeployment of api to pick up new secrets",
-        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",
+    .action("Force ECS redeployment of api to pick up new secrets", EcsService.FORCE_REDEPLOY,
         () -> ecs("api").forceRedeploy().awaitStable())
-    .action("Force ECS redeployment of gateway to pick up new secrets",
-        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
+    .action("Force ECS redeployment of gateway to pick up new secrets", EcsService.FORCE_REDEPLOY,
         () -> ecs("gateway").forceRedeploy().awaitStable())
     .verify("api and gateway are stable", () -> ecs("api").status().isStable() && ecs("gateway").status().isStable())
     .timeout(minutes(5)).every(seconds(10));

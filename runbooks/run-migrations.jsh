@@ -7,7 +7,7 @@ runbook("run-migrations", "Run Migrations")
         "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
         () -> rds().status())
     // one step, so that a resumed run starts the task again rather than following one that already failed
-    .action("Run the migrate task and follow its logs until it stops", () -> {
+    .action("Run the migrate task and follow its logs until it stops", EcsCluster.RUN_TASK, () -> {
         EcsTaskRun run = ecs().runTask("migrate");
         if (run.planned()) return run;
         Duration timeout = param("timeout");
@@ -31,9 +31,4 @@ runbook("run-migrations", "Run Migrations")
                 .hint("read its log above; fix the cause, then run the migrations again").build();
         }
         return stopped;
-    })
-    .command("aws ecs run-task \\\n"
-            + "  --cluster ${ecs.cluster} \\\n"
-            + "  --task-definition ${ecs.taskDefinitions.migrate} \\\n"
-            + "  --network-configuration \"awsvpcConfiguration={subnets=[${ecs.network.subnets}],securityGroups=[${ecs.network.securityGroups}]}\"",
-        "aws logs tail ${logs.migrate} --follow");
+    });

@@ -25,21 +25,13 @@ Object report(String actionTitle, String what) {
 runbook("cleanup-run", "Manual Cleanup Run")
     .section("File Storage")
     .param(duration("timeout").defaultValue("30m").description("How long each cleanup task may run before the runbook gives up"))
-    .action("Run cleanup daemon as one-shot (dry run)",
-        "aws ecs run-task --cluster ${ecs.cluster} --task-definition ${ecs.taskDefinitions.cleanup} \\\n"
-            + "  --network-configuration \"awsvpcConfiguration={subnets=[${ecs.network.subnets}],securityGroups=[${ecs.network.securityGroups}]}\" \\\n"
-            + "  --overrides '{\"containerOverrides\":[{\"name\":\"cleanup\",\"command\":[\"--once\",\"--dry-run\"]}]}'",
+    .action("Run cleanup daemon as one-shot (dry run)", EcsCluster.RUN_TASK,
         () -> awaitCleanup(ecs().runCleanup(true), param("timeout")))
-    .command("# the same on a workstation: docker run --rm discordination/cleanup:latest --once --dry-run")
     .check("Show the dry run's report",
         "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/<task-id>",
         () -> report("Run cleanup daemon as one-shot (dry run)", "The dry run's report"))
-    .action("If dry run looks good, run for real",
-        "aws ecs run-task --cluster ${ecs.cluster} --task-definition ${ecs.taskDefinitions.cleanup} \\\n"
-            + "  --network-configuration \"awsvpcConfiguration={subnets=[${ecs.network.subnets}],securityGroups=[${ecs.network.securityGroups}]}\" \\\n"
-            + "  --overrides '{\"containerOverrides\":[{\"name\":\"cleanup\",\"command\":[\"--once\"]}]}'",
+    .action("If dry run looks good, run for real", EcsCluster.RUN_TASK,
         () -> awaitCleanup(ecs().runCleanup(false), param("timeout")))
-    .command("# the same on a workstation: docker run --rm discordination/cleanup:latest --once")
     .check("Show the cleanup's report",
         "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/<task-id>",
         () -> report("If dry run looks good, run for real", "The cleanup's report"));

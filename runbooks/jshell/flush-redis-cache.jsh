@@ -42,13 +42,13 @@ runbook("flush-redis-cache", "Flush Redis Cache")
         .description("Required with scope=everything: type everything again"))
     .check("Count the keys", "redis-cli -u $REDIS_URL info keyspace", () -> keyCounts())
     .action("Flush only the API response cache (scope api-cache, safe)",
-        "redis-cli -u $REDIS_URL --scan --pattern \"api:cache:*\" | xargs redis-cli -u $REDIS_URL DEL",
+        Redis.DELETE_MATCHING,
         () -> "api-cache".equals(param("scope")) ? redis().deleteMatching("api:cache:*") : "not in scope " + param("scope"))
     .action("Flush rate limit counters (scope rate-limits, resets all limits)",
-        "redis-cli -u $REDIS_URL --scan --pattern \"rl:*\" | xargs redis-cli -u $REDIS_URL DEL",
+        Redis.DELETE_MATCHING,
         () -> "rate-limits".equals(param("scope")) ? redis().deleteMatching("rl:*") : "not in scope " + param("scope"))
     .action("Flush everything (scope everything and confirm everything; CAUTION: drops sessions, rate limits, etc.)",
-        "redis-cli -u $REDIS_URL FLUSHDB",
+        Redis.FLUSH_DB,
         () -> {
             if (!"everything".equals(param("scope"))) return "not in scope " + param("scope");
             requireConfirmedEverything();

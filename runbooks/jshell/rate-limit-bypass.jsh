@@ -40,7 +40,7 @@ runbook("rate-limit-bypass", "Rate Limit Bypass")
         "aws logs get-query-results --query-id $QUERY_ID   # again until its status is Complete")
     .check("Show the WAF blocklist", "aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id}",
         () -> waf().addresses())
-    .action("Block IP at ALB (add the chosen addresses to the WAF blocklist)", () -> {
+    .action("Block IP at ALB (add the chosen addresses to the WAF blocklist)", WafIpSet.UPDATE_IP_SET, () -> {
             TopValues top = result("Find the top client IPs behind the 429s");
             List<String> block = param("block");
             if (block == null) {
@@ -49,8 +49,6 @@ runbook("rate-limit-bypass", "Rate Limit Bypass")
             }
             return blockTable(waf().allowWide(param("allow-wide")).allowInternal(param("allow-internal")).block(block).changes(), top);
         })
-    .command("aws wafv2 get-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --query '[IPSet.Addresses,LockToken]'",
-        "aws wafv2 update-ip-set --name ${waf.ipSet.name} --scope ${waf.ipSet.scope} --id ${waf.ipSet.id} --addresses $ADDRESSES ${block} --lock-token $LOCK_TOKEN")
     .verify("The chosen addresses are in the WAF blocklist", () -> {
             List<String> block = param("block");
             IpSetAddresses set = waf().addresses();

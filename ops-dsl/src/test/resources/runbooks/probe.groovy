@@ -9,7 +9,7 @@ runbook('probe') {
     param 'since', type: 'duration', defaultValue: '10m'
     param 'mode', choices: ['fast', 'careful'], defaultValue: 'fast'
     check('Read the marker', 'cat ${logs.probe}/marker') { Probe.lines('marker') }
-    action('Write the marker', 'echo ${label} >> ${logs.probe}/marker') {
+    action('Write the marker', Probe.APPEND) {
         Probe.append('marker', "${param('label')} ${param('mode')} ${param('since').toMinutes()}m".toString())
     }
     advice 'Tell the team', 'Post in #ops that the marker was written.'

@@ -8,7 +8,7 @@ runbook("probe", "Probe Runbook")
     .param(duration("since").defaultValue("10m"))
     .param(choice("mode", "fast", "careful").defaultValue("fast"))
     .check("Read the marker", "cat ${logs.probe}/marker", () -> Probe.lines("marker"))
-    .action("Write the marker", "echo ${label} >> ${logs.probe}/marker",
+    .action("Write the marker", Probe.APPEND,
         () -> Probe.append("marker", param("label") + " " + param("mode") + " " + ((Duration) param("since")).toMinutes() + "m"))
     .advice("Tell the team", "Post in #ops that the marker was written.")
     .verify("The marker is there", () -> Probe.lines("marker").size() == ((List<?>) result("Read the marker")).size() + 1)

@@ -2,6 +2,7 @@ package io.discordination.ops;
 
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.gate.Mode;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class RedactionTest {
                 .param("typed", Secret.of("typed-secret-only-here"))
                 .param("url", "postgresql://app:" + DB_PASSWORD + "@127.0.0.1/discordination")
                 .inverse("undo with " + PLANTED)
-                .command("livekit-cli --api-secret " + PLANTED)
+                .command(CommandTemplate.of("livekit-cli --api-secret <secret>").with("secret", PLANTED))
                 .destructive()
                 .build();
     }

@@ -3,7 +3,7 @@ package io.discordination.ops.cli;
 import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
-import io.discordination.ops.runbook.CommandTemplate;
+import io.discordination.ops.runbook.StepCommands;
 import io.discordination.ops.runbook.MarkdownDocs;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.RunbookLoader;
@@ -68,7 +68,7 @@ final class CheckCommand extends OpsSubcommand {
                 if (rb.section() != null && !MarkdownDocs.SECTIONS.contains(rb.section())) {
                     problems.add(rb.source().displayName() + ": unknown section '" + rb.section() + "'; known: " + String.join(", ", MarkdownDocs.SECTIONS));
                 }
-                CommandTemplate template = CommandTemplate.forDocs(prod, rb.parameters());
+                StepCommands template = StepCommands.forDocs(prod, rb.parameters());
                 for (Step s : rb.steps()) {
                     for (String c : s.commands()) {
                         for (String unknown : template.unknownPlaceholders(c)) {

@@ -4,7 +4,7 @@ import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
-import io.discordination.ops.runbook.CommandTemplate;
+import io.discordination.ops.runbook.StepCommands;
 import io.discordination.ops.runbook.Parameter;
 import io.discordination.ops.runbook.Runbook;
 import io.discordination.ops.runbook.Step;
@@ -48,7 +48,7 @@ final class DescribeCommand extends OpsSubcommand {
         } catch (OpsException unreadable) {
             if (!"local".equals(environment)) throw unreadable;
         }
-        CommandTemplate template = CommandTemplate.forDocs(env, rb.parameters());
+        StepCommands template = StepCommands.forDocs(env, rb.parameters());
         PrintWriter out = out();
         if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -64,7 +64,7 @@ final class DescribeCommand extends OpsSubcommand {
                 m.put("kind", s.kind().label());
                 m.put("title", s.title());
                 if (s.text() != null) m.put("text", s.text());
-                m.put("commands", s.commands().stream().map(template::render).toList());
+                m.put("commands", s.shownCommands(template));
                 return m;
             }).toList());
             output.print(out, json);
@@ -88,7 +88,7 @@ final class DescribeCommand extends OpsSubcommand {
             out.println(s.number() + ". " + s.title() + "  [" + s.kind().label()
                     + (s.kind() == Step.Kind.VERIFY ? ", up to " + Durations.format(s.timeout()) + " every " + Durations.format(s.interval()) : "") + "]");
             if (s.text() != null) out.println("   " + s.text());
-            for (String c : s.commands()) out.println("   $ " + template.render(c));
+            for (String c : s.shownCommands(template)) out.println("   $ " + c);
         }
         out.flush();
         if (env == null) {

@@ -68,21 +68,22 @@ public final class MarkdownDocs {
             md.append("**Checked before the first step** (otherwise the run is refused and nothing changes): ")
                     .append(String.join("; ", rb.policies().stream().map(Policy::title).toList())).append(".\n\n");
         }
-        CommandTemplate template = CommandTemplate.forDocs(environment, rb.parameters());
+        StepCommands template = StepCommands.forDocs(environment, rb.parameters());
         for (Step s : rb.steps()) {
             String title = switch (s.kind()) {
                 case VERIFY -> "Verify: " + s.title();
                 default -> s.title();
             };
             String text = s.text() == null ? "" : " " + s.text().strip();
-            if (s.commands().isEmpty()) {
+            List<String> shown = s.shownCommands(template);
+            if (shown.isEmpty()) {
                 md.append(s.number()).append(". ").append(title).append(endsWithPunctuation(title) ? "" : ".").append(text).append("\n\n");
                 continue;
             }
             md.append(s.number()).append(". ").append(title).append(":").append(text).append('\n');
-            md.append("   ```").append(language(s.commands())).append('\n');
-            for (String c : s.commands()) {
-                for (String line : template.render(c).split("\n")) md.append("   ").append(line).append('\n');
+            md.append("   ```").append(language(shown)).append('\n');
+            for (String c : shown) {
+                for (String line : c.split("\n")) md.append("   ").append(line).append('\n');
             }
             md.append("   ```\n\n");
         }

@@ -26,10 +26,13 @@ public record RunReport(String runId, String runbook, String title, String file,
                              @JsonIgnore String resultText, String error, String text) {
     }
 
-    /** An effect a plan would apply, with its target resolved and its equivalent command. */
-    /** An effect a plan would apply; its parameters are already redacted, as the Gate planned them. */
+    /**
+     * An effect a plan would apply, or a run applied: its target resolved, its equivalent command with the
+     * real values, and the template that command was rendered from (the one the step declares). Its
+     * parameters are already redacted, as the Gate recorded them.
+     */
     public record PlannedEffect(String summary, boolean destructive, String command, String inverse,
-                                java.util.Map<String, Object> parameters) {
+                                java.util.Map<String, Object> parameters, String template) {
     }
 
     public boolean ok() {

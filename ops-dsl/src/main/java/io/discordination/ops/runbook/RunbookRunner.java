@@ -130,6 +130,7 @@ public final class RunbookRunner {
                 runningStep = step;
                 if (journal != null) journal.append(JournalEvent.StepStarted.of(context.runId(), step));
                 long t0 = System.nanoTime();
+                appliedBeforeStep = context.gate().applied().size();
                 try {
                     StepOutcome done = perform(step, dryRun, state, t0);
                     RunReport.StepReport r = done.report();
@@ -254,7 +255,7 @@ public final class RunbookRunner {
         JsonNode json = result == null || (dryRun && !jsonResults) ? null : toJson(result);
         String text = result == null ? null : context.redactor().redact(String.valueOf(result));
         return new StepOutcome(new RunReport.StepReport(step.number(), step.kind().label(), step.title(), status, elapsedMs(t0),
-                commands(step), step.kind() == Step.Kind.ACTION && dryRun ? effectsOf(step) : null, json, text, null, step.text()),
+                commands(step), step.kind() == Step.Kind.ACTION ? effectsOf(step) : null, json, text, null, step.text()),
                 result);
     }
 
@@ -287,21 +288,28 @@ public final class RunbookRunner {
         throw new OpsException("verify " + why, last);
     }
 
+    /** The effects the step planned (a plan) or started (a run), as the Gate redacted them, with their commands. */
     private List<RunReport.PlannedEffect> effectsOf(Step step) {
-        if (!context.isDryRun()) return null;
-        List<RunReport.PlannedEffect> effects = new ArrayList<>();
-        for (Plan.Entry e : context.plan().entries()) {
-            if (step.title().equals(e.step())) {
-                effects.add(new RunReport.PlannedEffect(e.effect().summary(), e.effect().destructive(), e.effect().command(),
-                        e.effect().inverse(), e.effect().parameters()));
+        List<io.discordination.ops.gate.Effect> of = new ArrayList<>();
+        if (context.isDryRun()) {
+            for (Plan.Entry e : context.plan().entries()) {
+                if (step.title().equals(e.step())) of.add(e.effect());
             }
+        } else {
+            List<io.discordination.ops.gate.Effect> applied = context.gate().applied();
+            if (appliedBeforeStep < applied.size()) of.addAll(applied.subList(appliedBeforeStep, applied.size()));
+            if (of.isEmpty()) return null;
         }
-        return effects;
+        return of.stream().map(e -> new RunReport.PlannedEffect(e.summary(), e.destructive(), e.command(), e.inverse(),
+                e.parameters(), e.template())).toList();
     }
+
+    /** How many effects the gate had started when the current step began: the step's own come after. */
+    private int appliedBeforeStep;
 
     private List<String> commands(Step step) {
         if (step.commands().isEmpty()) return null;
-        CommandTemplate template = CommandTemplate.of(context.environment(), shownParameters);
+        StepCommands template = StepCommands.of(context.environment(), shownParameters);
         return step.commands().stream().map(template::render).map(context.redactor()::redact).toList();
     }
 

@@ -2,6 +2,7 @@ package io.discordination.ops.runbook;
 
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
+import io.discordination.ops.gate.CommandTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +15,16 @@ import java.util.Objects;
  * The runbook as a script declares it, in either language: name, title, section, symptoms,
  * parameters and steps, in order. Every method returns this spec, so Java chains it and Groovy
  * calls it inside {@code runbook('name') { ... }}. {@link #command}, {@link #timeout} and
- * {@link #every} refine the step declared last.
+ * {@link #every} refine the step declared last. An action types no command: it names the command
+ * templates of the verbs it calls ({@code Bucket.RESTORE_VERSION}), and the plan and the run show
+ * the commands its effects render from them.
  *
  * <pre>{@code
  * runbook("api-not-responding", "API Service Not Responding")
  *     .symptoms("502/503 from ALB, health check failures.")
  *     .check("Check ECS task status", "aws ecs describe-services --cluster ${ecs.cluster} --services api",
  *            () -> ecs("api").status())
- *     .action("Force new deployment (rolling restart)", () -> ecs("api").forceRedeploy().awaitStable());
+ *     .action("Force new deployment (rolling restart)", EcsService.FORCE_REDEPLOY, () -> ecs("api").forceRedeploy().awaitStable());
  * }</pre>
  */
 public final class RunbookSpec {
@@ -101,9 +104,19 @@ public final class RunbookSpec {
         return add(Step.Kind.ACTION, title, null, Objects.requireNonNull(body, "body"), null);
     }
 
-    /** A change with its equivalent shell command. */
-    public RunbookSpec action(String title, String command, StepBody body) {
-        return action(title, body).command(command);
+    /** A change through the verb whose command template is {@code template} ({@code EcsService.FORCE_REDEPLOY}). */
+    public RunbookSpec action(String title, CommandTemplate template, StepBody body) {
+        return action(title, List.of(Objects.requireNonNull(template, "template")), body);
+    }
+
+    /** A change through several verbs, each named by its command template, in the order the step applies them. */
+    public RunbookSpec action(String title, List<CommandTemplate> templates, StepBody body) {
+        action(title, body);
+        Step last = last("action");
+        for (CommandTemplate t : templates) Objects.requireNonNull(t, "template");
+        replaceLast(new Step(last.number(), last.kind(), last.title(), last.commands(), templates, last.text(), last.body(),
+                last.condition(), last.timeout(), last.interval()));
+        return this;
     }
 
     /** A manual instruction: shown, never executed ({@code "Scale up: increase db_max_connections in Terraform vars"}). */
@@ -132,12 +145,19 @@ public final class RunbookSpec {
         return this;
     }
 
-    /** Adds equivalent shell commands to the step declared last (placeholders: {@code ${ecs.cluster}}, {@code ${user}}). */
+    /**
+     * Adds equivalent shell commands to the read step declared last (placeholders: {@code ${ecs.cluster}}, {@code ${user}}).
+     * An action takes none: its commands are its effects', named by their templates.
+     */
     public RunbookSpec command(String... commands) {
         Step last = last("command");
+        if (last.kind() == Step.Kind.ACTION) {
+            throw new IllegalArgumentException("action '" + last.title() + "' types no command: name the templates of the verbs it calls, "
+                    + "action(title, Bucket.RESTORE_VERSION, body), and its effects render the commands");
+        }
         List<String> all = new ArrayList<>(last.commands());
         for (String c : commands) all.add(Objects.requireNonNull(c, "command"));
-        replaceLast(new Step(last.number(), last.kind(), last.title(), all, last.text(), last.body(), last.condition(),
+        replaceLast(new Step(last.number(), last.kind(), last.title(), all, last.templates(), last.text(), last.body(), last.condition(),
                 last.timeout(), last.interval()));
         return this;
     }
@@ -145,7 +165,7 @@ public final class RunbookSpec {
     /** How long the verify step declared last polls before the run fails (default 2 minutes). */
     public RunbookSpec timeout(Duration timeout) {
         Step last = verifyStep("timeout");
-        replaceLast(new Step(last.number(), last.kind(), last.title(), last.commands(), last.text(), null,
+        replaceLast(new Step(last.number(), last.kind(), last.title(), last.commands(), last.templates(), last.text(), null,
                 last.condition(), positive(timeout, "timeout"), last.interval()));
         return this;
     }
@@ -153,7 +173,7 @@ public final class RunbookSpec {
     /** How often the verify step declared last polls (default every 5 seconds). */
     public RunbookSpec every(Duration interval) {
         Step last = verifyStep("every");
-        replaceLast(new Step(last.number(), last.kind(), last.title(), last.commands(), last.text(), null,
+        replaceLast(new Step(last.number(), last.kind(), last.title(), last.commands(), last.templates(), last.text(), null,
                 last.condition(), last.timeout(), positive(interval, "every")));
         return this;
     }
@@ -188,7 +208,7 @@ public final class RunbookSpec {
                 throw new IllegalArgumentException("two steps are titled '" + title + "'; titles name steps for result(...) and resume");
             }
         }
-        steps.add(new Step(steps.size() + 1, kind, title, List.of(), text, body, condition,
+        steps.add(new Step(steps.size() + 1, kind, title, List.of(), List.of(), text, body, condition,
                 kind == Step.Kind.VERIFY ? Step.DEFAULT_TIMEOUT : null, kind == Step.Kind.VERIFY ? Step.DEFAULT_INTERVAL : null));
         return this;
     }

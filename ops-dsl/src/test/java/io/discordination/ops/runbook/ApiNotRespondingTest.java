@@ -73,6 +73,7 @@ class ApiNotRespondingTest {
         assertThat(a.at("/steps/2/result/instance").asText()).isEqualTo(b.at("/steps/2/result/instance").asText()).isEqualTo("discordination-prod");
         assertThat(a.at("/steps/3/effects/0/command").asText())
                 .isEqualTo("aws ecs update-service --cluster discordination-prod --service api --force-new-deployment");
+        assertThat(a.at("/steps/3/effects/0/template").asText()).isEqualTo(io.discordination.ops.ecs.EcsService.FORCE_REDEPLOY.text());
         assertThat(a.at("/steps/3/effects/0/destructive").asBoolean()).isTrue();
         assertThat(a.at("/steps/4/status").asText()).isEqualTo("not-polled");
         assertThat(apiDeployments().stream().map(Deployment::id).toList()).isEqualTo(before);

@@ -20,8 +20,8 @@ class DocsAndCheckTest {
                 symptoms 'Stale responses.'
                 param 'user', type: 'userId', description: 'Whose sessions'
                 check('Check memory', 'redis-cli -u ${redis.url} info memory') { 1 }
-                action('Delete the keys', 'redis-cli -u ${redis.url} --scan --pattern "api:cache:*" | xargs redis-cli -u ${redis.url} DEL') { 2 }
-                action('Invalidate sessions', '''DELETE FROM sessions WHERE user_id = '${user}';''') { 3 }
+                action('Delete the keys', Redis.DELETE_MATCHING) { 2 }
+                action('Invalidate sessions', Account.INVALIDATE_SESSIONS) { 3 }
                 advice 'Scale up: increase `db_max_connections` in Terraform vars.'
                 check('Where', 'aws ecs describe-services --cluster ${ecs.cluster} --services ${ecs.services.api}') { 4 }
             }
@@ -57,8 +57,9 @@ class DocsAndCheckTest {
                 .contains("- [Cache Operations](#cache-operations)", "- [Voice Service](#voice-service)",
                         "## Cache Operations\n\n### Flush Cache\n\n**Symptoms:** Stale responses.",
                         "1. Check memory:\n   ```bash\n   redis-cli -u $REDIS_URL info memory\n   ```",
-                        "redis-cli -u $REDIS_URL --scan --pattern \"api:cache:*\" | xargs redis-cli -u $REDIS_URL DEL",
-                        "3. Invalidate sessions:\n   ```sql\n   DELETE FROM sessions WHERE user_id = '<user>';",
+                        // an action shows the templates of its effects' commands, as the code renders them
+                        "2. Delete the keys:\n   ```bash\n   " + io.discordination.ops.redis.Redis.DELETE_MATCHING.text() + "\n   ```",
+                        "3. Invalidate sessions:\n   ```bash\n   psql \"$DATABASE_URL\" -c \"DELETE FROM sessions WHERE user_id = '<user_id>'\"\n   ```",
                         "4. Scale up: increase `db_max_connections` in Terraform vars.\n",
                         "aws ecs describe-services --cluster discordination-prod --services api",
                         "livekit-cli list-participants --url https://livekit.example.com --api-key $LK_KEY --api-secret $LK_SECRET --room voice:<channel>",
@@ -111,6 +112,17 @@ class DocsAndCheckTest {
         assertThat(r.err()).contains("broken-compile.jsh:4: cannot find symbol", "broken-compile.groovy:5:",
                 "broken-declaration.jsh:5:", "${ecs.clustr} is neither a parameter nor a setting");
         assertThat(r.out()).contains("2 ok, 4 failed");
+    }
+
+    @Test
+    void check_whenAnActionTypesItsOwnCommand_failsSayingToNameTheTemplate() throws IOException {
+        Files.writeString(root.resolve("runbooks").resolve("typed.jsh"), "runbook(\"typed\", \"Typed\")"
+                + ".action(\"Flush\", () -> 1).command(\"redis-cli FLUSHDB\");\n");
+
+        Cli.Result r = cli.run("check");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("action 'Flush' types no command: name the templates of the verbs it calls");
     }
 
     @Test

@@ -87,7 +87,9 @@ class CacheRunbooksTest {
         assertThat(plan.out()).contains(
                 "1. Count the keys  [check]", String.valueOf(all),
                 "2. Flush only the API response cache (scope api-cache, safe)  [action]",
-                "$ redis-cli -u $REDIS_URL --scan --pattern \"api:cache:*\" | xargs redis-cli -u $REDIS_URL DEL",
+                // what ops does, and why the seed's pipeline is not the same
+                "$ # no shell one-liner: ops runs SCAN MATCH 'api:cache:*' and UNLINKs each batch of keys it returns",
+                "redis-cli --scan --pattern 'api:cache:*' | xargs redis-cli DEL is not the same",
                 "would: delete-matching redis 127.0.0.1:" + sandbox.redisPort() + " db 0  (destructive)",
                 "with: pattern=api:cache:*, keys=" + apiCache,
                 "3. Flush rate limit counters (scope rate-limits, resets all limits)  [action]", "would change nothing",

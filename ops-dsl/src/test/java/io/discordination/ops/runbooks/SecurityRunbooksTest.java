@@ -92,11 +92,11 @@ class SecurityRunbooksTest {
         assertThat(before.disabled()).isFalse();
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("1. Check the account  [check]", "sessions             " + before.sessions(),
-                "2. Invalidate all sessions  [action]", "$ DELETE FROM sessions WHERE user_id = '" + SeedData.WELL_KNOWN_USER_ID + "';",
+                "2. Invalidate all sessions  [action]", "$ psql \"$DATABASE_URL\" -c \"DELETE FROM sessions WHERE user_id = '" + SeedData.WELL_KNOWN_USER_ID + "'\"",
                 "would: invalidate-sessions sessions of user " + SeedData.WELL_KNOWN_USER_ID + " in discordination  (destructive)",
                 "3. Notify via Redis pub/sub to disconnect WebSocket  [action]",
-                "$ redis-cli -u $REDIS_URL PUBLISH \"user:" + SeedData.WELL_KNOWN_USER_ID + "\" '{\"type\":\"ForceDisconnect\"}'",
-                "4. Disable account  [action]", "$ UPDATE users SET disabled = true WHERE id = '" + SeedData.WELL_KNOWN_USER_ID + "';",
+                "$ redis-cli -u \"$REDIS_URL\" PUBLISH user:" + SeedData.WELL_KNOWN_USER_ID + " '{\"type\":\"ForceDisconnect\"}'",
+                "4. Disable account  [action]", "$ psql \"$DATABASE_URL\" -c \"UPDATE users SET disabled = true WHERE id = '" + SeedData.WELL_KNOWN_USER_ID + "'\"",
                 "5. The account is disabled and has no sessions  [verify]", "3 effects (2 destructive). Nothing was changed.");
         assertThat(account(ops, SeedData.WELL_KNOWN_USER_ID)).isEqualTo(before);
     }
@@ -332,7 +332,8 @@ class SecurityRunbooksTest {
 
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains(jwt.get("AWSCURRENT"), db.get("AWSCURRENT"),
-                "$ aws secretsmanager rotate-secret --secret-id " + SeedData.JWT_SECRET_ID,
+                // what the code calls: RotateSecret, with the version id it makes up as the request token
+                "$ aws secretsmanager rotate-secret --secret-id " + SeedData.JWT_SECRET_ID + " --client-request-token ",
                 "would: rotate-secret secret " + SeedData.JWT_SECRET_ID + "  (destructive)",
                 "would: rotate-secret secret " + SeedData.DB_PASSWORD_SECRET_ID + "  (destructive)",
                 "$ aws ecs update-service --cluster " + SeedData.CLUSTER + " --service api --force-new-deployment",

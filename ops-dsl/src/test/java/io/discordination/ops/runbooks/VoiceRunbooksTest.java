@@ -89,7 +89,7 @@ class VoiceRunbooksTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).contains("1. List participants in the room  [check]", SeedData.WELL_KNOWN_USER_ID,
                 "2. Remove the participant  [action]",
-                "$ livekit-cli remove-participant --url " + sandbox.livekitUrl() + " --api-key $LK_KEY --api-secret $LK_SECRET --room "
+                "$ livekit-cli remove-participant --url " + sandbox.livekitUrl() + " --api-key \"$LK_KEY\" --api-secret \"$LK_SECRET\" --room "
                         + SeedData.VOICE_ROOM + " --identity " + SeedData.WELL_KNOWN_USER_ID,
                 "would: remove-participant room " + SeedData.VOICE_ROOM + "  (destructive)",
                 "3. The user is no longer in the room  [verify]", "Nothing was changed.");

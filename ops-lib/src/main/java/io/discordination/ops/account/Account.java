@@ -2,8 +2,10 @@ package io.discordination.ops.account;
 
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.postgres.PostgresPool;
+import io.discordination.ops.redis.Redis;
 import io.discordination.ops.redis.RedisConnections;
 
 import java.sql.PreparedStatement;
@@ -20,6 +22,14 @@ import java.util.function.Supplier;
  * <pre>{@code account("8d3c1f0e-5b7a-4c1e-9f7d-2a6b3c4d5e6f").lockDown();}</pre>
  */
 public final class Account {
+    /** {@link #invalidateSessions()}. */
+    public static final CommandTemplate INVALIDATE_SESSIONS = CommandTemplate.of(
+            "psql \"$DATABASE_URL\" -c \"DELETE FROM sessions WHERE user_id = '<user_id>'\"");
+    /** {@link #disable()}. */
+    public static final CommandTemplate DISABLE = CommandTemplate.of(
+            "psql \"$DATABASE_URL\" -c \"UPDATE users SET disabled = true WHERE id = '<user_id>'\"");
+    private static final CommandTemplate ENABLE = CommandTemplate.of(
+            "psql \"$DATABASE_URL\" -c \"UPDATE users SET disabled = false WHERE id = '<user_id>'\"");
     static final String FORCE_DISCONNECT = "{\"type\":\"ForceDisconnect\"}";
 
     private final Supplier<PostgresPool> postgres;
@@ -60,7 +70,7 @@ public final class Account {
         Effect effect = Effect.on("postgres", "sessions of user " + id + " in " + pool.database())
                 .verb("invalidate-sessions").param("userId", id.toString()).param("sessions", existing).destructive()
                 .inverse("cannot be undone: the user signs in again")
-                .command("DELETE FROM sessions WHERE user_id = '" + id + "';").build();
+                .command(INVALIDATE_SESSIONS.with("user_id", id.toString())).build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
             try (PreparedStatement st = pool.prepare(c, "DELETE FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
@@ -80,7 +90,7 @@ public final class Account {
         String channel = id.channel();
         Effect effect = Effect.on("redis", "channel " + channel).verb("force-disconnect")
                 .param("userId", id.toString()).param("channel", channel).param("message", FORCE_DISCONNECT)
-                .command("redis-cli -u $REDIS_URL PUBLISH \"" + channel + "\" '" + FORCE_DISCONNECT + "'").build();
+                .command(Redis.PUBLISH.with("channel", channel).with("message", FORCE_DISCONNECT)).build();
         return context.gate().apply(effect, () -> new ForcedDisconnect(id.toString(), channel, redis.publish(channel, FORCE_DISCONNECT), false),
                 () -> new ForcedDisconnect(id.toString(), channel, redis.numsub(channel).get(channel), true));
     }
@@ -91,8 +101,8 @@ public final class Account {
         PostgresPool pool = postgres.get();
         Effect effect = Effect.on("postgres", "user " + id + " in " + pool.database()).verb("disable-account")
                 .param("userId", id.toString()).destructive()
-                .inverse("UPDATE users SET disabled = false WHERE id = '" + id + "';")
-                .command("UPDATE users SET disabled = true WHERE id = '" + id + "';").build();
+                .inverse(ENABLE.with("user_id", id.toString()).render())
+                .command(DISABLE.with("user_id", id.toString())).build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
             try (PreparedStatement st = pool.prepare(c, "UPDATE users SET disabled = true WHERE id = ?")) {
                 st.setString(1, id.toString());

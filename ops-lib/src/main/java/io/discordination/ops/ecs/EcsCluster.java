@@ -3,8 +3,8 @@ package io.discordination.ops.ecs;
 import io.discordination.ops.Json;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.logs.LogGroup;
 import io.discordination.ops.topology.EcsTopology;
@@ -39,6 +39,11 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class EcsCluster {
+    /** {@link #runTask}: one task of the definition, with the same network, overrides and started-by. */
+    public static final CommandTemplate RUN_TASK = CommandTemplate.of("aws ecs run-task --cluster <cluster>"
+            + " --task-definition <task_definition> --launch-type <launch_type> [--network-configuration <network_configuration>]"
+            + " [--overrides <overrides>] --started-by <started_by>");
+    private static final CommandTemplate STOP_TASK = CommandTemplate.of("aws ecs stop-task --cluster <cluster> --task \"$TASK_ARN\"");
     private static final String CLEANUP = "cleanup";
     private static final String MIGRATE = "migrate";
 
@@ -145,8 +150,9 @@ public final class EcsCluster {
                 .param("cluster", cluster).param("taskDefinition", family).param("launchType", launchType.toString())
                 .param("command", o.command().isEmpty() ? null : String.join(" ", o.command()))
                 .destructive(destructive)
-                .inverse("aws ecs stop-task --cluster " + cluster + " --task <task-id> (stops it; what it already did stays done)")
-                .command(command(family, launchType, network, main.name(), o))
+                .inverse(STOP_TASK.with("cluster", cluster).render()
+                        + ", TASK_ARN being the started task's (stops it; what it already did stays done)")
+                .command(command(family, launchType, network, main.name(), o, built.startedBy()))
                 .build();
         LogTarget logs = logTarget(main, shortName);
         return context.gate().apply(effect, () -> {
@@ -230,15 +236,16 @@ public final class EcsCluster {
         return id.length() > 36 ? id.substring(0, 36) : id;
     }
 
-    private String command(String family, LaunchType launchType, NetworkConfiguration network, String container, TaskOverrides o) {
-        AwsCommand c = AwsCommand.of("ecs", "run-task").option("--cluster", cluster).option("--task-definition", family)
-                .option("--launch-type", launchType.toString());
+    private CommandTemplate.Values command(String family, LaunchType launchType, NetworkConfiguration network, String container,
+                                           TaskOverrides o, String startedBy) {
+        String networkConfiguration = null;
         if (network != null) {
             var v = network.awsvpcConfiguration();
-            c.option("--network-configuration", "awsvpcConfiguration={subnets=[" + String.join(",", v.subnets())
+            networkConfiguration = "awsvpcConfiguration={subnets=[" + String.join(",", v.subnets())
                     + "],securityGroups=[" + String.join(",", v.securityGroups()) + "],assignPublicIp="
-                    + v.assignPublicIpAsString() + "}");
+                    + v.assignPublicIpAsString() + "}";
         }
+        String overrides = null;
         if (!o.isEmpty()) {
             Map<String, Object> override = new LinkedHashMap<>();
             override.put("name", container);
@@ -248,9 +255,10 @@ public final class EcsCluster {
                 o.environment().forEach((k, v) -> env.add(Map.of("name", k, "value", v)));
                 override.put("environment", env);
             }
-            c.option("--overrides", Json.write(Map.of("containerOverrides", List.of(override))));
+            overrides = Json.write(Map.of("containerOverrides", List.of(override)));
         }
-        return c.toString();
+        return RUN_TASK.with("cluster", cluster).with("task_definition", family).with("launch_type", launchType.toString())
+                .with("network_configuration", networkConfiguration).with("overrides", overrides).with("started_by", startedBy);
     }
 
     /** Where a task's container writes its logs: the awslogs driver's group and stream prefix. */

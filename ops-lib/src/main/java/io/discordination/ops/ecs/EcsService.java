@@ -3,10 +3,10 @@ package io.discordination.ops.ecs;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.Poller;
 import io.discordination.ops.aws.ShortNames;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.topology.EcsTopology;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -26,6 +26,9 @@ import java.util.List;
  * <pre>{@code ecs("api").forceRedeploy().awaitStable(minutes(10));}</pre>
  */
 public final class EcsService {
+    /** {@link #forceRedeploy()}: a new deployment of the same task definition. */
+    public static final CommandTemplate FORCE_REDEPLOY = CommandTemplate.of(
+            "aws ecs update-service --cluster <cluster> --service <service> --force-new-deployment");
     /** The default wait for stability: a base for one rollout, plus time per task ECS must replace, capped. */
     static final Duration STABLE_TIMEOUT_BASE = Duration.ofMinutes(5);
     static final Duration STABLE_TIMEOUT_PER_TASK = Duration.ofSeconds(10);
@@ -108,12 +111,10 @@ public final class EcsService {
      */
     public EcsDeployment forceRedeploy() {
         ServiceStatus before = status();
-        String command = AwsCommand.of("ecs", "update-service").option("--cluster", cluster).option("--service", service)
-                .flag("--force-new-deployment").toString();
         Effect effect = Effect.on("aws", "ecs service " + cluster + "/" + service).verb("force-redeploy")
                 .param("cluster", cluster).param("service", service).param("runningTasks", before.runningCount())
                 .destructive()
-                .command(command)
+                .command(FORCE_REDEPLOY.with("cluster", cluster).with("service", service))
                 .build();
         return context.gate().apply(effect, () -> {
             java.time.Instant requested = java.time.Instant.now();

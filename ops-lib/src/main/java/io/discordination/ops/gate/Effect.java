@@ -11,17 +11,19 @@ import java.util.Objects;
 /**
  * A side effect, described before it happens: what it touches ({@code system}, {@code target}), what
  * it does ({@code verb}, {@code parameters}), whether it destroys something, how to undo it, and the
- * shell command an operator would type instead. The {@link Gate} confirms, audits and plans it.
+ * shell command an operator would type instead: {@code command} rendered with the resolved values
+ * from the handle's {@link CommandTemplate}, whose text (placeholders and all) is {@code template},
+ * the one runbook steps declare and the docs show. The {@link Gate} confirms, audits and plans it.
  * Parameters that are {@link io.discordination.ops.Secret}s print as {@code ****}.
  *
  * <pre>{@code
  * Effect.on("aws", "ecs service discordination-prod/api").verb("force-redeploy")
- *       .command("aws ecs update-service --cluster discordination-prod --service api --force-new-deployment")
+ *       .command(EcsService.FORCE_REDEPLOY.with("cluster", "discordination-prod").with("service", "api"))
  *       .destructive().build();
  * }</pre>
  */
 public record Effect(String system, String target, String verb, Map<String, Object> parameters,
-                     boolean destructive, String inverse, String command) {
+                     boolean destructive, String inverse, String command, String template) {
 
     public Effect {
         Objects.requireNonNull(system, "system");
@@ -85,7 +87,7 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         parameters.forEach((k, v) -> params.put(k, v == null ? null
                 : v instanceof Number || v instanceof Boolean ? v : redactor.redact(String.valueOf(v))));
         return new Effect(system, redactor.redact(target), redactor.redact(verb), params, destructive,
-                inverse == null ? null : redactor.redact(inverse), command == null ? null : redactor.redact(command));
+                inverse == null ? null : redactor.redact(inverse), command == null ? null : redactor.redact(command), template);
     }
 
     @Override
@@ -104,6 +106,7 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         private boolean destructive;
         private String inverse;
         private String command;
+        private String template;
 
         private Builder(String system, String target) {
             this.system = system;
@@ -115,10 +118,15 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         public Builder destructive() { this.destructive = true; return this; }
         public Builder destructive(boolean destructive) { this.destructive = destructive; return this; }
         public Builder inverse(String inverse) { this.inverse = inverse; return this; }
-        public Builder command(String command) { this.command = command; return this; }
+        /** The equivalent command: {@code values} rendered, and the template they fill. */
+        public Builder command(CommandTemplate.Values values) {
+            this.command = values.render();
+            this.template = values.template().text();
+            return this;
+        }
 
         public Effect build() {
-            return new Effect(system, target, verb, parameters, destructive, inverse, command);
+            return new Effect(system, target, verb, parameters, destructive, inverse, command, template);
         }
     }
 }

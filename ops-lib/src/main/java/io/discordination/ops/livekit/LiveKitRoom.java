@@ -2,8 +2,8 @@ package io.discordination.ops.livekit;
 
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
-import io.discordination.ops.text.ShellWords;
 
 import java.util.stream.Collectors;
 
@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
  * <pre>{@code livekit().room("voice:" + channelId).remove(userId);}</pre>
  */
 public final class LiveKitRoom {
+    /** {@link #remove}. */
+    public static final CommandTemplate REMOVE_PARTICIPANT = CommandTemplate.of("livekit-cli remove-participant --url <url>"
+            + " --api-key \"$LK_KEY\" --api-secret \"$LK_SECRET\" --room <room> --identity <identity>");
     private final LiveKit livekit;
     private final HandleContext context;
     private final String name;
@@ -50,8 +53,7 @@ public final class LiveKitRoom {
         LiveKitClients clients = livekit.clients();
         Effect effect = Effect.on("livekit", "room " + name).verb("remove-participant").param("identity", identity)
                 .destructive().inverse("none: they can rejoin the room")
-                .command("livekit-cli remove-participant --url " + clients.url() + " --api-key $LK_KEY --api-secret $LK_SECRET"
-                        + " --room " + ShellWords.quote(name) + " --identity " + ShellWords.quote(identity))
+                .command(REMOVE_PARTICIPANT.with("url", clients.url()).with("room", name).with("identity", identity))
                 .build();
         return context.gate().apply(effect, () -> {
             try {

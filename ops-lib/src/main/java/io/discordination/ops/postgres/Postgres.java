@@ -2,6 +2,7 @@ package io.discordination.ops.postgres;
 
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.Parser;
@@ -33,6 +34,11 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class Postgres {
+    /** {@link #terminateIdle}: the same condition as the statement it runs, ops's own sessions left out. */
+    public static final CommandTemplate TERMINATE_IDLE = CommandTemplate.of("psql \"$DATABASE_URL\" -c \"SELECT pg_terminate_backend(pid)"
+            + " FROM pg_stat_activity WHERE datname = '<database>' AND state = 'idle'"
+            + " AND state_change < now() - interval '<idle_seconds> seconds' AND pid <> pg_backend_pid()"
+            + " AND application_name <> '" + PostgresPool.APPLICATION_NAME + "'\"");
     /** Rows {@link #query} returns at most. */
     public static final int MAX_ROWS = 1000;
 
@@ -179,9 +185,7 @@ public final class Postgres {
         Effect effect = Effect.on("postgres", "database " + pool.database() + " at " + pool.endpoint())
                 .verb("terminate-idle-connections").param("olderThan", interval).param("connections", idle.size())
                 .destructive().inverse("none needed: clients reconnect")
-                .command("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + sqlText(pool.database())
-                        + "' AND state = 'idle' AND state_change < now() - interval '" + (long) Math.ceil(secs) + " seconds'"
-                        + " AND pid <> pg_backend_pid() AND application_name <> '" + PostgresPool.APPLICATION_NAME + "';")
+                .command(TERMINATE_IDLE.with("database", pool.database()).with("idle_seconds", (long) Math.ceil(secs)))
                 .build();
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
             List<TerminatedConnections.IdleConnection> done = new ArrayList<>();
@@ -361,11 +365,6 @@ public final class Postgres {
         if (s < 60) return s + "s";
         if (s < 3600) return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
         return (s / 3600) + "h" + ((s % 3600) / 60 == 0 ? "" : ((s % 3600) / 60) + "m");
-    }
-
-    /** A value quoted for the SQL shown to operators (the code binds it as a parameter). */
-    static String sqlText(String s) {
-        return s.replace("'", "''");
     }
 
     @Override

@@ -3,9 +3,9 @@ package io.discordination.ops.rds;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.Poller;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.topology.RdsTopology;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -31,6 +31,10 @@ import java.util.Optional;
  * }</pre>
  */
 public final class RdsInstance {
+    /** {@link #snapshot(String)}: a manual snapshot of the instance. */
+    public static final CommandTemplate CREATE_SNAPSHOT = CommandTemplate.of(
+            "aws rds create-db-snapshot --db-instance-identifier <instance> --db-snapshot-identifier <snapshot>");
+    private static final CommandTemplate DELETE_SNAPSHOT = CommandTemplate.of("aws rds delete-db-snapshot --db-snapshot-identifier <snapshot>");
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /**
@@ -147,9 +151,8 @@ public final class RdsInstance {
         }
         Effect effect = Effect.on("aws", "rds instance " + instance).verb("create-snapshot")
                 .param("instance", instance).param("snapshot", snapshotId)
-                .inverse(AwsCommand.of("rds", "delete-db-snapshot").option("--db-snapshot-identifier", snapshotId).toString())
-                .command(AwsCommand.of("rds", "create-db-snapshot").option("--db-instance-identifier", instance)
-                        .option("--db-snapshot-identifier", snapshotId).toString())
+                .inverse(DELETE_SNAPSHOT.with("snapshot", snapshotId).render())
+                .command(CREATE_SNAPSHOT.with("instance", instance).with("snapshot", snapshotId))
                 .build();
         return context.gate().apply(effect, () -> {
             DBSnapshot s = aws.call("rds:CreateDBSnapshot", "DB instance " + instance,

@@ -2,7 +2,7 @@ package io.discordination.ops.rds;
 
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.aws.AwsCommand;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
@@ -16,6 +16,12 @@ import java.util.List;
  * <pre>{@code rds().restore("manual-20240501-101500").as("discordination-restore").instanceClass("db.r6g.large").start();}</pre>
  */
 public final class RdsRestore {
+    /** {@link #start()}: a new instance from the snapshot, in the environment's subnet group and security groups. */
+    public static final CommandTemplate RESTORE = CommandTemplate.of("aws rds restore-db-instance-from-db-snapshot"
+            + " --db-instance-identifier <target> --db-snapshot-identifier <snapshot> [--db-instance-class <instance_class>]"
+            + " [--db-subnet-group-name <subnet_group>] [--vpc-security-group-ids <security_groups>]");
+    private static final CommandTemplate DELETE_INSTANCE = CommandTemplate.of(
+            "aws rds delete-db-instance --db-instance-identifier <target> --skip-final-snapshot");
     private final RdsInstance source;
     private final String snapshotId;
     private final String target;
@@ -85,26 +91,21 @@ public final class RdsRestore {
 
         RestoreDbInstanceFromDbSnapshotRequest.Builder request = RestoreDbInstanceFromDbSnapshotRequest.builder()
                 .dbInstanceIdentifier(target).dbSnapshotIdentifier(snapshotId);
-        AwsCommand command = AwsCommand.of("rds", "restore-db-instance-from-db-snapshot")
-                .option("--db-instance-identifier", target).option("--db-snapshot-identifier", snapshotId);
         if (instanceClass != null) {
             request.dbInstanceClass(instanceClass);
-            command.option("--db-instance-class", instanceClass);
         }
         if (subnetGroup != null) {
             request.dbSubnetGroupName(subnetGroup);
-            command.option("--db-subnet-group-name", subnetGroup);
         }
         if (!securityGroups.isEmpty()) {
             request.vpcSecurityGroupIds(securityGroups);
-            command.option("--vpc-security-group-ids", String.join(" ", securityGroups));
         }
         RestoreDbInstanceFromDbSnapshotRequest built = request.build();
         Effect effect = Effect.on("aws", "rds instance " + target).verb("restore-from-snapshot")
                 .param("snapshot", snapshotId).param("target", target).param("instanceClass", instanceClass)
-                .inverse(AwsCommand.of("rds", "delete-db-instance").option("--db-instance-identifier", target)
-                        .flag("--skip-final-snapshot").toString())
-                .command(command.toString())
+                .inverse(DELETE_INSTANCE.with("target", target).render())
+                .command(RESTORE.with("target", target).with("snapshot", snapshotId).with("instance_class", instanceClass)
+                        .with("subnet_group", subnetGroup).with("security_groups", securityGroups.isEmpty() ? null : securityGroups))
                 .build();
         return context.gate().apply(effect, () -> {
             DBInstance created = source.aws().call("rds:RestoreDBInstanceFromDBSnapshot", "DB snapshot " + snapshotId,

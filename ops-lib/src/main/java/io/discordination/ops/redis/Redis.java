@@ -2,8 +2,8 @@ package io.discordination.ops.redis;
 
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
-import io.discordination.ops.text.ShellWords;
 import io.discordination.ops.text.Progress;
 import io.lettuce.core.FlushMode;
 import io.lettuce.core.KeyScanCursor;
@@ -35,6 +35,18 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class Redis {
+    /** {@link #publish}. */
+    public static final CommandTemplate PUBLISH = CommandTemplate.of("redis-cli -u \"$REDIS_URL\" PUBLISH <channel> <message>");
+    /** {@link #flushDb()}: the database of the URL, on every master of a cluster. */
+    public static final CommandTemplate FLUSH_DB = CommandTemplate.of("redis-cli -u \"$REDIS_URL\" -n <database> FLUSHDB ASYNC");
+    /**
+     * {@link #deleteMatching}: no shell one-liner does what it does, so the command says what ops does and why the
+     * seed runbook's pipeline is not the same.
+     */
+    public static final CommandTemplate DELETE_MATCHING = CommandTemplate.of("# no shell one-liner: ops runs SCAN MATCH <pattern>"
+            + " and UNLINKs each batch of keys it returns, on every master, binary-safe; redis-cli --scan --pattern <pattern>"
+            + " | xargs redis-cli DEL is not the same: xargs splits a key at blanks, so the key \"api:cache:hello world\""
+            + " deletes the unrelated key world");
     private final Supplier<RedisConnections> connections;
     private final HandleContext context;
     private final int scanCount;
@@ -505,7 +517,7 @@ public final class Redis {
         }
         RedisConnections r = redis();
         Effect effect = Effect.on("redis", target(r)).verb("publish").param("channel", channel).param("message", message)
-                .command("redis-cli -u $REDIS_URL PUBLISH " + ShellWords.quote(channel) + " " + ShellWords.quote(message)).build();
+                .command(PUBLISH.with("channel", channel).with("message", message)).build();
         return context.gate().apply(effect, () -> new Published(channel, r.publish(channel, message), false),
                 () -> new Published(channel, r.numsub(channel).get(channel), true));
     }
@@ -524,7 +536,7 @@ public final class Redis {
         int db = r.database();
         List<String> names = masters.stream().map(RedisNode::toString).toList();
         Effect effect = Effect.on("redis", target(r)).verb("flushdb").param("database", db).param("keys", keys)
-                .destructive().command("redis-cli -u $REDIS_URL FLUSHDB ASYNC").build();
+                .destructive().command(FLUSH_DB.with("database", db)).build();
         long before = keys;
         return context.gate().apply(effect, () -> {
             for (RedisNode node : masters) r.call(node, c -> c.sync().flushdb(FlushMode.ASYNC));
@@ -566,8 +578,7 @@ public final class Redis {
         KeyDeleter deleter = new KeyDeleter(r, scanCount, streams, batches);
         Effect.Builder effect = Effect.on("redis", target(r)).verb("delete-matching").param("pattern", pattern)
                 .destructive()
-                .command("redis-cli -u $REDIS_URL --scan --pattern " + ShellWords.quote(pattern)
-                        + " | xargs redis-cli -u $REDIS_URL UNLINK");
+                .command(DELETE_MATCHING.with("pattern", pattern));
         if (context.isDryRun()) {
             DeletedKeys counted = deleter.run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
             return context.gate().apply(effect.param("keys", counted.matched()).build(), () -> counted, () -> counted);

@@ -3,8 +3,8 @@ package io.discordination.ops.s3;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.topology.S3Topology;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.text.Progress;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -51,6 +51,12 @@ import java.util.Optional;
 public final class Bucket {
     /** The longest version id S3 writes (its documented limit is 1,024 bytes). */
     public static final int VERSION_ID_MAX = 1024;
+
+    /** {@link #restore} and {@link #restoreDeleted}: the chosen version copied over the key, becoming its newest. */
+    public static final CommandTemplate RESTORE_VERSION = CommandTemplate.of("aws s3api copy-object --bucket <bucket>"
+            + " --copy-source <bucket>/<url_encoded_key>?versionId=<version_id> --key <key>");
+    /** The inverse of restoring a deleted key: a delete marker over it again. */
+    private static final CommandTemplate DELETE_OBJECT = CommandTemplate.of("aws s3api delete-object --bucket <bucket> --key <key>");
     private static final java.util.regex.Pattern VERSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._+/=-]+");
 
     /** The largest object a single CopyObject can copy. */
@@ -381,18 +387,15 @@ public final class Bucket {
         }
         boolean wasDeleted = current == null || current.deleteMarker();
         String replaced = current == null ? null : current.versionId();
-        String copySource = bucket + "/" + encodeKey(key) + "?versionId=" + versionId;
         String inverse = wasDeleted
-                ? AwsCommand.of("s3api", "delete-object").option("--bucket", bucket).option("--key", key).toString()
-                : AwsCommand.of("s3api", "copy-object").option("--bucket", bucket)
-                .option("--copy-source", bucket + "/" + encodeKey(key) + "?versionId=" + replaced).option("--key", key).toString();
+                ? DELETE_OBJECT.with("bucket", bucket).with("key", key).render()
+                : restoreCommand(key, replaced).render();
         Effect effect = Effect.on("aws", "s3 object s3://" + bucket + "/" + key).verb("restore-version")
                 .param("bucket", bucket).param("key", key).param("versionId", versionId)
                 .param("replaces", wasDeleted ? "delete marker" : replaced)
                 .destructive(!wasDeleted)
                 .inverse(inverse)
-                .command(AwsCommand.of("s3api", "copy-object").option("--bucket", bucket).option("--copy-source", copySource)
-                        .option("--key", key).toString())
+                .command(restoreCommand(key, versionId))
                 .build();
         return context.gate().apply(effect, () -> {
             CopyObjectResponse copied = aws.call("s3:PutObject", "s3://" + bucket + "/" + key, () -> s3().copyObject(b -> b
@@ -448,6 +451,11 @@ public final class Bucket {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private CommandTemplate.Values restoreCommand(String key, String versionId) {
+        return RESTORE_VERSION.with("bucket", bucket).with("url_encoded_key", encodeKey(key)).with("version_id", versionId)
+                .with("key", key);
     }
 
     /** A key as the CLI's --copy-source wants it: URL-encoded, slashes kept. */

@@ -4,10 +4,10 @@ import io.discordination.ops.HandleContext;
 import io.discordination.ops.topology.SecretsTopology;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.Poller;
 import io.discordination.ops.aws.ShortNames;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -27,6 +27,13 @@ import java.util.UUID;
  * <pre>{@code secret("jwt-secret").rotate();}</pre>
  */
 public final class SecretsManagerSecret {
+    /**
+     * {@link #rotate}: RotateSecret, which runs the secret's rotation function; the request token becomes the new
+     * version's id (ops makes it up first, so the command shows the id the new version will have).
+     */
+    public static final CommandTemplate ROTATE = CommandTemplate.of(
+            "aws secretsmanager rotate-secret --secret-id <secret_id> --client-request-token <client_request_token>");
+    private static final CommandTemplate ROTATE_AGAIN = CommandTemplate.of("aws secretsmanager rotate-secret --secret-id <secret_id>");
     private final HandleContext context;
     private final SecretsManagerClient client;
     private final String secretId;
@@ -117,7 +124,7 @@ public final class SecretsManagerSecret {
         String newVersion = UUID.randomUUID().toString();
         // moving AWSCURRENT back would not undo what the function changed outside Secrets Manager
         // (PostgreSQL keeps the new password): the way back is another rotation
-        String inverse = "rotate again (" + AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId)
+        String inverse = "rotate again (" + ROTATE_AGAIN.with("secret_id", secretId).render()
                 + "); moving AWSCURRENT back to " + previous + " would not undo what the rotation function changed";
         Effect effect = Effect.on("aws", "secret " + secretId).verb("rotate-secret")
                 .param("secretId", secretId).param("method", "rotate-secret")
@@ -125,7 +132,7 @@ public final class SecretsManagerSecret {
                 .param("previousVersion", previous)
                 .destructive()
                 .inverse(inverse)
-                .command(AwsCommand.of("secretsmanager", "rotate-secret").option("--secret-id", secretId).toString())
+                .command(ROTATE.with("secret_id", secretId).with("client_request_token", newVersion))
                 .build();
         return context.gate().apply(effect, () -> {
             String made = aws.call("secretsmanager:RotateSecret", where(),

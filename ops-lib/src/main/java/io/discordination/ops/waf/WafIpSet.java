@@ -3,8 +3,8 @@ package io.discordination.ops.waf;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.topology.WafTopology;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.aws.AwsCommand;
 import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 import io.discordination.ops.text.ShellWords;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -40,6 +40,13 @@ import java.util.function.Supplier;
  * <pre>{@code waf().block("203.0.113.7");   // 203.0.113.7/32}</pre>
  */
 public final class WafIpSet {
+    /**
+     * {@link #block} and {@link #unblock}: the whole set written back with the addresses as they are after the
+     * change and the lock token read with them (a stale token makes WAF refuse it, as it makes ops read again),
+     * the description carried over because UpdateIPSet replaces every field.
+     */
+    public static final CommandTemplate UPDATE_IP_SET = CommandTemplate.of("aws wafv2 update-ip-set --name <name>"
+            + " --scope <scope> --id <id> --addresses <addresses> --lock-token <lock_token> [--description <description>]");
     /** Read-modify-write attempts before giving up on a set others keep changing. */
     static final int MAX_ATTEMPTS = 12;
     /** The most addresses (CIDR ranges) one WAFv2 IP set holds, a quota AWS does not raise. */
@@ -222,8 +229,11 @@ public final class WafIpSet {
                 .param("addressesAfter", p.before().size() + (add ? changing.size() : -changing.size()))
                 // a block denies service to everyone in the range: confirmed as much as an unblock
                 .destructive()
-                .inverse(command(p.toChange(), !add))
-                .command(command(p.toChange(), add))
+                .inverse(inverseCommand(p.toChange(), !add))
+                .command(UPDATE_IP_SET.with("name", name).with("scope", scope.toString()).with("id", id)
+                        .with("addresses", after(p.before(), p.toChange(), add)).with("lock_token", p.before().lockToken())
+                        .with("description", p.before().description() == null || p.before().description().isEmpty()
+                                ? null : p.before().description()))
                 .build();
         return context.gate().apply(effect, () -> update(p, toChange, add), () -> {
             List<IpSetChange> planned = p.ranges().stream().map(c -> toChange.contains(c)
@@ -324,8 +334,20 @@ public final class WafIpSet {
         }
     }
 
-    /** The shell equivalent: read the current addresses and lock token, then write them back changed. */
-    private String command(List<Cidr> cidrs, boolean add) {
+    /** The set's addresses after adding or removing {@code toChange}, as {@link #update} writes them. */
+    private static List<String> after(IpSetAddresses before, List<Cidr> toChange, boolean add) {
+        Set<Cidr> changing = new HashSet<>(toChange);
+        List<String> next = new ArrayList<>();
+        for (String a : before.addresses()) {
+            if (!add && Cidr.isValid(a) && changing.contains(Cidr.parse(a))) continue;
+            next.add(a);
+        }
+        if (add) toChange.forEach(c -> next.add(c.toString()));
+        return next;
+    }
+
+    /** The undo, which runs later: it reads the addresses and lock token of that time, then writes them back changed. */
+    private String inverseCommand(List<Cidr> cidrs, boolean add) {
         String get = "aws wafv2 get-ip-set --name " + ShellWords.quote(name) + " --scope " + scope + " --id " + ShellWords.quote(id);
         String current = "$(" + get + " --query 'IPSet.Addresses' --output text" + ")";
         String listed = String.join(" ", cidrs.stream().map(c -> ShellWords.quote(c.toString())).toList());
@@ -333,9 +355,8 @@ public final class WafIpSet {
         for (Cidr c : cidrs) without.append(" -e ").append(ShellWords.quote(c.toString()));
         String addresses = add ? current + " " + listed
                 : "$(" + get + " --query 'IPSet.Addresses' --output text | tr '\\t' '\\n' | grep -vxF" + without + ")";
-        return AwsCommand.of("wafv2", "update-ip-set").option("--name", name).option("--scope", scope).option("--id", id)
-                .optionRaw("--addresses", addresses)
-                .optionRaw("--lock-token", "\"$(" + get + " --query LockToken --output text)\"").toString();
+        return "aws wafv2 update-ip-set --name " + ShellWords.quote(name) + " --scope " + scope + " --id " + ShellWords.quote(id)
+                + " --addresses " + addresses + " --lock-token \"$(" + get + " --query LockToken --output text)\"";
     }
 
     @Override

@@ -88,7 +88,7 @@ class AccountTest {
             after.remove(user);
             assertThat(after).isEqualTo(before);
             AuditLog.Record started = ctx.gate().audit().read().get(0);
-            assertThat(started.effect().command()).isEqualTo("DELETE FROM sessions WHERE user_id = '" + user + "';");
+            assertThat(started.effect().command()).isEqualTo("psql \"$DATABASE_URL\" -c \"DELETE FROM sessions WHERE user_id = '" + user + "'\"");
             assertThat(started.effect().destructive()).isTrue();
         }
     }
@@ -109,7 +109,7 @@ class AccountTest {
             assertThat(other.awaitMessage(Duration.ofMillis(300))).isEmpty();
             Effect effect = ctx.gate().audit().read().get(0).effect();
             assertThat(effect.destructive()).isFalse();
-            assertThat(effect.command()).isEqualTo("redis-cli -u $REDIS_URL PUBLISH \"user:" + user + "\" '{\"type\":\"ForceDisconnect\"}'");
+            assertThat(effect.command()).isEqualTo("redis-cli -u \"$REDIS_URL\" PUBLISH user:" + user + " '{\"type\":\"ForceDisconnect\"}'");
         }
     }
 
@@ -128,8 +128,8 @@ class AccountTest {
             after.remove(user);
             assertThat(after).isEqualTo(before);
             Effect effect = ctx.gate().audit().read().get(0).effect();
-            assertThat(effect.command()).isEqualTo("UPDATE users SET disabled = true WHERE id = '" + user + "';");
-            assertThat(effect.inverse()).isEqualTo("UPDATE users SET disabled = false WHERE id = '" + user + "';");
+            assertThat(effect.command()).isEqualTo("psql \"$DATABASE_URL\" -c \"UPDATE users SET disabled = true WHERE id = '" + user + "'\"");
+            assertThat(effect.inverse()).isEqualTo("psql \"$DATABASE_URL\" -c \"UPDATE users SET disabled = false WHERE id = '" + user + "'\"");
         }
     }
 

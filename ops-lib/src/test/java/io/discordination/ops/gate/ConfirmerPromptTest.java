@@ -25,7 +25,7 @@ class ConfirmerPromptTest {
         Confirmer answersNo = Confirmer.streams(new BufferedReader(new StringReader("n\n")), new PrintStream(shown, true, StandardCharsets.UTF_8), false);
         // a room named to hide the real effect behind an innocent-looking line
         Effect effect = Effect.on("livekit", "room voice:1\u001b[2K\r  list-rooms (read only)\nApply")
-                .verb("delete-room").param("name", "x\u001b]0;title\u0007").command("livekit-cli delete-room --room 'voice:1\u001b[2K'")
+                .verb("delete-room").param("name", "x\u001b]0;title\u0007").command(CommandTemplate.of("livekit-cli delete-room --room <room>").with("room", "voice:1\u001b[2K"))
                 .destructive().build();
 
         Confirmer.Decision decision = answersNo.decide(effect, TestEnvironments.write(home, "dev", false));

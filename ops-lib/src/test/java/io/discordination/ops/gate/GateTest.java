@@ -31,7 +31,7 @@ class GateTest {
 
     private static Effect destructive(String target) {
         return Effect.on("redis", target).verb("delete-matching").param("pattern", "api:cache:*")
-                .command("redis-cli --scan --pattern 'api:cache:*' | xargs redis-cli UNLINK").destructive().build();
+                .command(io.discordination.ops.redis.Redis.DELETE_MATCHING.with("pattern", "api:cache:*")).destructive().build();
     }
 
     private static Effect harmless(String target) {

@@ -113,7 +113,7 @@ class LiveKitTest {
             Effect effect = audit.get(0).effect();
             assertThat(effect.destructive()).isTrue();
             assertThat(effect.command()).isEqualTo("livekit-cli remove-participant --url " + info.livekitUrl()
-                    + " --api-key $LK_KEY --api-secret $LK_SECRET --room " + room + " --identity " + SeedData.WELL_KNOWN_USER_ID);
+                    + " --api-key \"$LK_KEY\" --api-secret \"$LK_SECRET\" --room " + room + " --identity " + SeedData.WELL_KNOWN_USER_ID);
             assertThat(effect.toString() + audit).doesNotContain(info.lkSecret());
         }
     }

@@ -166,7 +166,7 @@ class PostgresTest {
             List<AuditLog.Record> audit = ctx.gate().audit().read();
             assertThat(audit).extracting(AuditLog.Record::event).containsExactly("started", "ok");
             assertThat(audit.get(0).effect().command())
-                    .startsWith("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'discordination' AND state = 'idle'")
+                    .startsWith("psql \"$DATABASE_URL\" -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'discordination' AND state = 'idle'")
                     .contains("interval '2 seconds'", "application_name <> 'discordination-ops'");
         } finally {
             for (Connection v : victims) v.close();

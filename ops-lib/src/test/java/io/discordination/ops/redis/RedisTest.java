@@ -201,7 +201,7 @@ class RedisTest {
             assertThat(gateway.awaitMessage(Duration.ofMillis(300))).isEmpty();
             assertThat(ctx.plan().effects()).singleElement().satisfies(e -> {
                 assertThat(e.destructive()).isFalse();
-                assertThat(e.command()).isEqualTo("redis-cli -u $REDIS_URL PUBLISH announcements hello");
+                assertThat(e.command()).isEqualTo("redis-cli -u \"$REDIS_URL\" PUBLISH announcements hello");
             });
         }
     }
@@ -240,7 +240,9 @@ class RedisTest {
             List<AuditLog.Record> audit = ctx.gate().audit().read();
             assertThat(audit).extracting(AuditLog.Record::event).containsExactly("started", "ok");
             assertThat(audit.get(0).effect().command())
-                    .isEqualTo("redis-cli -u $REDIS_URL --scan --pattern 'api:cache:*' | xargs redis-cli -u $REDIS_URL UNLINK");
+                    .isEqualTo(Redis.DELETE_MATCHING.with("pattern", "api:cache:*").render())
+                    .startsWith("# no shell one-liner: ops runs SCAN MATCH 'api:cache:*' and UNLINKs each batch")
+                    .contains("xargs splits a key at blanks");
             assertThat(deleted.toString()).startsWith("Deleted " + String.format("%,d", SeedData.API_CACHE_KEYS) + " keys matching api:cache:*");
         }
     }
@@ -297,7 +299,7 @@ class RedisTest {
                 assertThat(flushed.keys()).isEqualTo(500);
                 assertThat(server.dbsize()).isZero();
                 assertThat(server.cli("INFO", "commandstats")).contains("cmdstat_flushdb:calls=1");
-                assertThat(ctx.gate().audit().read().get(0).effect().command()).isEqualTo("redis-cli -u $REDIS_URL FLUSHDB ASYNC");
+                assertThat(ctx.gate().audit().read().get(0).effect().command()).isEqualTo("redis-cli -u \"$REDIS_URL\" -n 0 FLUSHDB ASYNC");
             }
         }
     }

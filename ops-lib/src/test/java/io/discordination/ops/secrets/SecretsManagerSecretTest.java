@@ -138,7 +138,8 @@ class SecretsManagerSecretTest {
             assertThat(planned.planned()).isTrue();
             assertThat(ops.plan().effects()).singleElement().satisfies(e -> {
                 assertThat(e.destructive()).isTrue();
-                assertThat(e.command()).isEqualTo("aws secretsmanager rotate-secret --secret-id discordination/jwt-secret");
+                assertThat(e.command()).matches("aws secretsmanager rotate-secret --secret-id discordination/jwt-secret"
+                        + " --client-request-token [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
                 assertThat(e.inverse()).startsWith("rotate again (aws secretsmanager rotate-secret --secret-id discordination/jwt-secret)")
                         .contains("moving AWSCURRENT back to " + before + " would not undo");
             });

@@ -51,6 +51,10 @@ class ShellWordsTest {
         assertThat(ShellWords.quote("voice:1180000000000000101")).isEqualTo("voice:1180000000000000101");
         assertThat(ShellWords.quote("203.0.113.7/32,2001:db8::/64")).isEqualTo("203.0.113.7/32,2001:db8::/64");
         assertThat(ShellWords.quote("a b")).isEqualTo("'a b'");
+        // SQL with literals reads as typed; a value the shell would expand inside double quotes stays in single ones
+        assertThat(ShellWords.quote("SELECT 1 WHERE x = 'y'")).isEqualTo("\"SELECT 1 WHERE x = 'y'\"");
+        assertThat(ShellWords.quote("it's $HOME")).isEqualTo("'it'\\''s $HOME'");
+        assertThat(ShellWords.quote("it's here!")).isEqualTo("'it'\\''s here!'");
         assertThat(ShellWords.singleQuoted("x")).isEqualTo("'x'");
     }
 }

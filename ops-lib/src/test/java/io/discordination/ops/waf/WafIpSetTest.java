@@ -146,8 +146,13 @@ class WafIpSetTest {
             IpSetChange planned = ops.waf().block(address);
             assertThat(planned.planned()).isTrue();
             assertThat(ops.plan().effects()).singleElement().satisfies(e -> {
-                assertThat(e.command()).startsWith("aws wafv2 update-ip-set --name blocked-ips --scope REGIONAL --id " + info.ipSetId())
-                        .contains(address + "/32").contains("--lock-token");
+                // the whole set as it would be after, and the lock token read with it: a command to paste, nothing to fill in
+                List<String> after = new ArrayList<>(before.ipSet().addresses());
+                after.add(address + "/32");
+                assertThat(e.command()).isEqualTo("aws wafv2 update-ip-set --name blocked-ips --scope REGIONAL --id " + info.ipSetId()
+                        + " --addresses " + String.join(" ", after) + " --lock-token " + before.lockToken()
+                        + (before.ipSet().description() == null ? "" : " --description '" + before.ipSet().description() + "'"));
+                assertThat(e.template()).isEqualTo(WafIpSet.UPDATE_IP_SET.text());
                 assertThat(e.inverse()).contains("grep -vxF -e " + address + "/32");
             });
         }

@@ -2,6 +2,7 @@ package io.discordination.ops.runbook.testing;
 
 import io.discordination.ops.Ops;
 import io.discordination.ops.OpsContext;
+import io.discordination.ops.gate.CommandTemplate;
 import io.discordination.ops.gate.Effect;
 
 import java.io.IOException;
@@ -20,6 +21,11 @@ import java.util.List;
  * <pre>{@code .action("Write the marker", () -> Probe.append("marker", param("label")))}</pre>
  */
 public final class Probe {
+    /** The appends' command. */
+    public static final CommandTemplate APPEND = CommandTemplate.of("echo <line> >> <file>");
+    /** {@link #remove}'s command. */
+    public static final CommandTemplate REMOVE = CommandTemplate.of("rm <file>");
+
     private Probe() {
     }
 
@@ -36,7 +42,7 @@ public final class Probe {
         OpsContext ctx = Ops.context();
         Path file = file(name);
         Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line)
-                .command("echo '" + line + "' >> " + file).inverse("remove the line").build();
+                .command(APPEND.with("line", line).with("file", file.toString())).inverse("remove the line").build();
         return ctx.gate().apply(effect, () -> {
             Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return new Appended(file.toString(), line, false);
@@ -76,7 +82,7 @@ public final class Probe {
         OpsContext ctx = Ops.context();
         Path file = file(name);
         Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line).destructive()
-                .command("echo '" + line + "' >> " + file).inverse("remove the line").build();
+                .command(APPEND.with("line", line).with("file", file.toString())).inverse("remove the line").build();
         return ctx.gate().apply(effect, () -> {
             Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return new Appended(file.toString(), line, false);
@@ -89,7 +95,7 @@ public final class Probe {
         Path file = file(name);
         Path block = file(gate);
         Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line)
-                .command("echo '" + line + "' >> " + file).build();
+                .command(APPEND.with("line", line).with("file", file.toString())).build();
         return ctx.gate().apply(effect, () -> {
             Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             while (Files.exists(block)) Thread.sleep(50);
@@ -111,7 +117,7 @@ public final class Probe {
         Path file = file(name);
         Path block = file(gate);
         Effect effect = Effect.on("test", "file " + file).verb("append-slowly").param("line", line)
-                .command("echo '" + line + "' >> " + file).build();
+                .command(APPEND.with("line", line).with("file", file.toString())).build();
         return ctx.gate().apply(effect, () -> {
             Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             while (Files.exists(block)) Thread.sleep(50);
@@ -124,7 +130,7 @@ public final class Probe {
         OpsContext ctx = Ops.context();
         Path file = file(name);
         Effect effect = Effect.on("test", "file " + file).verb("remove").param("lines", lines(name).size())
-                .command("rm " + file).destructive().build();
+                .command(REMOVE.with("file", file.toString())).destructive().build();
         return ctx.gate().apply(effect, () -> {
             Files.deleteIfExists(file);
             return new Appended(file.toString(), "", false);

@@ -11,22 +11,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fills a step's equivalent command with real names. {@code ${name}} is a parameter of the
+ * Fills the equivalent command of a read step (a check or a verify) with real names; an action's
+ * command comes from its effects ({@link io.discordination.ops.gate.CommandTemplate}). {@code ${name}} is a parameter of the
  * runbook when one has that name (its value, or {@code <name>} in docs), else a setting of the
  * environment ({@code ${ecs.cluster}} is {@code discordination-prod}). Secrets show as {@code ****}
  * and settings whose variable is not set as {@code $VAR}, the way the seed runbook writes them.
  * A {@code $VAR} written directly stays as it is. Values are quoted as shell words ({@link ShellWords}).
  *
- * <pre>{@code CommandTemplate.of(env, Map.of()).render("aws ecs describe-services --cluster ${ecs.cluster} --services api")}</pre>
+ * <pre>{@code StepCommands.of(env, Map.of()).render("aws ecs describe-services --cluster ${ecs.cluster} --services api")}</pre>
  */
-public final class CommandTemplate {
+public final class StepCommands {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_.-]*)}");
     private static final Pattern UNSET = Pattern.compile("<unset: ([^>]*)>");
 
     private final Map<String, String> settings;
     private final Map<String, String> parameters;
 
-    private CommandTemplate(Map<String, String> settings, Map<String, String> parameters) {
+    private StepCommands(Map<String, String> settings, Map<String, String> parameters) {
         this.settings = settings;
         this.parameters = parameters;
     }
@@ -35,16 +36,16 @@ public final class CommandTemplate {
      * Against {@code environment} (null: placeholders of settings stay as written) with the
      * parameters' shown values (a missing or null value renders as {@code <name>}).
      */
-    public static CommandTemplate of(Environment environment, Map<String, String> parameters) {
+    public static StepCommands of(Environment environment, Map<String, String> parameters) {
         Map<String, String> settings = environment == null ? Map.of() : environment.describe();
-        return new CommandTemplate(settings, parameters == null ? Map.of() : new LinkedHashMap<>(parameters));
+        return new StepCommands(settings, parameters == null ? Map.of() : new LinkedHashMap<>(parameters));
     }
 
     /**
      * For docs and {@code describe}: parameters show their defaults (else {@code <name>}); {@code environment}
      * should be read with no shell variables, so the result never depends on who renders it.
      */
-    public static CommandTemplate forDocs(Environment environment, List<Parameter> parameters) {
+    public static StepCommands forDocs(Environment environment, List<Parameter> parameters) {
         Map<String, String> names = new LinkedHashMap<>();
         // a parameter shows its default, as the operator would get it, else <name>
         parameters.forEach(p -> names.put(p.name(), p.defaultValue() == null ? null : p.isSecret() ? io.discordination.ops.Secret.MASK : p.defaultValue()));
