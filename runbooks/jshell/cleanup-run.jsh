@@ -28,10 +28,10 @@ runbook("cleanup-run", "Manual Cleanup Run")
     .action("Run cleanup daemon as one-shot (dry run)", EcsCluster.RUN_TASK,
         () -> awaitCleanup(ecs().runCleanup(true), param("timeout")))
     .check("Show the dry run's report",
-        "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/<task-id>",
+        "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/",
         () -> report("Run cleanup daemon as one-shot (dry run)", "The dry run's report"))
     .action("If dry run looks good, run for real", EcsCluster.RUN_TASK,
         () -> awaitCleanup(ecs().runCleanup(false), param("timeout")))
     .check("Show the cleanup's report",
-        "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/<task-id>",
+        "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/",
         () -> report("If dry run looks good, run for real", "The cleanup's report"));

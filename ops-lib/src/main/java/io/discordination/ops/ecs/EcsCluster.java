@@ -39,10 +39,13 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class EcsCluster {
-    /** {@link #runTask}: one task of the definition, with the same network, overrides and started-by. */
+    /**
+     * {@link #runTask}: one task of the definition, with the same network and overrides. Without ops's
+     * {@code --started-by}, which names the ops run: a task started by hand is not that run's.
+     */
     public static final CommandTemplate RUN_TASK = CommandTemplate.of("aws ecs run-task --cluster <cluster>"
             + " --task-definition <task_definition> --launch-type <launch_type> [--network-configuration <network_configuration>]"
-            + " [--overrides <overrides>] --started-by <started_by>");
+            + " [--overrides <overrides>]");
     private static final CommandTemplate STOP_TASK = CommandTemplate.of("aws ecs stop-task --cluster <cluster> --task \"$TASK_ARN\"");
     private static final String CLEANUP = "cleanup";
     private static final String MIGRATE = "migrate";
@@ -152,7 +155,7 @@ public final class EcsCluster {
                 .destructive(destructive)
                 .inverse(STOP_TASK.with("cluster", cluster).render()
                         + ", TASK_ARN being the started task's (stops it; what it already did stays done)")
-                .command(command(family, launchType, network, main.name(), o, built.startedBy()))
+                .command(command(family, launchType, network, main.name(), o))
                 .build();
         LogTarget logs = logTarget(main, shortName);
         return context.gate().apply(effect, () -> {
@@ -237,7 +240,7 @@ public final class EcsCluster {
     }
 
     private CommandTemplate.Values command(String family, LaunchType launchType, NetworkConfiguration network, String container,
-                                           TaskOverrides o, String startedBy) {
+                                           TaskOverrides o) {
         String networkConfiguration = null;
         if (network != null) {
             var v = network.awsvpcConfiguration();
@@ -258,7 +261,7 @@ public final class EcsCluster {
             overrides = Json.write(Map.of("containerOverrides", List.of(override)));
         }
         return RUN_TASK.with("cluster", cluster).with("task_definition", family).with("launch_type", launchType.toString())
-                .with("network_configuration", networkConfiguration).with("overrides", overrides).with("started_by", startedBy);
+                .with("network_configuration", networkConfiguration).with("overrides", overrides);
     }
 
     /** Where a task's container writes its logs: the awslogs driver's group and stream prefix. */
