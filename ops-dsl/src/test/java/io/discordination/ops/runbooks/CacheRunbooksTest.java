@@ -95,7 +95,7 @@ class CacheRunbooksTest {
                 "3. Flush rate limit counters (scope rate-limits, resets all limits)  [action]", "would change nothing",
                 "Nothing was changed.");
         assertThat(json.at("/steps/1/result/matched").asLong()).isEqualTo(apiCache);
-        assertThat(json.at("/steps/1/result/dryRun").asBoolean()).isTrue();
+        assertThat(json.at("/steps/1/result/planned").asBoolean()).isTrue();
         assertThat(ops.keys("api:cache:*")).isEqualTo(apiCache);
         assertThat(ops.dbsize()).isEqualTo(all);
     }

@@ -74,9 +74,9 @@ public final class Account {
         return context.gate().apply(effect, () -> pool.withConnection(c -> {
             try (PreparedStatement st = pool.prepare(c, "DELETE FROM sessions WHERE user_id = ?")) {
                 st.setString(1, id.toString());
-                return new SessionsInvalidated(id.toString(), st.executeUpdate(), false);
+                return new SessionsInvalidated(id.toString(), st.executeUpdate(), false, effect);
             }
-        }), () -> new SessionsInvalidated(id.toString(), existing, true));
+        }), () -> new SessionsInvalidated(id.toString(), existing, true, effect));
     }
 
     /**
@@ -91,8 +91,8 @@ public final class Account {
         Effect effect = Effect.on("redis", "channel " + channel).verb("force-disconnect")
                 .param("userId", id.toString()).param("channel", channel).param("message", FORCE_DISCONNECT)
                 .command(Redis.PUBLISH.with("channel", channel).with("message", FORCE_DISCONNECT)).build();
-        return context.gate().apply(effect, () -> new ForcedDisconnect(id.toString(), channel, redis.publish(channel, FORCE_DISCONNECT), false),
-                () -> new ForcedDisconnect(id.toString(), channel, redis.numsub(channel).get(channel), true));
+        return context.gate().apply(effect, () -> new ForcedDisconnect(id.toString(), channel, redis.publish(channel, FORCE_DISCONNECT), false, effect),
+                () -> new ForcedDisconnect(id.toString(), channel, redis.numsub(channel).get(channel), true, effect));
     }
 
     /** Disables the account ({@code UPDATE users SET disabled = true}). Destructive; the inverse sets it back. */
@@ -107,9 +107,9 @@ public final class Account {
             try (PreparedStatement st = pool.prepare(c, "UPDATE users SET disabled = true WHERE id = ?")) {
                 st.setString(1, id.toString());
                 if (st.executeUpdate() == 0) throw noSuchUser(pool);
-                return new AccountDisabled(id.toString(), wasDisabled, false);
+                return new AccountDisabled(id.toString(), wasDisabled, false, effect);
             }
-        }), () -> new AccountDisabled(id.toString(), wasDisabled, true));
+        }), () -> new AccountDisabled(id.toString(), wasDisabled, true, effect));
     }
 
     /**

@@ -1,14 +1,18 @@
 package io.discordination.ops.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
+
 /**
  * An account disabled; {@code wasDisabled} says it already was. In a dry run, nothing changed.
  *
  * <pre>{@code account(id).disable().wasDisabled();}</pre>
  */
-public record AccountDisabled(String userId, boolean wasDisabled, boolean dryRun) {
+public record AccountDisabled(String userId, boolean wasDisabled, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (dryRun ? "Would disable" : "Disabled") + " user " + userId + (wasDisabled ? " (it already was)" : "")
-                + (dryRun ? " (dry run)" : "");
+        return (planned ? "Would disable" : "Disabled") + " user " + userId + (wasDisabled ? " (it already was)" : "")
+                + (planned ? " (dry run)" : "");
     }
 }

@@ -1,15 +1,19 @@
 package io.discordination.ops.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
+
 /**
  * The {@code ForceDisconnect} message sent on a user's channel, and how many gateways received it;
  * in a dry run, how many are listening now.
  *
  * <pre>{@code long gateways = account(id).forceDisconnect().gateways();}</pre>
  */
-public record ForcedDisconnect(String userId, String channel, long gateways, boolean dryRun) {
+public record ForcedDisconnect(String userId, String channel, long gateways, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (dryRun ? "Would send ForceDisconnect on " + channel + " to " + gateways + " gateways (dry run)"
+        return (planned ? "Would send ForceDisconnect on " + channel + " to " + gateways + " gateways (dry run)"
                 : "Sent ForceDisconnect on " + channel + ": " + gateways + " gateways received it");
     }
 }

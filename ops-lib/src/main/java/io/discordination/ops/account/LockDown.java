@@ -11,10 +11,10 @@ import io.discordination.ops.text.Table;
 public record LockDown(String userId, SessionsInvalidated sessions, ForcedDisconnect disconnect, AccountDisabled disabled) {
     @Override
     public String toString() {
-        return "Lock-down of user " + userId + (sessions.dryRun() ? " (dry run)" : "") + "\n"
+        return "Lock-down of user " + userId + (sessions.planned() ? " (dry run)" : "") + "\n"
                 + Table.with("STEP", "OUTCOME")
-                .row("1. invalidate sessions", sessions.sessions() + " sessions " + (sessions.dryRun() ? "to delete" : "deleted"))
-                .row("2. force disconnect", disconnect.gateways() + " gateways " + (disconnect.dryRun() ? "listening" : "notified"))
-                .row("3. disable account", disabled.dryRun() ? "planned" : disabled.wasDisabled() ? "was already disabled" : "disabled");
+                .row("1. invalidate sessions", sessions.sessions() + " sessions " + (sessions.planned() ? "to delete" : "deleted"))
+                .row("2. force disconnect", disconnect.gateways() + " gateways " + (disconnect.planned() ? "listening" : "notified"))
+                .row("3. disable account", disabled.planned() ? "planned" : disabled.wasDisabled() ? "was already disabled" : "disabled");
     }
 }

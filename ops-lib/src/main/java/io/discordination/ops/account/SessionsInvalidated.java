@@ -1,13 +1,17 @@
 package io.discordination.ops.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
+
 /**
  * Sessions deleted for one user; in a dry run, how many would be.
  *
  * <pre>{@code long n = account(id).invalidateSessions().sessions();}</pre>
  */
-public record SessionsInvalidated(String userId, long sessions, boolean dryRun) {
+public record SessionsInvalidated(String userId, long sessions, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (dryRun ? "Would delete " : "Deleted ") + sessions + " sessions of user " + userId + (dryRun ? " (dry run)" : "");
+        return (planned ? "Would delete " : "Deleted ") + sessions + " sessions of user " + userId + (planned ? " (dry run)" : "");
     }
 }

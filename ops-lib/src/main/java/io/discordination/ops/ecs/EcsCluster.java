@@ -167,8 +167,8 @@ public final class EcsCluster {
                         .environment(context.environment().name()).resource(cluster)
                         .hint("check the cluster's capacity and the network configuration (ecs.network)").build();
             }
-            return new EcsTaskRun(this, EcsModels.task(r.tasks().get(0)), family, main.name(), logs.group(), logs.streamPrefix(), false);
-        }, () -> new EcsTaskRun(this, null, family, main.name(), logs.group(), logs.streamPrefix(), true));
+            return new EcsTaskRun(this, EcsModels.task(r.tasks().get(0)), family, main.name(), logs.group(), logs.streamPrefix(), false, effect);
+        }, () -> new EcsTaskRun(this, null, family, main.name(), logs.group(), logs.streamPrefix(), true, effect));
     }
 
     /**

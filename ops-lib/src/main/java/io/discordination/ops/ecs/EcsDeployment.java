@@ -3,6 +3,8 @@ package io.discordination.ops.ecs;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.discordination.ops.aws.Awaited;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 import java.time.Duration;
@@ -15,19 +17,21 @@ import java.time.Instant;
  *
  * <pre>{@code Awaited<ServiceStatus> done = ecs("gateway").forceRedeploy().awaitStable(minutes(10));}</pre>
  */
-public final class EcsDeployment {
+public final class EcsDeployment implements Outcome {
     private final EcsService service;
     private final String deploymentId;
     private final Instant createdAt;
     private final ServiceStatus status;
     private final boolean planned;
+    private final Effect effect;
 
-    EcsDeployment(EcsService service, String deploymentId, Instant createdAt, ServiceStatus status, boolean planned) {
+    EcsDeployment(EcsService service, String deploymentId, Instant createdAt, ServiceStatus status, boolean planned, Effect effect) {
         this.service = service;
         this.deploymentId = deploymentId;
         this.createdAt = createdAt;
         this.status = status;
         this.planned = planned;
+        this.effect = effect;
     }
 
     @JsonProperty public String cluster() { return service.cluster(); }
@@ -38,6 +42,7 @@ public final class EcsDeployment {
     /** The service as update-service returned it (or, planned, as it is now). */
     @JsonProperty public ServiceStatus status() { return status; }
     @JsonProperty public boolean planned() { return planned; }
+    @Override @JsonIgnore public Effect effect() { return effect; }
 
     @JsonIgnore
     public EcsService handle() {

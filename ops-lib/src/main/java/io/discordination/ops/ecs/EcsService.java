@@ -123,8 +123,8 @@ public final class EcsService {
             ServiceStatus after = EcsModels.status(cluster, r.service());
             ServiceStatus.Deployment primary = after.primaryDeployment();
             return new EcsDeployment(this, primary == null ? null : primary.id(),
-                    primary == null || primary.createdAt() == null ? requested : primary.createdAt(), after, false);
-        }, () -> new EcsDeployment(this, null, null, before, true));
+                    primary == null || primary.createdAt() == null ? requested : primary.createdAt(), after, false, effect);
+        }, () -> new EcsDeployment(this, null, null, before, true, effect));
     }
 
     /**

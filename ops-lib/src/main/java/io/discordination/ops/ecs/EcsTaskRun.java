@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.logs.LogFollow;
 import io.discordination.ops.logs.LogQuery;
 import io.discordination.ops.text.Table;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * EcsTask done = run.awaitStopped(minutes(15)).result();
  * }</pre>
  */
-public final class EcsTaskRun {
+public final class EcsTaskRun implements Outcome {
     /**
      * The injectable id of the environment's cluster, a {@code Supplier<EcsCluster>}, made only when
      * a restored result needs it: whoever reads a journal back provides it.
@@ -38,11 +40,12 @@ public final class EcsTaskRun {
     private final String logGroup;
     private final String streamPrefix;
     private final boolean planned;
+    private final Effect effect;
     /** The newest state read by status() or awaitStopped(), so that printing the run shows where it is. */
     private volatile EcsTask latest;
 
     EcsTaskRun(EcsCluster cluster, EcsTask started, String family, String container, String logGroup,
-               String streamPrefix, boolean planned) {
+               String streamPrefix, boolean planned, Effect effect) {
         this.cluster = cluster;
         this.started = started;
         this.family = family;
@@ -50,6 +53,7 @@ public final class EcsTaskRun {
         this.logGroup = logGroup;
         this.streamPrefix = streamPrefix;
         this.planned = planned;
+        this.effect = effect;
     }
 
     /**
@@ -73,7 +77,7 @@ public final class EcsTaskRun {
                 container = head.substring(slash + 1);
             }
         }
-        return new EcsTaskRun(cluster.get(), started, family, container, logGroup, prefix, planned);
+        return new EcsTaskRun(cluster.get(), started, family, container, logGroup, prefix, planned, null);
     }
 
     @JsonProperty public String cluster() { return cluster.name(); }
@@ -90,6 +94,7 @@ public final class EcsTaskRun {
         return streamPrefix + "/" + container + "/" + started.taskId();
     }
     @JsonProperty public boolean planned() { return planned; }
+    @Override @JsonIgnore public Effect effect() { return effect; }
 
     /** The task now ({@code aws ecs describe-tasks}). */
     public EcsTask status() {

@@ -67,8 +67,8 @@ public final class LiveKitRoom {
                         .hint("nothing more to do for them; list the room with livekit().participants(\"" + name + "\")")
                         .cause(goneMeanwhile).notFound();
             }
-            return new ParticipantRemoved(name, identity, false);
-        }, () -> new ParticipantRemoved(name, identity, true));
+            return new ParticipantRemoved(name, identity, false, effect);
+        }, () -> new ParticipantRemoved(name, identity, true, effect));
     }
 
     @Override

@@ -221,8 +221,8 @@ public final class Postgres {
                         .hint("the database user must be a member of the sessions' roles or of pg_signal_backend: GRANT pg_signal_backend TO <user>")
                         .accessDenied();
             }
-            return new TerminatedConnections(pool.database(), olderThan, done, false);
-        }), () -> new TerminatedConnections(pool.database(), olderThan, idle, true));
+            return new TerminatedConnections(pool.database(), olderThan, done, false, effect);
+        }), () -> new TerminatedConnections(pool.database(), olderThan, idle, true, effect));
     }
 
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {

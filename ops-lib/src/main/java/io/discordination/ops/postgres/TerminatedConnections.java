@@ -1,5 +1,8 @@
 package io.discordination.ops.postgres;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 import java.time.Duration;
@@ -11,7 +14,11 @@ import java.util.List;
  *
  * <pre>{@code postgres().terminateIdle(minutes(10)).connections().size();}</pre>
  */
-public record TerminatedConnections(String database, Duration olderThan, List<IdleConnection> connections, boolean dryRun) {
+public record TerminatedConnections(String database, Duration olderThan, List<IdleConnection> connections, boolean planned,
+                                    @JsonIgnore Effect effect) implements Outcome {
+    /** Rows the text shows; JSON has them all. */
+    public static final int PRINTED_ROWS = 20;
+
 
     /**
      * One idle session; {@code terminated} says whether it was, and {@code note} why not (it had
@@ -31,12 +38,12 @@ public record TerminatedConnections(String database, Duration olderThan, List<Id
 
     @Override
     public String toString() {
-        Table table = Table.with("PID", "USER", "APPLICATION", "CLIENT", "IDLE FOR", dryRun ? "WOULD TERMINATE" : "TERMINATED");
-        connections.forEach(c -> table.row(c.pid(), c.user(), c.application(), c.clientAddress(), Postgres.human(c.idleFor()),
+        Table table = Table.with("PID", "USER", "APPLICATION", "CLIENT", "IDLE FOR", planned ? "WOULD TERMINATE" : "TERMINATED");
+        connections.stream().limit(PRINTED_ROWS).forEach(c -> table.row(c.pid(), c.user(), c.application(), c.clientAddress(), Postgres.human(c.idleFor()),
                 c.terminated() ? "yes" : c.note() == null ? "no" : "no: " + c.note()));
-        String head = dryRun
+        String head = planned
                 ? "Would terminate " + connections.size() + " connections to " + database + " idle for more than " + Postgres.human(olderThan) + " (dry run)"
                 : "Terminated " + terminated() + " connections to " + database + " idle for more than " + Postgres.human(olderThan);
-        return head + "\n" + table;
+        return head + "\n" + table + Table.leftOut(connections.size(), PRINTED_ROWS, "connections");
     }
 }

@@ -157,9 +157,9 @@ public final class RdsInstance {
         return context.gate().apply(effect, () -> {
             DBSnapshot s = aws.call("rds:CreateDBSnapshot", "DB instance " + instance,
                     () -> rds().createDBSnapshot(b -> b.dbInstanceIdentifier(instance).dbSnapshotIdentifier(snapshotId)).dbSnapshot());
-            return new RdsSnapshotCreation(this, toSnapshot(s), false);
+            return new RdsSnapshotCreation(this, toSnapshot(s), false, effect);
         }, () -> new RdsSnapshotCreation(this, new RdsSnapshot(snapshotId, source.instance(), "planned", "manual", null,
-                source.allocatedStorageGb(), source.engine(), null), true));
+                source.allocatedStorageGb(), source.engine(), null), true, effect));
     }
 
     /** This instance's snapshots, newest first ({@code aws rds describe-db-snapshots}). */

@@ -110,10 +110,10 @@ public final class RdsRestore {
         return context.gate().apply(effect, () -> {
             DBInstance created = source.aws().call("rds:RestoreDBInstanceFromDBSnapshot", "DB snapshot " + snapshotId,
                     () -> source.rds().restoreDBInstanceFromDBSnapshot(built).dbInstance());
-            return new RdsRestoration(source.instance(target), snapshotId, RdsInstance.toStatus(created), false);
+            return new RdsRestoration(source.instance(target), snapshotId, RdsInstance.toStatus(created), false, effect);
         }, () -> new RdsRestoration(source.instance(target), snapshotId,
                 new RdsInstanceStatus(target, "planned", snapshot.engine(), null, instanceClass, null, null, null,
-                        snapshot.allocatedStorageGb(), null, null), true));
+                        snapshot.allocatedStorageGb(), null, null), true, effect));
     }
 
     @Override

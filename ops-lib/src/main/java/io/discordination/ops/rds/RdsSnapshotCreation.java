@@ -2,10 +2,13 @@ package io.discordination.ops.rds;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.aws.Awaited;
 import io.discordination.ops.aws.Poller;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -16,15 +19,17 @@ import java.util.function.Function;
  *
  * <pre>{@code String id = rds().snapshot().awaitAvailable(minutes(30)).result().snapshotId();}</pre>
  */
-public final class RdsSnapshotCreation {
+public final class RdsSnapshotCreation implements Outcome {
     private final RdsInstance instance;
     private final RdsSnapshot snapshot;
     private final boolean planned;
+    private final Effect effect;
 
-    RdsSnapshotCreation(RdsInstance instance, RdsSnapshot snapshot, boolean planned) {
+    RdsSnapshotCreation(RdsInstance instance, RdsSnapshot snapshot, boolean planned, Effect effect) {
         this.instance = instance;
         this.snapshot = snapshot;
         this.planned = planned;
+        this.effect = effect;
     }
 
     /**
@@ -35,12 +40,13 @@ public final class RdsSnapshotCreation {
     static RdsSnapshotCreation fromJson(@JacksonInject(RdsInstance.RESTORED_INSTANCES) Function<String, RdsInstance> instances, @JsonProperty("snapshot") RdsSnapshot snapshot,
                                         @JsonProperty("planned") boolean planned) {
         if (snapshot == null) throw new IllegalArgumentException("no snapshot in the JSON");
-        return new RdsSnapshotCreation(instances.apply(snapshot.instance()), snapshot, planned);
+        return new RdsSnapshotCreation(instances.apply(snapshot.instance()), snapshot, planned, null);
     }
 
     @JsonProperty public String snapshotId() { return snapshot.snapshotId(); }
     @JsonProperty public RdsSnapshot snapshot() { return snapshot; }
     @JsonProperty public boolean planned() { return planned; }
+    @Override @JsonIgnore public Effect effect() { return effect; }
 
     /** Polls describe-db-snapshots until the snapshot is {@code available}, showing its percent progress. */
     public Awaited<RdsSnapshot> awaitAvailable(Duration timeout) {

@@ -1,5 +1,8 @@
 package io.discordination.ops.redis;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 import java.time.Duration;
@@ -15,8 +18,8 @@ import java.util.Locale;
  *
  * <pre>{@code DeletedKeys d = redis().deleteMatching("api:cache:*"); d.deleted();}</pre>
  */
-public record DeletedKeys(String pattern, boolean dryRun, long deleted, long matched, long keyspace,
-                          Duration elapsed, List<NodeCount> nodes, String batches) {
+public record DeletedKeys(String pattern, boolean planned, long deleted, long matched, long keyspace,
+                          Duration elapsed, List<NodeCount> nodes, String batches, @JsonIgnore Effect effect) implements Outcome {
 
     /** One node's share. */
     public record NodeCount(String node, long deleted, long matched) {
@@ -26,15 +29,20 @@ public record DeletedKeys(String pattern, boolean dryRun, long deleted, long mat
         nodes = List.copyOf(nodes);
     }
 
+    /** The same counts, as the outcome of {@code effect}. */
+    DeletedKeys of(Effect effect) {
+        return new DeletedKeys(pattern, planned, deleted, matched, keyspace, elapsed, nodes, batches, effect);
+    }
+
     @Override
     public String toString() {
-        String head = dryRun
+        String head = planned
                 ? "Would delete " + KeyDeleter.count(matched) + " keys matching " + pattern + " (dry run)"
                 : "Deleted " + KeyDeleter.count(deleted) + " keys matching " + pattern;
         head += String.format(Locale.ROOT, " of %s in %.2fs%n", KeyDeleter.count(keyspace), elapsed.toNanos() / 1e9);
         if (nodes.size() <= 1) return head;
-        Table table = Table.with("NODE", dryRun ? "MATCHING" : "DELETED");
-        nodes.forEach(n -> table.row(n.node(), KeyDeleter.count(dryRun ? n.matched() : n.deleted())));
+        Table table = Table.with("NODE", planned ? "MATCHING" : "DELETED");
+        nodes.forEach(n -> table.row(n.node(), KeyDeleter.count(planned ? n.matched() : n.deleted())));
         return head + table;
     }
 }

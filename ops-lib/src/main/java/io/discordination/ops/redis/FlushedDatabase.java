@@ -1,5 +1,9 @@
 package io.discordination.ops.redis;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
+
 import java.util.List;
 
 /**
@@ -8,14 +12,15 @@ import java.util.List;
  *
  * <pre>{@code long dropped = redis().flushDb().keys();}</pre>
  */
-public record FlushedDatabase(int database, long keys, List<String> nodes, boolean dryRun) {
+public record FlushedDatabase(int database, long keys, List<String> nodes, boolean planned, @JsonIgnore Effect effect)
+        implements Outcome {
     public FlushedDatabase {
         nodes = List.copyOf(nodes);
     }
 
     @Override
     public String toString() {
-        return (dryRun ? "Would flush" : "Flushed") + " database " + database + " on " + String.join(", ", nodes)
-                + " (" + KeyDeleter.count(keys) + " keys)" + (dryRun ? " (dry run)" : "");
+        return (planned ? "Would flush" : "Flushed") + " database " + database + " on " + String.join(", ", nodes)
+                + " (" + KeyDeleter.count(keys) + " keys)" + (planned ? " (dry run)" : "");
     }
 }

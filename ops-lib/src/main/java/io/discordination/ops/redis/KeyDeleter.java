@@ -221,7 +221,7 @@ final class KeyDeleter {
         List<DeletedKeys.NodeCount> nodes = runs.stream()
                 .map(r -> new DeletedKeys.NodeCount(r.node.toString(), r.deleted.get(), r.matched.get())).toList();
         return new DeletedKeys(pattern, !delete, total(runs, true), total(runs, false), keyspace,
-                Duration.ofNanos(System.nanoTime() - start), nodes, serverSide ? "server" : "client");
+                Duration.ofNanos(System.nanoTime() - start), nodes, serverSide ? "server" : "client", null);
     }
 
     private static long total(List<NodeRun> runs, boolean deleted) {

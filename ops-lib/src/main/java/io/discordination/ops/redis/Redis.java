@@ -518,8 +518,8 @@ public final class Redis {
         RedisConnections r = redis();
         Effect effect = Effect.on("redis", target(r)).verb("publish").param("channel", channel).param("message", message)
                 .command(PUBLISH.with("channel", channel).with("message", message)).build();
-        return context.gate().apply(effect, () -> new Published(channel, r.publish(channel, message), false),
-                () -> new Published(channel, r.numsub(channel).get(channel), true));
+        return context.gate().apply(effect, () -> new Published(channel, r.publish(channel, message), false, effect),
+                () -> new Published(channel, r.numsub(channel).get(channel), true, effect));
     }
 
     /**
@@ -540,8 +540,8 @@ public final class Redis {
         long before = keys;
         return context.gate().apply(effect, () -> {
             for (RedisNode node : masters) r.call(node, c -> c.sync().flushdb(FlushMode.ASYNC));
-            return new FlushedDatabase(db, before, names, false);
-        }, () -> new FlushedDatabase(db, before, names, true));
+            return new FlushedDatabase(db, before, names, false, effect);
+        }, () -> new FlushedDatabase(db, before, names, true, effect));
     }
 
     /**
@@ -576,20 +576,22 @@ public final class Redis {
         requireSelective(pattern);
         RedisConnections r = redis();
         KeyDeleter deleter = new KeyDeleter(r, scanCount, streams, batches);
-        Effect.Builder effect = Effect.on("redis", target(r)).verb("delete-matching").param("pattern", pattern)
+        Effect.Builder described = Effect.on("redis", target(r)).verb("delete-matching").param("pattern", pattern)
                 .destructive()
                 .command(DELETE_MATCHING.with("pattern", pattern));
         if (context.isDryRun()) {
             DeletedKeys counted = deleter.run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total));
-            return context.gate().apply(effect.param("keys", counted.matched()).build(), () -> counted, () -> counted);
+            Effect effect = described.param("keys", counted.matched()).build();
+            return context.gate().apply(effect, () -> counted.of(effect), () -> counted.of(effect));
         }
         if (context.gate().asksBeforeDestructive()) {
             // the person asked sees how many keys it deletes, as the plan shows it; a SCAN that deletes nothing
-            effect.param("keys", new KeyDeleter(r, scanCount, streams)
+            described.param("keys", new KeyDeleter(r, scanCount, streams)
                     .run(pattern, false, total -> context.progress("Counting keys matching " + pattern, total)).matched());
         }
-        return context.gate().apply(effect.build(),
-                () -> deleter.run(pattern, true, total -> context.progress("Deleting keys matching " + pattern, total)), null);
+        Effect effect = described.build();
+        return context.gate().apply(effect,
+                () -> deleter.run(pattern, true, total -> context.progress("Deleting keys matching " + pattern, total)).of(effect), null);
     }
 
     /** Refuses patterns that would match every key. */

@@ -383,7 +383,7 @@ public final class Bucket {
         }
         ObjectVersion current = history.isEmpty() ? null : history.get(0);
         if (current != null && current.versionId().equals(versionId)) {
-            return new ObjectRestore(bucket, key, versionId, versionId, null, false, "already current", true, false);
+            return new ObjectRestore(bucket, key, versionId, versionId, null, false, "already current", true, false, null);
         }
         boolean wasDeleted = current == null || current.deleteMarker();
         String replaced = current == null ? null : current.versionId();
@@ -409,8 +409,8 @@ public final class Bucket {
                         .service("s3").environment(context.environment().name())
                         .hint("compare them: versions(\"" + key + "\"); undo with: " + inverse).build();
             }
-            return new ObjectRestore(bucket, key, versionId, newVersion, replaced, wasDeleted, verifiedBy, true, false);
-        }, () -> new ObjectRestore(bucket, key, versionId, null, replaced, wasDeleted, null, false, true));
+            return new ObjectRestore(bucket, key, versionId, newVersion, replaced, wasDeleted, verifiedBy, true, false, effect);
+        }, () -> new ObjectRestore(bucket, key, versionId, null, replaced, wasDeleted, null, false, true, effect));
     }
 
     /** How the new current version was shown to match {@code source}: "etag", "sha-256", or null if it does not. */

@@ -1,5 +1,8 @@
 package io.discordination.ops.s3;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 /**
@@ -11,7 +14,7 @@ import io.discordination.ops.text.Table;
  */
 public record ObjectRestore(String bucket, String key, String restoredVersionId, String newVersionId,
                             String replacedVersionId, boolean wasDeleted, String verifiedBy, boolean verified,
-                            boolean planned) {
+                            boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
         return (planned ? "planned (dry run): restore\n" : "") + Table.fields("object", "s3://" + bucket + "/" + key,

@@ -1,5 +1,8 @@
 package io.discordination.ops.secrets;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Durations;
 import io.discordination.ops.text.Table;
 
@@ -15,7 +18,7 @@ import java.time.Duration;
  */
 public record SecretRotation(String secretId, String method, String previousVersionId, String newVersionId,
                              String currentVersionAfter, String previousVersionAfter, boolean planned,
-                             int checks, Duration waited) {
+                             int checks, Duration waited, @JsonIgnore Effect effect) implements Outcome {
 
     /** True when the stages ended as expected: the new version is AWSCURRENT, the old one AWSPREVIOUS. */
     public boolean stagesAsExpected() {

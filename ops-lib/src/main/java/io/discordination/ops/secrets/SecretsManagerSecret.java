@@ -149,8 +149,8 @@ public final class SecretsManagerSecret {
             String previousAfter = finished.result().entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS"))
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             return new SecretRotation(secretId, "rotate-secret", previous, made, made, previousAfter, false,
-                    finished.attempts(), finished.elapsed());
-        }, () -> new SecretRotation(secretId, "rotate-secret", previous, null, null, null, true, 0, Duration.ZERO));
+                    finished.attempts(), finished.elapsed(), effect);
+        }, () -> new SecretRotation(secretId, "rotate-secret", previous, null, null, null, true, 0, Duration.ZERO, effect));
     }
 
     private static String describeStages(Map<String, List<String>> stages, String made) {

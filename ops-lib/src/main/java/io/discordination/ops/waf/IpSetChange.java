@@ -1,5 +1,8 @@
 package io.discordination.ops.waf;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 /**
@@ -9,7 +12,7 @@ import io.discordination.ops.text.Table;
  * <pre>{@code IpSetChange c = waf().block("203.0.113.7"); c.changed();}</pre>
  */
 public record IpSetChange(String ipSet, String cidr, String action, boolean changed, String outcome, int attempts,
-                          int addressesAfter, boolean planned) {
+                          int addressesAfter, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
         return (planned ? "planned (dry run)\n" : "") + Table.fields("ip set", ipSet, "action", action, "address", cidr,

@@ -1,5 +1,8 @@
 package io.discordination.ops.waf;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 import java.util.List;
@@ -12,7 +15,10 @@ import java.util.List;
  * <pre>{@code IpSetChanges c = waf().block(List.of("203.0.113.7", "198.51.100.0/24")); c.changes();}</pre>
  */
 public record IpSetChanges(String ipSet, String action, List<IpSetChange> changes, int attempts, int addressesAfter,
-                           boolean planned) {
+                           boolean planned, @JsonIgnore Effect effect) implements Outcome {
+    /** Rows the text shows; JSON has them all. */
+    public static final int PRINTED_ROWS = 20;
+
     public IpSetChanges {
         changes = List.copyOf(changes);
     }
@@ -25,8 +31,8 @@ public record IpSetChanges(String ipSet, String action, List<IpSetChange> change
     @Override
     public String toString() {
         Table t = Table.with("ADDRESS", "OUTCOME");
-        changes.forEach(c -> t.row(c.cidr(), c.outcome()));
+        changes.stream().limit(PRINTED_ROWS).forEach(c -> t.row(c.cidr(), c.outcome()));
         return (planned ? "planned (dry run)\n" : "") + Table.fields("ip set", ipSet, "action", action, "attempts", attempts,
-                "addresses now", addressesAfter) + "\n" + t;
+                "addresses now", addressesAfter) + "\n" + t + Table.leftOut(changes.size(), PRINTED_ROWS, "addresses");
     }
 }

@@ -218,7 +218,7 @@ public final class WafIpSet {
         if (p.toChange().isEmpty()) {
             List<IpSetChange> none = p.ranges().stream().map(c -> unchanged(c, action, add ? "already blocked" : "not blocked", 1,
                     p.before().size())).toList();
-            return new IpSetChanges(name, action, none, 1, p.before().size(), false);
+            return new IpSetChanges(name, action, none, 1, p.before().size(), false, null);
         }
         List<String> changing = p.toChange().stream().map(Cidr::toString).toList();
         Set<Cidr> toChange = new HashSet<>(p.toChange());
@@ -235,20 +235,20 @@ public final class WafIpSet {
                         .with("description", p.before().description() == null || p.before().description().isEmpty()
                                 ? null : p.before().description()))
                 .build();
-        return context.gate().apply(effect, () -> update(p, toChange, add), () -> {
+        return context.gate().apply(effect, () -> update(p, toChange, add, effect), () -> {
             List<IpSetChange> planned = p.ranges().stream().map(c -> toChange.contains(c)
                     ? new IpSetChange(name, c.toString(), action, true, "would " + action, 0,
-                            p.before().size() + (add ? 1 : -1) * changing.size(), true)
+                            p.before().size() + (add ? 1 : -1) * changing.size(), true, effect)
                     : unchanged(c, action, add ? "already blocked" : "not blocked", 0, p.before().size())).toList();
-            return new IpSetChanges(name, action, planned, 0, p.before().size() + (add ? 1 : -1) * changing.size(), true);
+            return new IpSetChanges(name, action, planned, 0, p.before().size() + (add ? 1 : -1) * changing.size(), true, effect);
         });
     }
 
     private IpSetChange unchanged(Cidr c, String action, String why, int attempts, int size) {
-        return new IpSetChange(name, c.toString(), action, false, why + ": nothing changed", attempts, size, false);
+        return new IpSetChange(name, c.toString(), action, false, why + ": nothing changed", attempts, size, false, null);
     }
 
-    private IpSetChanges update(Prepared p, Set<Cidr> toChange, boolean add) {
+    private IpSetChanges update(Prepared p, Set<Cidr> toChange, boolean add, Effect effect) {
         String action = add ? "block" : "unblock";
         IpSetAddresses current = p.before();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -287,11 +287,11 @@ public final class WafIpSet {
                 }
             }
             List<IpSetChange> changes = p.ranges().stream().map(c -> ours.contains(c)
-                    ? new IpSetChange(name, c.toString(), action, true, add ? "blocked" : "unblocked", tries, next.size(), false)
+                    ? new IpSetChange(name, c.toString(), action, true, add ? "blocked" : "unblocked", tries, next.size(), false, effect)
                     : toChange.contains(c)
                     ? unchanged(c, action, add ? "already blocked by someone else" : "already unblocked by someone else", tries, next.size())
                     : unchanged(c, action, add ? "already blocked" : "not blocked", tries, next.size())).toList();
-            return new IpSetChanges(name, action, changes, tries, next.size(), false);
+            return new IpSetChanges(name, action, changes, tries, next.size(), false, effect);
         }
         throw OpsException.builder("Could not " + action + " " + p.toChange().size() + " address(es): the IP set " + name
                         + " changed under every one of " + MAX_ATTEMPTS + " attempts")

@@ -144,7 +144,7 @@ class AccountTest {
 
             assertThat(result.sessions().sessions()).isEqualTo(SeedData.WELL_KNOWN_USER_SESSIONS);
             assertThat(result.disconnect().gateways()).isEqualTo(1);
-            assertThat(result.disabled().dryRun()).isFalse();
+            assertThat(result.disabled().planned()).isFalse();
             assertThat(gateway.awaitMessage(Duration.ofSeconds(5))).contains("{\"type\":\"ForceDisconnect\"}");
             assertThat(sessionsPerUser(info).get(user)).isZero();
             assertThat(disabledPerUser(info).get(user)).isTrue();

@@ -105,7 +105,7 @@ class LiveKitTest {
         try (OpsContext ctx = context(info, Mode.EXECUTE, true)) {
             ParticipantRemoved removed = ctx.livekit().room(room).remove(SeedData.WELL_KNOWN_USER_ID);
 
-            assertThat(removed.dryRun()).isFalse();
+            assertThat(removed.planned()).isFalse();
             assertThat(identities(info, room)).containsExactlyInAnyOrderElementsOf(
                     before.stream().filter(id -> !id.equals(SeedData.WELL_KNOWN_USER_ID)).toList());
             List<AuditLog.Record> audit = ctx.gate().audit().read();
@@ -125,7 +125,7 @@ class LiveKitTest {
         try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
             ParticipantRemoved planned = ctx.livekit().room(room).remove(identity);
 
-            assertThat(planned.dryRun()).isTrue();
+            assertThat(planned.planned()).isTrue();
             assertThat(identities(info, room)).contains(identity);
             assertThat(ctx.plan().effects()).singleElement().satisfies(e -> assertThat(e.verb()).isEqualTo("remove-participant"));
         }

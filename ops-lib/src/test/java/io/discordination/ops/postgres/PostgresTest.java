@@ -182,7 +182,7 @@ class PostgresTest {
 
             TerminatedConnections planned = ctx.postgres().terminateIdle(Duration.ofSeconds(1));
 
-            assertThat(planned.dryRun()).isTrue();
+            assertThat(planned.planned()).isTrue();
             assertThat(planned.connections()).extracting(TerminatedConnections.IdleConnection::pid).contains(victimPid);
             assertThat(alive(checker, victimPid)).isTrue();
             assertThat(scalar(victim, "SELECT 1")).isEqualTo(1);

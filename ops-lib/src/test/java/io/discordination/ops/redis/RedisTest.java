@@ -196,7 +196,7 @@ class RedisTest {
              Subscriber gateway = Subscriber.subscribe(info.redisPort(), "gateway-test", "announcements")) {
             Published planned = ctx.redis().publish("announcements", "hello");
 
-            assertThat(planned.dryRun()).isTrue();
+            assertThat(planned.planned()).isTrue();
             assertThat(planned.receivers()).isEqualTo(1);
             assertThat(gateway.awaitMessage(Duration.ofMillis(300))).isEmpty();
             assertThat(ctx.plan().effects()).singleElement().satisfies(e -> {
@@ -230,7 +230,7 @@ class RedisTest {
             DeletedKeys deleted = ctx.redis().deleteMatching("api:cache:*");
 
             assertThat(deleted.deleted()).isEqualTo(before.get("api:cache:"));
-            assertThat(deleted.dryRun()).isFalse();
+            assertThat(deleted.planned()).isFalse();
             assertThat(deleted.nodes()).singleElement().satisfies(n -> assertThat(n.deleted()).isEqualTo(deleted.deleted()));
             Map<String, Long> after = keyCounts(info);
             assertThat(after.get("api:cache:")).isZero();
@@ -253,7 +253,7 @@ class RedisTest {
         try (OpsContext ctx = context(info, Mode.DRY_RUN, false)) {
             DeletedKeys planned = ctx.redis().deleteMatching("rl:*");
 
-            assertThat(planned.dryRun()).isTrue();
+            assertThat(planned.planned()).isTrue();
             assertThat(planned.matched()).isEqualTo(rateLimits);
             assertThat(planned.deleted()).isZero();
             assertThat(count(info, "rl:*")).isEqualTo(rateLimits);
