@@ -16,7 +16,7 @@ class RecordingGateTest {
     private final AtomicInteger performed = new AtomicInteger();
 
     private static Effect flush(String target) {
-        return Effect.on("redis", target).verb("flush").param("db", 0).destructive().command("redis-cli FLUSHDB ASYNC").build();
+        return Effect.on("redis", target).verb("flush").param("db", 0).destructive().command(CommandTemplate.of("redis-cli FLUSHDB ASYNC").values()).build();
     }
 
     private static Effect publish(String channel) {
