@@ -10,8 +10,8 @@ runbook('drain-voice-room') {
             'livekit-cli list-participants --url $LIVEKIT_URL --api-key $LK_KEY --api-secret $LK_SECRET --room voice:${channel}') {
         livekit().participants("voice:${param('channel')}")
     }
-    action('Remove every participant',
-            'livekit-cli remove-participant --url $LIVEKIT_URL --api-key $LK_KEY --api-secret $LK_SECRET --room voice:${channel} --identity <each identity>') {
+    // one effect per participant, each showing its own livekit-cli command
+    action('Remove every participant', LiveKitRoom.REMOVE_PARTICIPANT) {
         def room = livekit().room("voice:${param('channel')}")
         result('List the participants').participants().collect { room.remove(it.identity()) }
     }

@@ -152,14 +152,14 @@ final class ConsoleReporter implements RunListener {
                     out.println();
                     // the resolved values ("keys=5000") say how much it would touch
                     if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + io.discordination.ops.gate.Effect.parametersText(e.parameters()));
-                    if (e.command() != null) out.println("     $ " + shownCommand(e.command()));
+                    if (e.command() != null) out.println("     $ " + io.discordination.ops.gate.Effect.shownCommand(e.command()));
                 }
             }
             default -> {
                 // what a run did, each effect with the command that does the same by hand
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
                     out.println(("ok".equals(r.status()) ? "   did: " : "   started: ") + e.summary());
-                    if (e.command() != null) out.println("     $ " + shownCommand(e.command()));
+                    if (e.command() != null) out.println("     $ " + io.discordination.ops.gate.Effect.shownCommand(e.command()));
                 }
             }
         }
@@ -167,16 +167,6 @@ final class ConsoleReporter implements RunListener {
         stopLine(r);
         out.println();
         out.flush();
-    }
-
-    /** How many characters of an effect's command the text shows (a block of 10,000 addresses is longer); JSON has it all. */
-    static final int SHOWN_COMMAND_CHARS = 2000;
-
-    /** An effect's command, or its first {@value #SHOWN_COMMAND_CHARS} characters and how many were left out. */
-    static String shownCommand(String command) {
-        if (command.length() <= SHOWN_COMMAND_CHARS) return command;
-        return command.substring(0, SHOWN_COMMAND_CHARS) + " \u2026 (" + (command.length() - SHOWN_COMMAND_CHARS)
-                + " more characters: the whole command is in --output json and the audit record)";
     }
 
     /** FAILED or, for a refusal, DECLINED (answered no) or REFUSED (no terminal, no --yes, a runbook's own refusal). */

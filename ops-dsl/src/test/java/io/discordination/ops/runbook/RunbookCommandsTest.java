@@ -116,6 +116,9 @@ class RunbookCommandsTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(marker("marker")).containsExactly("hello careful 60m");
         assertThat(r.out()).contains("held after", "finished ok", "Journal: ");
+        // the run shows what it did with the command that does the same, as the plan and the audit record do
+        assertThat(r.out()).contains("did: append file " + probeDir.resolve("marker"),
+                "$ echo 'hello careful 60m' >> " + probeDir.resolve("marker"));
         List<JsonNode> journal = journal();
         assertThat(journal).extracting(j -> j.get("event").asText()).containsExactly("run-started",
                 "step-started", "step-finished", "step-started", "step-finished", "step-started", "step-finished",
@@ -125,7 +128,8 @@ class RunbookCommandsTest {
         assertThat(journal.get(9).get("outcome").asText()).isEqualTo("ok");
         // the Gate audited the effect under the same run id
         String audit = Files.readString(cli.home().resolve("audit").resolve("test.jsonl"));
-        assertThat(audit).contains("\"runId\":\"" + journal.get(0).get("runId").asText() + "\"", "\"event\":\"ok\"");
+        assertThat(audit).contains("\"runId\":\"" + journal.get(0).get("runId").asText() + "\"", "\"event\":\"ok\"",
+                "\"command\":\"echo 'hello careful 60m' >> " + probeDir.resolve("marker") + "\"");
     }
 
     private List<JsonNode> journal() throws IOException {

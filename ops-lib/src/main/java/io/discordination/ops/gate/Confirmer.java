@@ -141,7 +141,7 @@ public final class Confirmer {
         StringBuilder sb = new StringBuilder("\n  ").append(TerminalText.escape(effect.summary())).append('\n');
         // the resolved values ("keys=5000", "addressesAfter=12"): how much it touches, as the plan shows it
         if (!effect.parameters().isEmpty()) sb.append("  with:       ").append(TerminalText.escape(Effect.parametersText(effect.parameters()))).append('\n');
-        if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(effect.command())).append('\n');
+        if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(Effect.shownCommand(effect.command()))).append('\n');
         sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : TerminalText.escape(effect.inverse())).append('\n');
         return sb.toString();
     }

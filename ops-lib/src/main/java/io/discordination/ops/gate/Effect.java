@@ -81,6 +81,21 @@ public record Effect(String system, String target, String verb, Map<String, Obje
         return String.join(",", values.subList(0, SHOWN_VALUES)) + " \u2026 " + (values.size() - SHOWN_VALUES) + " more";
     }
 
+    /** How many characters of a command the plan, the run and the prompt show (10,000 WAF addresses make more); JSON and the audit keep it whole. */
+    public static final int SHOWN_COMMAND_CHARS = 2000;
+
+    /**
+     * A command as people read it: whole up to {@value #SHOWN_COMMAND_CHARS} characters, else its start and how
+     * many characters were left out.
+     *
+     * <pre>{@code out.println("$ " + Effect.shownCommand(effect.command()));}</pre>
+     */
+    public static String shownCommand(String command) {
+        if (command == null || command.length() <= SHOWN_COMMAND_CHARS) return command;
+        return command.substring(0, SHOWN_COMMAND_CHARS) + " \u2026 (" + (command.length() - SHOWN_COMMAND_CHARS)
+                + " more characters left out: --output json and the audit record have the whole command)";
+    }
+
     /** A copy whose text fields and parameter values have passed through {@code redactor}. */
     public Effect redacted(Redactor redactor) {
         Map<String, Object> params = new LinkedHashMap<>();

@@ -86,6 +86,21 @@ class CommandTemplateTest {
     }
 
     @Test
+    void shownCommand_whenTenThousandAddressesAreWritten_showsTheStartAndHowMuchWasLeftOut() {
+        List<String> addresses = java.util.stream.IntStream.range(0, 10_000)
+                .mapToObj(i -> "10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256) + "/32").toList();
+        String command = WafIpSet.UPDATE_IP_SET.with("name", "blocked-ips").with("scope", "REGIONAL").with("id", "id-1")
+                .with("addresses", addresses).with("lock_token", "t-1").with("description", null).render();
+
+        String shown = Effect.shownCommand(command);
+
+        assertThat(command).endsWith("10.0.39.15/32 --lock-token t-1").hasSizeGreaterThan(100_000);
+        assertThat(shown).startsWith("aws wafv2 update-ip-set --name blocked-ips").hasSizeLessThan(Effect.SHOWN_COMMAND_CHARS + 200)
+                .endsWith(" more characters left out: --output json and the audit record have the whole command)");
+        assertThat(Effect.shownCommand("rm x")).isEqualTo("rm x");
+    }
+
+    @Test
     void render_whenAPlaceholderIsNotBound_failsNamingIt() {
         assertThatThrownBy(() -> EcsCluster.RUN_TASK.with("cluster", "c").render())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<task_definition>");
