@@ -16,7 +16,7 @@ import java.util.Objects;
  * clients. {@link OpsContext} makes one and hands it to each handle it wires.
  *
  * <pre>{@code
- * HandleContext context = HandleContext.of(gate, "test");             // a unit test's
+ * HandleContext context = HandleContext.of(RecordingGate.planning());  // a unit test's
  * EcsService api = new EcsService(topology.ecs(), ecsClient, context, "api");
  * }</pre>
  *
@@ -37,9 +37,14 @@ public record HandleContext(Gate gate, Place environment, Redactor redactor, Str
         Objects.requireNonNull(progressOut, "progressOut");
     }
 
+    /** For unit tests: {@code gate} in an environment called {@code test}, see {@link #of(Gate, String, Redactor)}. */
+    public static HandleContext of(Gate gate) {
+        return of(gate, "test", new Redactor());
+    }
+
     /**
      * For unit tests: {@code gate} in an environment called {@code environment} with no file and no
-     * AWS settings, the gate's redactor, no progress drawn.
+     * AWS settings, {@code redactor} for messages, no progress drawn.
      */
     public static HandleContext of(Gate gate, String environment, Redactor redactor) {
         return new HandleContext(gate, new Place(environment, Path.of(environment + ".yaml"), new AwsTopology(null, null, null, null, null)),

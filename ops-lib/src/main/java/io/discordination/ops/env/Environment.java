@@ -51,8 +51,11 @@ public final class Environment {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{0,200})'|\"([^\"\\n]{0,200})\"");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential).*");
+    /** Settings the schema marks as credentials ({@code @Credential}): secret values, and URLs that carry credentials. */
+    private static final Map<String, Boolean> CREDENTIALS = TopologyFiles.credentials();
     /** Paths whose values carry credentials inside a URL. */
-    private static final Set<String> SECRET_URLS = Set.of("postgres.url", "redis.url");
+    private static final Set<String> SECRET_URLS = Set.copyOf(CREDENTIALS.entrySet().stream()
+            .filter(Map.Entry::getValue).map(Map.Entry::getKey).toList());
 
     private final String name;
     private final Path source;
@@ -240,7 +243,8 @@ public final class Environment {
         // entries under secrets: are Secrets Manager ids, not values
         if (path.startsWith("secrets.")) return false;
         String last = path.substring(path.lastIndexOf('.') + 1);
-        return SECRET_URLS.contains(path) || SECRET_KEY.matcher(last).matches();
+        // the schema says which settings are credentials; the name rule also covers variables and settings named so
+        return CREDENTIALS.containsKey(path) || SECRET_KEY.matcher(last).matches();
     }
 
     /**

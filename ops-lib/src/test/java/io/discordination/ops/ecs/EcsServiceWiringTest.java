@@ -3,7 +3,6 @@ package io.discordination.ops.ecs;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.discordination.ops.HandleContext;
 import io.discordination.ops.OpsException;
-import io.discordination.ops.Redactor;
 import io.discordination.ops.gate.RecordingGate;
 import io.discordination.ops.topology.SettingSource;
 import io.discordination.ops.topology.TopologyFiles;
@@ -54,7 +53,7 @@ class EcsServiceWiringTest {
     }
 
     private static HandleContext context(RecordingGate gate) {
-        return HandleContext.of(gate, "unit", new Redactor());
+        return HandleContext.of(gate);
     }
 
     @Test
@@ -79,7 +78,7 @@ class EcsServiceWiringTest {
 
         assertThatThrownBy(() -> new EcsService(ecs, client, context, "apii"))
                 .isInstanceOf(OpsException.NotFoundException.class)
-                .hasMessageContaining("No ECS service 'apii' in environment unit").hasMessageContaining("known: api");
+                .hasMessageContaining("No ECS service 'apii' in environment test").hasMessageContaining("known: api");
         assertThat(client.asked).isEmpty();
     }
 }

@@ -247,4 +247,16 @@ class EnvironmentTest {
                 .hasMessageStartingWith("Environment variable REDIS_URL is not set; environment prod needs it for 'redis.url' ("
                         + ENVIRONMENTS.resolve("prod.yaml").toAbsolutePath() + ")");
     }
+
+    @Test
+    void isSecretPath_whenDocsMarkASettingSecret_isTheSchemasCredentialAndTrue() throws IOException {
+        String doc = Files.readString(ENVIRONMENTS.resolveSibling("docs").resolve("environments.md"));
+        java.util.List<String> marked = new java.util.ArrayList<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `([A-Za-z0-9.]+)` \\|[^\\n]*\\*\\*[^\\n]*secret\\*\\*").matcher(doc);
+        while (row.find()) marked.add(row.group(1));
+
+        assertThat(marked).containsExactlyInAnyOrderElementsOf(io.discordination.ops.topology.TopologyFiles.credentials().keySet())
+                .contains("aws.secretAccessKey", "postgres.url", "postgres.readPassword", "redis.url", "livekit.apiSecret");
+        assertThat(marked).allSatisfy(setting -> assertThat(Environment.isSecretPath(setting)).as(setting).isTrue());
+    }
 }

@@ -13,7 +13,7 @@ package io.discordination.ops.topology;
  * @param secretAccessKey secret: registered with the redactor, never printed
  * @param profile         a named profile of the shared AWS config files
  */
-public record AwsTopology(Setting region, Setting endpoint, Setting accessKeyId, Setting secretAccessKey, Setting profile) {
+public record AwsTopology(Setting region, Setting endpoint, Setting accessKeyId, @Credential Setting secretAccessKey, Setting profile) {
     public static final String DEFAULT_REGION = "us-east-1";
 
     public AwsTopology {

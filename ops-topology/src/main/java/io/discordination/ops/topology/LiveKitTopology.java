@@ -9,7 +9,7 @@ package io.discordination.ops.topology;
  * @param apiKey    the API key
  * @param apiSecret the API secret: secret
  */
-public record LiveKitTopology(Setting url, Setting apiKey, Setting apiSecret) {
+public record LiveKitTopology(Setting url, Setting apiKey, @Credential Setting apiSecret) {
     public LiveKitTopology {
         url = Defaults.orAbsent(url);
         apiKey = Defaults.orAbsent(apiKey);

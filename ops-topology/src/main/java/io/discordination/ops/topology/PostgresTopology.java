@@ -10,7 +10,8 @@ package io.discordination.ops.topology;
  * @param readUser     the read-only role of ad-hoc queries
  * @param readPassword its password: secret
  */
-public record PostgresTopology(Setting url, Setting database, Setting readUser, Setting readPassword) {
+public record PostgresTopology(@Credential(inUrl = true) Setting url, Setting database, Setting readUser,
+                               @Credential Setting readPassword) {
     public PostgresTopology {
         url = Defaults.orAbsent(url);
         database = Defaults.orAbsent(database);

@@ -9,7 +9,7 @@ package io.discordination.ops.topology;
  *                seeds {@code h1:6379,h2:6379}); its credentials are secret
  * @param cluster {@code true} or {@code false}; absent: the server says ({@code INFO cluster})
  */
-public record RedisTopology(Setting url, Setting cluster) {
+public record RedisTopology(@Credential(inUrl = true) Setting url, Setting cluster) {
     public RedisTopology {
         url = Defaults.orAbsent(url);
         cluster = Defaults.orAbsent(cluster);

@@ -69,6 +69,25 @@ public final class TopologyFiles {
         return (Topology) bind(unbound, "", source);
     }
 
+    /**
+     * The settings the schema marks {@link Credential}, by dotted path, each with whether it is a URL
+     * whose credentials are secret ({@code true}) or a value that is secret as a whole.
+     */
+    public static Map<String, Boolean> credentials() {
+        Map<String, Boolean> found = new LinkedHashMap<>();
+        credentials(Topology.class, "", found);
+        return found;
+    }
+
+    private static void credentials(Class<?> section, String path, Map<String, Boolean> found) {
+        for (RecordComponent c : section.getRecordComponents()) {
+            String key = c.getAccessor().isAnnotationPresent(JsonValue.class) ? path : join(path, keyOf(c));
+            Credential credential = c.getAnnotation(Credential.class);
+            if (credential != null) found.put(key, credential.inUrl());
+            if (c.getType().isRecord()) credentials(c.getType(), key, found);
+        }
+    }
+
     /** {@code topology} as the YAML of an environment file; settings the file would not have are left out. */
     public static String write(Topology topology) {
         try {

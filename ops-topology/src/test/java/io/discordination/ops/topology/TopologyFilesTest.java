@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,5 +126,38 @@ class TopologyFilesTest {
         Topology t = read("livekit:\n  apiSecret: lk-Secret-Value-42\n", Map.of());
 
         assertThat(t.toString()).doesNotContain("lk-Secret-Value-42").contains("Setting[livekit.apiSecret]");
+    }
+
+    @Test
+    void read_whenStaging_bindsAsProdDoes() throws Exception {
+        Topology t = TopologyFiles.read(YAML.readTree(Files.readString(ENVIRONMENTS.resolve("staging.yaml"))), variables(Map.of()));
+
+        assertThat(t.name()).isEqualTo("staging");
+        assertThat(t.isProtected()).isFalse();
+        assertThat(t.ecs().cluster().required()).isEqualTo("discordination-staging");
+    }
+
+    /** The dotted keys the records allow, in the schema's order; a map of short names is {@code <short>}. */
+    private static void keys(Class<?> section, String prefix, List<String> out) {
+        for (RecordComponent c : section.getRecordComponents()) {
+            JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
+            String key = c.getAccessor().isAnnotationPresent(JsonValue.class) ? prefix
+                    : (prefix.isEmpty() ? "" : prefix + ".") + (named != null ? named.value() : c.getName());
+            if (Map.class.isAssignableFrom(c.getType())) out.add(key + ".<short>");
+            else if (c.getType().isRecord()) keys(c.getType(), key, out);
+            else out.add(key);
+        }
+    }
+
+    @Test
+    void environmentsDoc_listsExactlyTheSettingsOfTheSchema() throws Exception {
+        List<String> schema = new ArrayList<>();
+        keys(Topology.class, "", schema);
+        String doc = Files.readString(ENVIRONMENTS.resolveSibling("docs").resolve("environments.md"));
+        List<String> documented = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z0-9.<>-]+)` \\|").matcher(doc);
+        while (row.find()) documented.add(row.group(1));
+
+        assertThat(documented).containsExactlyElementsOf(schema);
     }
 }
