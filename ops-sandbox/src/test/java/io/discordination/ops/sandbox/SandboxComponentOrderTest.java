@@ -1,5 +1,6 @@
 package io.discordination.ops.sandbox;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The order {@code down} stops components in, from what each says it depends on (no servers needed). */
+@Tag("unit")
 class SandboxComponentOrderTest {
 
     private record Named(String name, List<String> dependsOn) implements SandboxComponent {
