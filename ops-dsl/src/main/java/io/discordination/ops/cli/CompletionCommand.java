@@ -2,6 +2,7 @@ package io.discordination.ops.cli;
 
 import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsPaths;
+import io.discordination.ops.text.ShellWords;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -43,11 +44,12 @@ final class CompletionCommand extends OpsSubcommand {
 
     /** The wrapper that completes runbook and parameter names, then registers itself in place of picocli's function. */
     private static String dynamicPart() {
-        String runbooks = OpsPaths.runbooks().toAbsolutePath().normalize().toString().replace("'", "'\\''");
+        // one single-quoted word whatever the path holds (a quote in it is written '\'')
+        String runbooks = ShellWords.singleQuoted(OpsPaths.runbooks().toAbsolutePath().normalize().toString());
         return """
 
                 # Runbook names and --param names, which picocli cannot know when this script is generated.
-                _ops_runbooks_dir='%s'
+                _ops_runbooks_dir=%s
 
                 function _ops_complete() {
                   # zsh (bashcompinit): arrays from 0 and no error for a glob without matches, as in bash

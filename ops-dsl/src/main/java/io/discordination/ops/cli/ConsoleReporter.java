@@ -235,7 +235,7 @@ final class ConsoleReporter implements RunListener {
     private String environmentText(RunReport report) {
         String given = environmentArgument != null ? environmentArgument : report.environment();
         if (given == null || "local".equals(given)) return "";
-        return " --env " + (given.matches("[A-Za-z0-9_./:-]+") ? given : "'" + given.replace("'", "'\\''") + "'");
+        return " --env " + ShellWords.quote(given);
     }
 
     /** The step that stopped the run: it failed or was refused. */
