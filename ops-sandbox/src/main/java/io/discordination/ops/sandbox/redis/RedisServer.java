@@ -12,7 +12,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,67 +128,86 @@ public final class RedisServer implements SandboxComponent {
     }
 
     /**
-     * Empties the server and writes the seed keys. The commands are pipelined: queued without a
-     * flush per command and sent a batch at a time, then every reply is awaited (the first error
-     * fails the seed).
+     * Empties the server and writes the seed keys. The 8,280 commands go in batches of
+     * {@link Batches#SIZE}, each batch one EVAL of a script that runs its commands in order; the
+     * batches are pipelined (sent without waiting) and every reply is awaited, the first error
+     * failing the seed. One command per call took ten times as long through Lettuce (measured:
+     * 2.5 to 3.3 s against 0.2 s with batches, in a reset at load 4).
      */
     public void seed(int port) {
         try (Session redis = Session.open(port, SEED_TIMEOUT)) {
-            RedisAsyncCommands<String, String> async = redis.commands().async();
             redis.commands().sync().flushall();
-            redis.commands().setAutoFlushCommands(false);
-            Pipeline pipeline = new Pipeline(redis.commands());
-            SetArgs ttl = SetArgs.Builder.ex(TTL_SECONDS);
+            Batches batches = new Batches(redis.commands().async());
+            String ttl = Long.toString(TTL_SECONDS);
             Random random = new Random(42);
             String[] paths = {"channels/%d/messages", "guilds/%d/members", "users/%d/profile", "guilds/%d/channels", "channels/%d/pins"};
             for (int i = 0; i < SeedData.API_CACHE_KEYS; i++) {
                 String path = String.format(paths[i % paths.length], 1180000000000000000L + i);
-                pipeline.add(async.set("api:cache:GET:/api/v9/" + path, "{\"etag\":\"W/" + Integer.toHexString(random.nextInt())
-                        + "\",\"body\":\"" + "x".repeat(40 + random.nextInt(200)) + "\"}", ttl));
+                batches.add("SET", "api:cache:GET:/api/v9/" + path, "{\"etag\":\"W/" + Integer.toHexString(random.nextInt())
+                        + "\",\"body\":\"" + "x".repeat(40 + random.nextInt(200)) + "\"}", "EX", ttl);
             }
             String[] buckets = {"messages:create", "typing", "reactions:add", "auth:login", "gateway:identify"};
             for (int i = 0; i < SeedData.RATE_LIMIT_KEYS; i++) {
                 String client = i % 3 == 0 ? "ip:" + ip(random) : "user:" + userId(random.nextInt(SeedData.USERS));
-                pipeline.add(async.set("rl:" + buckets[i % buckets.length] + ":" + client + ":" + i, Integer.toString(1 + random.nextInt(50)), ttl));
+                batches.add("SET", "rl:" + buckets[i % buckets.length] + ":" + client + ":" + i, Integer.toString(1 + random.nextInt(50)), "EX", ttl);
             }
             for (int i = 0; i < SeedData.SESSION_KEYS; i++) {
                 String user = i < SeedData.WELL_KNOWN_USER_SESSIONS ? SeedData.WELL_KNOWN_USER_ID : userId(i % SeedData.USERS);
                 String key = "session:" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-                Map<String, String> fields = new LinkedHashMap<>();
-                fields.put("user_id", user);
-                fields.put("created_at", Long.toString(1795900000L + random.nextInt(86400)));
-                fields.put("client", i % 2 == 0 ? "web" : "desktop");
-                pipeline.add(async.hset(key, fields));
+                batches.add("HSET", key, "user_id", user, "created_at", Long.toString(1795900000L + random.nextInt(86400)),
+                        "client", i % 2 == 0 ? "web" : "desktop");
             }
             for (int i = 0; i < SeedData.PRESENCE_KEYS; i++) {
-                pipeline.add(async.set("presence:" + userId(i), i % 4 == 0 ? "idle" : "online"));
+                batches.add("SET", "presence:" + userId(i), i % 4 == 0 ? "idle" : "online");
             }
             for (int i = 0; i < SeedData.USER_KEYS; i++) {
-                pipeline.add(async.hset("user:" + userId(i) + ":settings", Map.of("theme", i % 2 == 0 ? "dark" : "light", "locale", "en-US")));
+                batches.add("HSET", "user:" + userId(i) + ":settings", "theme", i % 2 == 0 ? "dark" : "light", "locale", "en-US");
             }
-            pipeline.await();
+            batches.await();
         } catch (RedisException e) {
             throw new SandboxException("Cannot seed redis on port " + port + ": " + e.getMessage(), e);
         }
     }
 
-    /** Commands queued on a connection without auto-flush, sent every {@link #BATCH} and awaited at the end. */
-    private static final class Pipeline {
-        private static final int BATCH = 1000;
-        private final StatefulRedisConnection<String, String> connection;
-        private final List<RedisFuture<?>> replies = new ArrayList<>();
+    /**
+     * Commands collected into batches; each full batch is sent at once as one EVAL whose
+     * arguments are, per command, its length and then its words (the seed's keys all live on
+     * this one server, so they need not be declared as KEYS).
+     */
+    private static final class Batches {
+        static final int SIZE = 500;
+        private static final String RUN_IN_ORDER = """
+                local i = 1
+                while i <= #ARGV do
+                  local n = tonumber(ARGV[i])
+                  redis.call(unpack(ARGV, i + 1, i + n))
+                  i = i + n + 1
+                end
+                return 1""";
+        private final RedisAsyncCommands<String, String> async;
+        private final List<String> words = new ArrayList<>();
+        private final List<RedisFuture<Long>> replies = new ArrayList<>();
+        private int commands;
 
-        Pipeline(StatefulRedisConnection<String, String> connection) {
-            this.connection = connection;
+        Batches(RedisAsyncCommands<String, String> async) {
+            this.async = async;
         }
 
-        void add(RedisFuture<?> reply) {
-            replies.add(reply);
-            if (replies.size() % BATCH == 0) connection.flushCommands();
+        void add(String... command) {
+            words.add(Integer.toString(command.length));
+            words.addAll(List.of(command));
+            if (++commands == SIZE) send();
+        }
+
+        private void send() {
+            if (commands == 0) return;
+            replies.add(async.eval(RUN_IN_ORDER, ScriptOutputType.INTEGER, new String[0], words.toArray(new String[0])));
+            words.clear();
+            commands = 0;
         }
 
         void await() {
-            connection.flushCommands();
+            send();
             RedisFuture<?>[] all = replies.toArray(new RedisFuture<?>[0]);
             if (!LettuceFutures.awaitAll(SEED_TIMEOUT, all)) {
                 throw new RedisCommandTimeoutException("the seed's commands were not answered within " + SEED_TIMEOUT.toSeconds() + " s");
