@@ -80,8 +80,11 @@ class SandboxDataTest {
 
         assertThat(yaml).contains("name: local", "protected: false", "cluster: discordination-prod",
                 "endpoint: " + sandbox.awsEndpoint(), "url: " + sandbox.redisUrl(), "id: " + sandbox.ipSetId(),
-                "subnets: " + String.join(",", sandbox.privateSubnets()), "securityGroups: " + sandbox.dbSg());
+                "securityGroups: " + sandbox.dbSg());
         var tree = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        // a comma-separated value is written quoted (YAML would read an unquoted one the same; the writer is cautious)
+        assertThat(tree.path("ecs").path("network").path("subnets").asText()).isEqualTo(String.join(",", sandbox.privateSubnets()));
+        assertThat(tree.path("ecs").path("network").path("assignPublicIp").asText()).isEqualTo("false");
         assertThat(tree.path("livekit").path("apiSecret").asText()).isEqualTo(sandbox.lkSecret());
         assertThat(tree.path("postgres").path("url").asText()).isEqualTo(sandbox.databaseUrl());
     }
