@@ -1,0 +1,32 @@
+package io.discordination.ops.sandbox.drill;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Every scenario the sandbox can break, one per runbook. A new scenario is one line in {@link #ALL}.
+ *
+ * <pre>{@code Scenario s = Scenarios.byName("api-not-responding").orElseThrow();}</pre>
+ */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    private static final List<Scenario> ALL = List.of(
+    );
+
+    /** Every scenario, in the order {@code ops drill --list} shows them (the seed runbook's). */
+    public static List<Scenario> all() {
+        return ALL;
+    }
+
+    public static Optional<Scenario> byName(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The names, comma separated, for "unknown scenario" errors. */
+    public static String names() {
+        return ALL.stream().map(Scenario::name).collect(Collectors.joining(", "));
+    }
+}
