@@ -14,6 +14,10 @@ public final class Scenarios {
     }
 
     private static final List<Scenario> ALL = List.of(
+            // scenarios of: api-not-responding, gateway-connections-dropping, run-migrations, create-db-backup,
+            // restore-db-backup, livekit-health, kick-from-voice, s3-usage
+            // scenarios of: connection-pool-exhaustion, flush-redis-cache, redis-memory-pressure, compromised-account,
+            // rate-limit-bypass, restore-deleted-file, rotate-secrets, cleanup-run
     );
 
     /** Every scenario, in the order {@code ops drill --list} shows them (the seed runbook's). */
