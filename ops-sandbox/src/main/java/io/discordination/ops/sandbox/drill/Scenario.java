@@ -49,6 +49,18 @@ public interface Scenario {
     }
 
     /**
+     * For a runbook that only diagnoses (no action that could end the incident: livekit-health,
+     * s3-usage, redis-memory-pressure): the words its report must show for the operator to have
+     * seen the incident, e.g. the failing health check's answer. The drill then passes when the
+     * runbook's output shows each of them (its own verify step may fail: the incident is still
+     * there); its probes are shown before and after but need not recover. Empty (the default): the
+     * runbook must end the incident, and every probe must pass after it.
+     */
+    default List<String> evidence(SandboxAccess sandbox) throws Exception {
+        return List.of();
+    }
+
+    /**
      * The sandbox components ({@link Sandbox#MOTO}, {@link Sandbox#REDIS}, {@link Sandbox#POSTGRES},
      * {@link Sandbox#AGENT}) that the break or the runbook change: {@link #heal} reseeds only these.
      */

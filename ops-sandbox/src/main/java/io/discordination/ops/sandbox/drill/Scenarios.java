@@ -17,6 +17,10 @@ public final class Scenarios {
     private static final Scenario[] REGISTERED = {
             // scenarios of: api-not-responding, gateway-connections-dropping, run-migrations, create-db-backup,
             // restore-db-backup, livekit-health, kick-from-voice, s3-usage
+            new ApiNotResponding(),
+            new GatewayConnectionsDropping(),
+            new LiveKitHealth(),
+            new KickFromVoice(),
             // scenarios of: connection-pool-exhaustion, flush-redis-cache, redis-memory-pressure, compromised-account,
             // rate-limit-bypass, restore-deleted-file, rotate-secrets, cleanup-run
     };
