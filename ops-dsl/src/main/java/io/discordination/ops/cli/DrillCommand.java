@@ -173,16 +173,20 @@ final class DrillCommand extends OpsSubcommand {
             out.println("  steps");
             r.steps().forEach(s -> out.println("    " + TerminalText.escape(s)));
         }
-        if (!r.verifyBefore().isEmpty()) {
+        if (r.verifyBefore().isEmpty()) {
+            out.println("  verify steps: none");
+        } else {
             out.println("  verify steps on the broken system (each must not hold)");
             r.verifyBefore().forEach(v -> out.println("    " + (v.held() ? "HOLDS  " : "ok     ") + v.step() + "  (" + TerminalText.escape(v.detail()) + ")"));
         }
         Table probes = Table.with("PROBE", "AFTER THE BREAK", "AFTER THE RUNBOOK");
         for (DrillReport.ProbeResult p : r.probes()) {
             probes.row(p.probe(), (p.passedBefore() ? "passes: " : "fails: ") + TerminalText.escape(p.before()),
-                    p.passedAfter() == null ? "-" : (p.passedAfter() ? "passes: " : "FAILS: ") + TerminalText.escape(p.after()));
+                    p.passedAfter() == null ? "-" : (p.passedAfter() ? "passes: " : r.diagnostic() ? "still fails: " : "FAILS: ")
+                            + TerminalText.escape(p.after()));
         }
         out.print(probes.toString().indent(2));
+        if (!probes.toString().endsWith("\n")) out.println();
         if (r.evidence() != null) {
             out.println("  the runbook's output had to show");
             r.evidence().forEach(e -> out.println("    " + (e.shown() ? "shown    " : "MISSING  ") + TerminalText.escape(e.expected())));

@@ -135,9 +135,6 @@ public final class DrillRunner {
                 problems.add("runbook defect: its verify step '" + v.step() + "' holds on the broken system, so it cannot tell a fix from no fix");
             }
         }
-        if (verifies.results().isEmpty() && !diagnostic) {
-            problems.add("runbook defect: it has no verify step, so a run cannot tell whether the incident is over");
-        }
 
         List<Observation> after;
         Double recovery = null;

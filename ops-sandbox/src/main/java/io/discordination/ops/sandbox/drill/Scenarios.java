@@ -19,8 +19,12 @@ public final class Scenarios {
             // restore-db-backup, livekit-health, kick-from-voice, s3-usage
             new ApiNotResponding(),
             new GatewayConnectionsDropping(),
+            new RunMigrations(),
+            new CreateDbBackup(),
+            new RestoreDbBackup(),
             new LiveKitHealth(),
             new KickFromVoice(),
+            new S3Usage(),
             // scenarios of: connection-pool-exhaustion, flush-redis-cache, redis-memory-pressure, compromised-account,
             // rate-limit-bypass, restore-deleted-file, rotate-secrets, cleanup-run
     };
