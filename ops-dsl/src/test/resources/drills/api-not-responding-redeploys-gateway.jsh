@@ -15,8 +15,7 @@ runbook("api-not-responding", "API Service Not Responding")
     .check("Check database connectivity",
         "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
         () -> rds().status())
-    .action("Force new deployment (rolling restart)",
-        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.gateway} --force-new-deployment",
+    .action("Force new deployment (rolling restart)", EcsService.FORCE_REDEPLOY,
         () -> ecs("gateway").forceRedeploy().awaitStable(param("stableTimeout")))
     .verify("The API service is stable again", () -> ecs("api").status().isStable())
     .timeout(seconds(10)).every(seconds(2)); // short: the test should not wait five minutes for a verify that cannot hold

@@ -15,8 +15,7 @@ runbook("api-not-responding", "API Service Not Responding")
     .check("Check database connectivity",
         "aws rds describe-db-instances --db-instance-identifier ${rds.instance}",
         () -> rds().status())
-    .action("Force new deployment (rolling restart)",
-        "aws ecs update-service --cluster ${ecs.cluster} --service ${ecs.services.api} --force-new-deployment",
+    .action("Force new deployment (rolling restart)", EcsService.FORCE_REDEPLOY,
         () -> ecs("api").forceRedeploy().awaitStable(param("stableTimeout")))
     .verify("The API service answers", () -> true)
     .timeout(seconds(5)).every(seconds(1));

@@ -64,9 +64,12 @@ public final class DrillExtension implements ParameterResolver {
         Cli.Result result = new Cli(home, Cli.projectRoot()).run(args.toArray(String[]::new));
         try {
             JsonNode doc = JSON.readTree(result.out());
-            DrillReport report = JSON.treeToValue(doc.path("drills").get(0), DrillReport.class);
-            return new Outcome(result.exitCode(), report, result.err());
-        } catch (IOException | NullPointerException e) {
+            JsonNode first = doc == null ? null : doc.path("drills").get(0);
+            if (first == null) {
+                throw new AssertionError("ops drill " + scenario + " printed no report (exit " + result.exitCode() + "): " + result.all());
+            }
+            return new Outcome(result.exitCode(), JSON.treeToValue(first, DrillReport.class), result.err());
+        } catch (IOException e) {
             throw new AssertionError("ops drill " + scenario + " printed no report (exit " + result.exitCode() + "): " + result.all(), e);
         }
     }
