@@ -91,5 +91,15 @@ class WrongRunbookDrillTest {
         try (SandboxAccess access = SandboxAccess.open(sandbox)) {
             assertThat(Scenarios.byName("kick-from-voice").orElseThrow().probes().get(0).observe(access).passed()).isTrue();
         }
+
+        // a game day: the scenario stays hidden until heal names it
+        Cli.Result hidden = cli.run("sandbox", "break", "--random");
+        Cli.Result revealed = cli.run("sandbox", "heal");
+
+        assertThat(hidden.exitCode()).as(hidden.all()).isZero();
+        assertThat(hidden.all()).contains("Something in the sandbox is broken");
+        for (var scenario : Scenarios.all()) assertThat(hidden.all()).doesNotContain(scenario.name());
+        assertThat(revealed.exitCode()).as(revealed.all()).isZero();
+        assertThat(revealed.out()).containsPattern("it was: (" + Scenarios.names().replace(", ", "|") + ") ");
     }
 }
