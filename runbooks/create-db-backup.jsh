@@ -9,6 +9,7 @@ runbook("create-db-backup", "Create Database Backup")
         () -> rds().snapshot())
     .verify("The snapshot is available", () -> {
             RdsSnapshotCreation created = result("Manual RDS snapshot");
+            if (created == null) return false; // no snapshot taken yet
             return rds().snapshots().snapshots().stream()
                 .anyMatch(s -> s.snapshotId().equals(created.snapshotId()) && s.isAvailable());
         })

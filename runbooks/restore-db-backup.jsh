@@ -29,6 +29,7 @@ runbook("restore-db-backup", "Restore from Backup")
         })
     .verify("The restored instance is available", () -> {
             RdsRestoration restoring = result("Restore to new instance");
+            if (restoring == null) return false; // nothing restored yet
             return restoring.instance().status().isAvailable();
         })
     .command("aws rds wait db-instance-available --db-instance-identifier ${target}")

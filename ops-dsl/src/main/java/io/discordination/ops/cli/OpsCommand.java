@@ -61,6 +61,7 @@ public final class OpsCommand implements Runnable {
             EnvCommand.class,
             AuditCommand.class,
             SandboxCommand.class,
+            DrillCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
             CompleteCommand.class);

@@ -9,17 +9,24 @@ import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxException;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.text.Table;
+import io.discordination.ops.text.TerminalText;
+import io.discordination.ops.sandbox.drill.Observation;
+import io.discordination.ops.sandbox.drill.Probe;
+import io.discordination.ops.sandbox.drill.SandboxAccess;
+import io.discordination.ops.sandbox.drill.Scenario;
+import io.discordination.ops.sandbox.drill.Scenarios;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ops sandbox up|down|status|reset|env}: the local Discordination that the {@code local}
+ * {@code ops sandbox up|down|status|reset|env|break|heal}: the local Discordination that the {@code local}
  * environment points at. Progress goes to stderr; stdout carries what runs where (or the
  * {@code export} lines of {@code env}).
  *
@@ -33,7 +40,7 @@ import java.util.Map;
                 "  ops sandbox down"},
         description = "A complete local Discordination (AWS emulator, Redis, PostgreSQL, LiveKit emulator) for drills, demos and tests.",
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class,
-                SandboxCommand.Reset.class, SandboxCommand.Env.class})
+                SandboxCommand.Reset.class, SandboxCommand.Env.class, SandboxCommand.Break.class, SandboxCommand.Heal.class})
 final class SandboxCommand extends OpsSubcommand {
     @Override
     protected ExitCode execute() {
@@ -196,6 +203,105 @@ final class SandboxCommand extends OpsSubcommand {
                 out.println("export " + e.getKey() + "=" + value);
             }
             out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** Where {@code break} records what it broke and when, for {@code heal} to reveal and score. */
+    static Path brokenRecord(Sandbox sandbox) {
+        return sandbox.directory().resolve("broken.properties");
+    }
+
+    @Command(name = "break", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox break api-not-responding",
+                    "  ops sandbox break --random         a game day: the scenario stays hidden until ops sandbox heal"},
+            description = "Reproduce a runbook's incident in the sandbox (ops drill --list names them); heal it with ops sandbox heal.")
+    static final class Break extends OpsSubcommand {
+        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "The runbook whose incident to reproduce.")
+        String name;
+
+        @picocli.CommandLine.Option(names = "--random", description = "Pick one at random and do not say which.")
+        boolean random;
+
+        @Override
+        protected ExitCode execute() throws Exception {
+            if (random == (name != null)) {
+                throw OpsException.builder("ops sandbox break takes a scenario or --random (one of " + Scenarios.names() + ")")
+                        .hint("ops drill --list").invalidInput();
+            }
+            Scenario scenario = random ? Scenarios.all().get(new java.security.SecureRandom().nextInt(Scenarios.all().size()))
+                    : Scenarios.byName(name).orElseThrow(() -> OpsException.builder("no scenario " + name + "; the scenarios: "
+                            + Scenarios.names()).hint("ops drill --list").invalidInput());
+            Sandbox sandbox = sandbox();
+            LocalSandbox.ensureUp(sandbox.opsHome(), err());
+            if (Files.exists(brokenRecord(sandbox))) {
+                throw OpsException.builder("the sandbox is broken already").hint("ops sandbox heal first").invalidInput();
+            }
+            try (SandboxAccess access = SandboxAccess.open(sandbox)) {
+                scenario.breakIt(access);
+            }
+            java.util.Properties record = new java.util.Properties();
+            record.setProperty("scenario", scenario.name());
+            record.setProperty("brokenAt", java.time.Instant.now().toString());
+            try (var w = Files.newBufferedWriter(brokenRecord(sandbox))) {
+                record.store(w, "what ops sandbox break broke; ops sandbox heal reads and removes it");
+            }
+            PrintWriter out = out();
+            if (random) {
+                out.println("Something in the sandbox is broken. Find it with the runbooks (ops list, ops run NAME) and the REPL (ops repl);");
+                out.println("ops sandbox heal says what it was, whether it is fixed, and restores the seeded state.");
+            } else {
+                out.println("broke: " + scenario.name() + ": " + scenario.symptoms());
+                out.println("drill it: ops run " + scenario.name() + "; then ops sandbox heal");
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "heal", mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                    "  ops sandbox heal"},
+            description = "After ops sandbox break: say what was broken, whether each symptom is gone now and how long it has been; "
+                    + "then back to the seeded state (as ops sandbox reset).")
+    static final class Heal extends OpsSubcommand {
+        @Override
+        protected ExitCode execute() throws Exception {
+            Sandbox sandbox = sandbox();
+            PrintWriter out = out();
+            Path recordFile = brokenRecord(sandbox);
+            if (Files.exists(recordFile)) {
+                java.util.Properties record = new java.util.Properties();
+                try (var r = Files.newBufferedReader(recordFile)) {
+                    record.load(r);
+                }
+                Scenario scenario = Scenarios.byName(record.getProperty("scenario", "")).orElse(null);
+                String at = record.getProperty("brokenAt", "");
+                if (scenario != null) {
+                    java.time.Duration since = java.time.Duration.between(java.time.Instant.parse(at), java.time.Instant.now());
+                    out.println("it was: " + scenario.name() + " (" + scenario.symptoms() + "), broken " + at + ", "
+                            + io.discordination.ops.text.Durations.format(since.withNanos(0)) + " ago");
+                    Table table = Table.with("SYMPTOM GONE?", "PROBE", "OBSERVED");
+                    boolean fixed = true;
+                    try (SandboxAccess access = SandboxAccess.open(sandbox)) {
+                        for (Probe probe : scenario.probes()) {
+                            Observation seen = probe.observe(access);
+                            fixed &= seen.passed();
+                            table.row(seen.passed() ? "yes" : "NO", probe.description(), TerminalText.escape(seen.observed()));
+                        }
+                    }
+                    out.print(table);
+                    out.println(fixed ? "fixed: every symptom is gone" : "not fixed: some symptoms remain");
+                }
+            } else {
+                out.println("nothing was broken with ops sandbox break; resetting anyway");
+            }
+            out.flush();
+            withProgress(err(), quiet(), "healed", sandbox::reset);
+            Files.deleteIfExists(recordFile);
             return ExitCode.OK;
         }
     }

@@ -155,7 +155,8 @@ class CliHabitsTest {
         List<List<String>> commands = List.of(List.of(), List.of("list"), List.of("describe"), List.of("plan"), List.of("run"),
                 List.of("check"), List.of("docs"), List.of("repl"), List.of("env"), List.of("audit"), List.of("sandbox"),
                 List.of("sandbox", "up"), List.of("sandbox", "down"), List.of("sandbox", "status"), List.of("sandbox", "reset"),
-                List.of("sandbox", "env"), List.of("completion"), List.of("help"));
+                List.of("sandbox", "env"), List.of("sandbox", "break"), List.of("sandbox", "heal"), List.of("drill"),
+                List.of("completion"), List.of("help"));
         for (List<String> c : commands) {
             List<String> args = new ArrayList<>(c);
             args.add("--help");

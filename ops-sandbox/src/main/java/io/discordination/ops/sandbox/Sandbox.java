@@ -196,7 +196,7 @@ public final class Sandbox {
 
     /** {@link #up()}, reporting one line per component to {@code progress}. */
     public SandboxInfo up(Consumer<String> progress) {
-        return locked(() -> ensure(progress, false));
+        return locked(() -> ensure(progress, Set.of()));
     }
 
     /** Back to the seeded state; running servers are reseeded in place, missing ones started. */
@@ -205,7 +205,19 @@ public final class Sandbox {
     }
 
     public SandboxInfo reset(Consumer<String> progress) {
-        return locked(() -> ensure(progress, true));
+        return locked(() -> ensure(progress, Set.copyOf(COMPONENTS)));
+    }
+
+    /**
+     * Reseeds only {@code components} (names of {@link #COMPONENTS}), the others keep their state;
+     * a drill that broke only Redis is healed in a fraction of a full reset. Missing servers are
+     * started and seeded as by {@link #up()}.
+     */
+    public SandboxInfo reset(Set<String> components, Consumer<String> progress) {
+        for (String name : components) {
+            if (!COMPONENTS.contains(name)) throw new IllegalArgumentException("no sandbox component " + name);
+        }
+        return locked(() -> ensure(progress, Set.copyOf(components)));
     }
 
     /** How long {@link #down()} waits for a server to exit on TERM before it sends KILL. */
@@ -350,7 +362,7 @@ public final class Sandbox {
 
     // ---------------------------------------------------------------------------------------
 
-    private SandboxInfo ensure(Consumer<String> progress, boolean reseed) {
+    private SandboxInfo ensure(Consumer<String> progress, Set<String> reseed) {
         SandboxState state = SandboxState.load(stateFile());
         List<SandboxComponent> components = components(state);
         try {
@@ -361,7 +373,7 @@ public final class Sandbox {
         }
     }
 
-    private SandboxInfo ensure(SandboxState state, List<SandboxComponent> components, Consumer<String> progress, boolean reseed) {
+    private SandboxInfo ensure(SandboxState state, List<SandboxComponent> components, Consumer<String> progress, Set<String> reseed) {
         Map<String, Boolean> wasRunning = new LinkedHashMap<>();
         List<Boolean> answering = atOnce(components, component -> {
             SandboxState.Server server = state.servers.get(component.name());
@@ -409,7 +421,7 @@ public final class Sandbox {
         state.save(stateFile());
         Map<String, Boolean> willSeed = new LinkedHashMap<>();
         for (SandboxComponent component : components) {
-            willSeed.put(component.name(), !wasRunning.get(component.name()) || reseed || component.needsSeed());
+            willSeed.put(component.name(), !wasRunning.get(component.name()) || reseed.contains(component.name()) || component.needsSeed());
         }
         for (SandboxComponent component : components) {
             String name = component.name();

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ops sandbox up}; configured through environment variables so no secret shows in
  * {@code ps}. Sandbox-only endpoints under {@code /sandbox/}: {@code POST /sandbox/livekit/reset},
  * {@code POST /sandbox/ecs/pause}, {@code POST /sandbox/ecs/resume}, {@code GET /sandbox/status},
+ * {@code POST /sandbox/livekit/unhealthy} and {@code POST /sandbox/livekit/strand} (drills),
  * {@code POST /sandbox/lambda/<function>} (a Lambda invocation: the event as JSON body).
  *
  * <pre>{@code SANDBOX_DIR=... SANDBOX_AGENT_PORT=7880 LK_KEY=... LK_SECRET=... AWS_ENDPOINT_URL=... java -cp ... io.discordination.ops.sandbox.agent.SandboxAgent}</pre>
@@ -59,7 +60,7 @@ public final class SandboxAgent {
         LiveKitEmulator livekit = LiveKitEmulator.withSeededRooms(required("LK_KEY"), required("LK_SECRET"), clock);
         AwsClients aws = new AwsClients(required("AWS_ENDPOINT_URL"), System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                 required("AWS_ACCESS_KEY_ID"), required("AWS_SECRET_ACCESS_KEY"));
-        EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), sandboxDir, clock);
+        EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), aws.cloudWatch(), sandboxDir, clock);
         RotationFunctions rotation = new RotationFunctions(aws.secrets(),
                 () -> Sandbox.at(sandboxDir.getParent()).info().postgresPort(), SandboxAgent::log);
 
@@ -117,7 +118,17 @@ public final class SandboxAgent {
             String reply;
             if (post && path.equals("/sandbox/livekit/reset")) {
                 livekit.rooms().seed();
+                livekit.healthy();
                 reply = "{\"livekit\":\"seeded\"}";
+            } else if (post && path.equals("/sandbox/livekit/unhealthy")) {
+                // a drill: the node fails its health check with the reason in the body
+                livekit.unhealthy(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).strip());
+                reply = "{\"livekit\":\"unhealthy\"}";
+            } else if (post && path.equals("/sandbox/livekit/strand")) {
+                // a drill: {"room": ..., "identity": ..., "name": ...} left behind in the room
+                var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(exchange.getRequestBody());
+                livekit.rooms().strand(body.path("room").asText(), body.path("identity").asText(), body.path("name").asText());
+                reply = "{\"livekit\":\"stranded\"}";
             } else if (post && path.equals("/sandbox/ecs/pause")) {
                 ecsPaused.set(true);
                 reply = "{\"ecs\":\"paused\"}";

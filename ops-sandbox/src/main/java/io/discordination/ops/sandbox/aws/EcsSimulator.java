@@ -1,6 +1,10 @@
 package io.discordination.ops.sandbox.aws;
 
 import io.discordination.ops.sandbox.SeedData;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
@@ -10,6 +14,7 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskField;
@@ -37,6 +42,11 @@ import java.util.stream.Collectors;
  * sandbox folder (it is consumed), or for a task started with the container override environment
  * variable {@code SANDBOX_EXIT_CODE}.
  *
+ * <p>Drills: while a service is tagged {@code sandbox:degraded} (see sitecustomize.py) its
+ * containers log what failing tasks log on every pass (the api's 502/503s, the gateway's dropped
+ * WebSockets); when a new deployment replaces a service's tasks, their fresh memory
+ * utilization is published, as ECS publishes it for new tasks.
+ *
  * <pre>{@code new EcsSimulator(aws.ecs(), aws.logs(), sandboxDir, Clock.systemUTC()).tick();}</pre>
  */
 public final class EcsSimulator {
@@ -51,9 +61,21 @@ public final class EcsSimulator {
     private final Clock clock;
     private final Map<String, OneOff> running = new ConcurrentHashMap<>();
 
+    /** The tag that marks a service's tasks failing (value {@code health-checks} or {@code memory}). */
+    public static final String DEGRADED_TAG = "sandbox:degraded";
+
+    private final CloudWatchClient cloudWatch;
+    private long degradedLines;
+
     public EcsSimulator(EcsClient ecs, CloudWatchLogsClient logs, Path sandboxDir, Clock clock) {
+        this(ecs, logs, null, sandboxDir, clock);
+    }
+
+    /** With {@code cloudWatch}: a rollout publishes its new tasks' memory utilization. */
+    public EcsSimulator(EcsClient ecs, CloudWatchLogsClient logs, CloudWatchClient cloudWatch, Path sandboxDir, Clock clock) {
         this.ecs = ecs;
         this.logs = logs;
+        this.cloudWatch = cloudWatch;
         this.sandboxDir = sandboxDir;
         this.clock = clock;
     }
@@ -90,7 +112,7 @@ public final class EcsSimulator {
     private void reconcileServices(List<Task> tasks) {
         List<String> names = ecs.listServices(r -> r.cluster(SeedData.CLUSTER)).serviceArns();
         if (names.isEmpty()) return;
-        for (Service service : ecs.describeServices(r -> r.cluster(SeedData.CLUSTER).services(names)).services()) {
+        for (Service service : ecs.describeServices(r -> r.cluster(SeedData.CLUSTER).services(names).include(ServiceField.TAGS)).services()) {
             if (!"ACTIVE".equals(service.status()) || service.deployments().isEmpty()) continue;
             String deployment = service.deployments().get(0).id();
             String group = "service:" + service.serviceName();
@@ -107,10 +129,43 @@ public final class EcsSimulator {
             for (Task task : outdated) {
                 stop(task.taskArn(), "Scaling activity initiated by (deployment " + deployment + ")");
             }
+            if (!outdated.isEmpty() && missing > 0) freshTasksMemory(service.serviceName());
+            service.tags().stream().filter(t -> DEGRADED_TAG.equals(t.key())).findFirst()
+                    .ifPresent(t -> logFailing(service.serviceName(), t.value()));
             for (int i = 0; i < -missing; i++) {
                 stop(current.get(i).taskArn(), "Scaling activity initiated by (service " + service.serviceName() + ")");
             }
         }
+    }
+
+    /** New tasks of a deployment start with a fresh VM: their memory utilization, published now. */
+    private void freshTasksMemory(String service) {
+        if (cloudWatch == null) return;
+        Instant now = clock.instant();
+        List<MetricDatum> data = new ArrayList<>();
+        for (List<Dimension> dimensions : List.of(
+                List.of(Dimension.builder().name("ClusterName").value(SeedData.CLUSTER).build(),
+                        Dimension.builder().name("ServiceName").value(service).build()),
+                List.of(Dimension.builder().name("ServiceName").value(service).build()))) {
+            data.add(MetricDatum.builder().metricName("MemoryUtilization").dimensions(dimensions).timestamp(now)
+                    .value(service.equals("gateway") ? 34.6 : 39.2).unit(StandardUnit.PERCENT).build());
+        }
+        cloudWatch.putMetricData(r -> r.namespace("AWS/ECS").metricData(data));
+    }
+
+    /** What a degraded service's containers log on each pass. */
+    private void logFailing(String service, String kind) {
+        long n = ++degradedLines;
+        String group = service.equals("gateway") ? SeedData.LOG_GROUP_GATEWAY : SeedData.LOG_GROUP_API;
+        String stream = service + "/" + service + "/degraded";
+        List<String> lines = "memory".equals(kind)
+                ? List.of("[warning] BEAM memory high: total=3.71GB processes=2.52GB binary=0.98GB ets=0.21GB",
+                        "[error] WebSocket closed session=" + Long.toHexString(0x5a17e000L + n) + " code=1006 reason=\"node under memory pressure: dropping connection\"",
+                        "[error] presence update dropped for user_id=user-" + (1 + n % SeedData.USERS) + ": Phoenix.PubSub broadcast timed out after 5000ms")
+                : List.of("[error] GET /health status=503 duration_ms=5002 client_ip=10.42.101.17 error=\"health check timed out\"",
+                        "[error] GET /api/v9/users/@me status=502 duration_ms=30001 client_ip=203.0.113." + (10 + n % 200)
+                                + " request_id=F" + Long.toString(910000 + n, 36) + " error=\"upstream connect error: connection refused\"");
+        write(new OneOff(clock.instant(), false, 0, List.of(), group, stream), clock.instant(), lines);
     }
 
     private void stop(String taskArn, String reason) {

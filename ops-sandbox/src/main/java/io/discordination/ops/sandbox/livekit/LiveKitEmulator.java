@@ -31,6 +31,8 @@ public final class LiveKitEmulator {
 
     private final Rooms rooms;
     private final AccessTokens tokens;
+    /** Why the node fails its health check (a drill), or null while it is healthy. */
+    private volatile String unhealthy;
 
     public LiveKitEmulator(Rooms rooms, AccessTokens tokens) {
         this.rooms = rooms;
@@ -54,7 +56,19 @@ public final class LiveKitEmulator {
     }
 
     private void health(HttpExchange exchange) throws IOException {
-        send(exchange, 200, "text/plain", "OK".getBytes(StandardCharsets.UTF_8));
+        String why = unhealthy;
+        if (why == null) send(exchange, 200, "text/plain", "OK".getBytes(StandardCharsets.UTF_8));
+        else send(exchange, 503, "text/plain", why.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A drill: {@code /healthz} answers 503 with {@code reason} until {@link #healthy()}. */
+    public void unhealthy(String reason) {
+        this.unhealthy = reason == null || reason.isBlank() ? "not ready" : reason;
+    }
+
+    /** The node passes its health check again (the seeded state). */
+    public void healthy() {
+        this.unhealthy = null;
     }
 
     /** A Twirp error: HTTP status and {@code {"code": ..., "msg": ...}}. */

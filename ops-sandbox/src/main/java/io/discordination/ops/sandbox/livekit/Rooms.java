@@ -86,6 +86,23 @@ public final class Rooms {
         refreshCount(room);
     }
 
+    /**
+     * A drill: {@code identity} is left in {@code room} as LiveKit keeps a participant whose client
+     * vanished without leaving (still ACTIVE, its microphone track muted, joined long ago), so the
+     * channel shows someone who is not there. The room is created if needed.
+     */
+    public synchronized LivekitModels.ParticipantInfo strand(String room, String identity, String name) {
+        create(room, 300, 0, "");
+        long joinedAt = clock.instant().getEpochSecond() - 4 * 3600;
+        join(room, identity, name, joinedAt);
+        LivekitModels.ParticipantInfo joined = participants.get(room).get(identity);
+        LivekitModels.ParticipantInfo stuck = joined.toBuilder()
+                .setTracks(0, joined.getTracks(0).toBuilder().setMuted(true))
+                .setMetadata("{\"user_id\":\"" + identity + "\",\"client\":\"desktop 0.0.312\"}").build();
+        participants.get(room).put(identity, stuck);
+        return stuck;
+    }
+
     private void refreshCount(String room) {
         int count = participants.get(room).size();
         rooms.put(room, rooms.get(room).toBuilder().setNumParticipants(count).setNumPublishers(count).build());

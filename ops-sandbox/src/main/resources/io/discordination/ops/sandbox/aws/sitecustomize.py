@@ -77,10 +77,55 @@ try:
                                   service.name, service.deployments[0]["id"] if service.deployments else "?")})
             service.events = events[:100]
             return service
+        if (force or task_definition) and "sandbox:degraded" in tags:
+            # the drill's incident ends with a new deployment: its tasks start healthy
+            service.tags = [t for t in service.tags if t.get("key") != "sandbox:degraded"]
         _settle(service, message)
         return service
 
+    # Drills: an ECS service tagged sandbox:degraded=health-checks (api) or =memory (gateway) shows
+    # what ECS shows while its tasks keep failing: fewer running than desired, a rollout in progress,
+    # the events of tasks being replaced, its running tasks UNHEALTHY. Only a new deployment (above)
+    # or removing the tag ends it.
+    def _degrade(backend, service, kind):
+        desired = service.desired_count
+        service.running_count = max(0, desired - 1)
+        service.pending_count = 1 if desired > 0 else 0
+        for deployment in service.deployments:
+            deployment["runningCount"] = service.running_count
+            deployment["pendingCount"] = service.pending_count
+            deployment["failedTasks"] = deployment.get("failedTasks", 0) + desired * 3
+            deployment["rolloutState"] = "IN_PROGRESS"
+            deployment["rolloutStateReason"] = "ECS deployment %s in progress." % deployment["id"]
+            deployment["updatedAt"] = _now()
+        group = "service:" + service.name
+        tasks = [t for t in backend.list_tasks(service.cluster_name, None, None, None, None, "RUNNING") if t.group == group]
+        events = list(service.events or [])
+        for task in tasks:
+            task.health_status = "UNHEALTHY"
+            if kind == "memory":
+                text = ("(service %s) (task %s) stopped: OutOfMemoryError: Container killed due to memory usage (exit code 137)."
+                        % (service.name, task.id))
+            else:
+                text = ("(service %s) (port 4000) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                        "targetgroup/discordination-%s/6d0ecf831eec9f09) due to (reason Health checks failed with these codes: [502])."
+                        % (service.name, service.name))
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(), "message": text})
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(),
+                              "message": "(service %s) has started 1 tasks: (task %s)." % (service.name, task.id)})
+        service.events = events[:100]
+
+    _orig_tag_resource = _Backend.tag_resource
+
+    def _tag_resource(self, resource_arn, tags):
+        _orig_tag_resource(self, resource_arn, tags)
+        wanted = [t.get("value") for t in (tags or []) if t.get("key") == "sandbox:degraded"]
+        if wanted and ":service/" in resource_arn:
+            parsed = self._parse_resource_arn(resource_arn)
+            _degrade(self, self._get_resource(resource_arn, parsed), wanted[0])
+
     _ecs.Service.__init__ = _service_init
+    _Backend.tag_resource = _tag_resource
     _Backend.update_service = _update_service
     _note("ecs-service-steady-state")
 
