@@ -40,4 +40,13 @@ runbook('cleanup-run') {
             'aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/') {
         report('If dry run looks good, run for real', 'The cleanup\'s report')
     }
+    // awaitCleanup saw exit code 0; the report must also say the daemon deleted and finished (before the real run: false)
+    verify('The real run finished and reported what it deleted') {
+        def ran = result('If dry run looks good, run for real')
+        if (!(ran instanceof EcsTaskRun) || ran.planned()) return false
+        List<String> lines = ran.logs().first(200).events().collect { it.message() }
+        lines.any { it.contains('deleted ') } && lines.any { it.contains('cleanup finished, exiting with status 0') }
+    }
+    timeout seconds(30)
+    every seconds(2)
 }

@@ -56,4 +56,28 @@ runbook('flush-redis-cache') {
         requireConfirmedEverything()
         redis().flushDb()
     }
+    // what the scope held is gone; live traffic may have written a few keys since (up to 1 % of what was flushed)
+    verify('The flushed keys are gone') {
+        String scope = param('scope')
+        if (scope == 'everything') {
+            def flushed = result('Flush everything (scope everything and confirm everything; CAUTION: drops sessions, rate limits, etc.)')
+            long before = flushed instanceof FlushedDatabase ? flushed.keys() : 0
+            long left = 0
+            for (node in redis().info('keyspace').nodes()) {
+                for (database in node.fields().values()) {
+                    for (field in database.split(',')) {
+                        def (name, value) = field.split('=', 2) as List
+                        if (name == 'keys') left += value as long
+                    }
+                }
+            }
+            return left <= before.intdiv(100)
+        }
+        def flushed = result(scope == 'api-cache' ? 'Flush only the API response cache (scope api-cache, safe)'
+                : 'Flush rate limit counters (scope rate-limits, resets all limits)')
+        long before = flushed instanceof DeletedKeys ? flushed.deleted() : 0
+        redis().countMatching(scope == 'api-cache' ? 'api:cache:*' : 'rl:*').matched() <= before.intdiv(100)
+    }
+    timeout seconds(30)
+    every seconds(2)
 }

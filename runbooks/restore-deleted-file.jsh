@@ -42,7 +42,11 @@ runbook("restore-deleted-file", "Restore Deleted File")
             return bucket().restoreDeleted(deleted.get(0));
         })
     .verify("The file is served again with the restored content", () -> {
+            // while any file of the attachment is deleted (a delete marker on top), it is not served
+            String file = param("file");
+            if (!bucket().versions("attachments/" + file + "/").deletedKeys().isEmpty()) return false;
             ObjectRestore restored = result("Restore specific version");
+            if (restored == null) return false;
             List<ObjectVersion> now = bucket().versions(restored.key()).forKey(restored.key());
             return !now.isEmpty() && !now.get(0).deleteMarker() && now.get(0).versionId().equals(restored.newVersionId())
                 && restored.verified();

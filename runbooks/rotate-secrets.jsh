@@ -46,5 +46,30 @@ runbook("rotate-secrets", "Rotate Secrets")
         () -> ecs("api").forceRedeploy().awaitStable())
     .action("Force ECS redeployment of gateway to pick up new secrets", EcsService.FORCE_REDEPLOY,
         () -> ecs("gateway").forceRedeploy().awaitStable())
-    .verify("api and gateway are stable", () -> ecs("api").status().isStable() && ecs("gateway").status().isStable())
+    // stable alone holds before the rotation too: each chosen secret must have a new AWSCURRENT (none pending),
+    // and both services must run only tasks started after it, so they read the new value
+    .verify("Each chosen secret has a new current version; api and gateway are stable on tasks started after it", () -> {
+            java.time.Instant rotatedAt = null;
+            for (String name : chosenSecrets()) {
+                Object before = result(name.equals("jwt-secret") ? "Check the JWT secret's versions and rotation"
+                    : "Check the database password's versions and rotation");
+                SecretInfo now = secret(name).describe();
+                if (!(before instanceof SecretInfo was) || now.currentVersionId() == null
+                        || now.currentVersionId().equals(was.currentVersionId()) || now.versionWith("AWSPENDING") != null) {
+                    return false;
+                }
+                for (SecretInfo.Version v : now.versions()) {
+                    if (v.versionId().equals(now.currentVersionId()) && v.createdAt() != null
+                            && (rotatedAt == null || v.createdAt().isAfter(rotatedAt))) rotatedAt = v.createdAt();
+                }
+            }
+            for (String service : List.of("api", "gateway")) {
+                if (!ecs(service).status().isStable()) return false;
+                for (EcsTask task : ecs(service).tasks().tasks()) {
+                    if (!"RUNNING".equals(task.lastStatus())) continue;
+                    if (rotatedAt != null && (task.startedAt() == null || task.startedAt().isBefore(rotatedAt))) return false;
+                }
+            }
+            return true;
+        })
     .timeout(minutes(5)).every(seconds(10));

@@ -34,4 +34,13 @@ runbook("cleanup-run", "Manual Cleanup Run")
         () -> awaitCleanup(ecs().runCleanup(false), param("timeout")))
     .check("Show the cleanup's report",
         "aws logs tail ${logs.cleanup} --since 1h --log-stream-name-prefix cleanup/cleanup/",
-        () -> report("If dry run looks good, run for real", "The cleanup's report"));
+        () -> report("If dry run looks good, run for real", "The cleanup's report"))
+    // awaitCleanup saw exit code 0; the report must also say the daemon deleted and finished (before the real run: false)
+    .verify("The real run finished and reported what it deleted", () -> {
+            Object ran = result("If dry run looks good, run for real");
+            if (!(ran instanceof EcsTaskRun run) || run.planned()) return false;
+            List<String> lines = run.logs().first(200).events().stream().map(LogEvent::message).toList();
+            return lines.stream().anyMatch(l -> l.contains("deleted "))
+                && lines.stream().anyMatch(l -> l.contains("cleanup finished, exiting with status 0"));
+        })
+    .timeout(seconds(30)).every(seconds(2));

@@ -53,4 +53,27 @@ runbook("flush-redis-cache", "Flush Redis Cache")
             if (!"everything".equals(param("scope"))) return "not in scope " + param("scope");
             requireConfirmedEverything();
             return redis().flushDb();
-        });
+        })
+    // what the scope held is gone; live traffic may have written a few keys since (up to 1 % of what was flushed)
+    .verify("The flushed keys are gone", () -> {
+            String scope = param("scope");
+            if ("everything".equals(scope)) {
+                Object flushed = result("Flush everything (scope everything and confirm everything; CAUTION: drops sessions, rate limits, etc.)");
+                long before = flushed instanceof FlushedDatabase f ? f.keys() : 0;
+                long left = 0;
+                for (var node : redis().info("keyspace").nodes()) {
+                    for (String database : node.fields().values()) {
+                        for (String field : database.split(",")) {
+                            String[] pair = field.split("=", 2);
+                            if (pair[0].equals("keys")) left += Long.parseLong(pair[1]);
+                        }
+                    }
+                }
+                return left <= before / 100;
+            }
+            Object flushed = result("api-cache".equals(scope) ? "Flush only the API response cache (scope api-cache, safe)"
+                : "Flush rate limit counters (scope rate-limits, resets all limits)");
+            long before = flushed instanceof DeletedKeys d ? d.deleted() : 0;
+            return redis().countMatching("api-cache".equals(scope) ? "api:cache:*" : "rl:*").matched() <= before / 100;
+        })
+    .timeout(seconds(30)).every(seconds(2));

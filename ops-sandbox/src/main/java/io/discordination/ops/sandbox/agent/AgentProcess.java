@@ -201,6 +201,8 @@ public final class AgentProcess implements SandboxComponent {
     public Optional<String> seed(int port, boolean justStarted) {
         if (justStarted) return Optional.empty();
         post(port, "/sandbox/livekit/reset");
+        // sessions and subscriptions a drill's break left open end with the reset
+        post(port, "/sandbox/drill/release");
         return Optional.of("LiveKit rooms reseeded");
     }
 

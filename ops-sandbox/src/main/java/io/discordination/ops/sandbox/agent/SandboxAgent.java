@@ -60,7 +60,7 @@ public final class SandboxAgent {
         LiveKitEmulator livekit = LiveKitEmulator.withSeededRooms(required("LK_KEY"), required("LK_SECRET"), clock);
         AwsClients aws = new AwsClients(required("AWS_ENDPOINT_URL"), System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
                 required("AWS_ACCESS_KEY_ID"), required("AWS_SECRET_ACCESS_KEY"));
-        EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), aws.cloudWatch(), sandboxDir, clock);
+        EcsSimulator ecs = new EcsSimulator(aws.ecs(), aws.logs(), aws.cloudWatch(), aws.s3(), sandboxDir, clock);
         RotationFunctions rotation = new RotationFunctions(aws.secrets(),
                 () -> Sandbox.at(sandboxDir.getParent()).info().postgresPort(), SandboxAgent::log);
 
@@ -72,6 +72,8 @@ public final class SandboxAgent {
         }));
         livekit.register(server);
         server.createContext("/sandbox/lambda/", exchange -> lambdaInvocation(exchange, rotation));
+        DrillHolds holds = new DrillHolds(() -> Sandbox.at(sandboxDir.getParent()).info(), SandboxAgent::log);
+        server.createContext("/sandbox/drill/", exchange -> drillEndpoint(exchange, holds));
         server.createContext("/sandbox/", exchange -> sandboxEndpoint(exchange, livekit));
         server.start();
         log("listening on 127.0.0.1:" + port + " (LiveKit RoomService, /healthz, /sandbox/)");
@@ -150,6 +152,53 @@ public final class SandboxAgent {
             byte[] body = reply.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /**
+     * What drills keep open here (see {@link DrillHolds}): {@code POST /sandbox/drill/postgres/hold?count=N&application=NAME},
+     * {@code POST /sandbox/drill/gateway/subscribe?user=ID}, {@code POST /sandbox/drill/release}, {@code GET /sandbox/drill/status}.
+     */
+    private void drillEndpoint(HttpExchange exchange, DrillHolds holds) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            java.util.Map<String, String> query = new java.util.HashMap<>();
+            String raw = exchange.getRequestURI().getQuery();
+            if (raw != null) {
+                for (String pair : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            int status = 200;
+            String reply;
+            try {
+                reply = switch (path) {
+                    case "/sandbox/drill/postgres/hold" -> "{\"held\":" + holds.holdIdle(Integer.parseInt(query.getOrDefault("count", "1")),
+                            query.getOrDefault("application", "drill")) + "}";
+                    case "/sandbox/drill/gateway/subscribe" -> {
+                        holds.subscribeGateway(java.util.UUID.fromString(query.getOrDefault("user", "")).toString());
+                        yield "{\"subscribed\":true}";
+                    }
+                    case "/sandbox/drill/release" -> "{\"released\":" + holds.release() + "}";
+                    case "/sandbox/drill/status" -> holds.status();
+                    default -> {
+                        status = 404;
+                        yield "{\"code\":\"bad_route\",\"msg\":\"no such sandbox endpoint\"}";
+                    }
+                };
+            } catch (Exception e) {
+                status = 500;
+                log("drill " + path + " failed: " + e.getMessage());
+                reply = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("errorType", e.getClass().getSimpleName()).put("errorMessage", String.valueOf(e.getMessage())).toString();
+            }
+            byte[] body = reply.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

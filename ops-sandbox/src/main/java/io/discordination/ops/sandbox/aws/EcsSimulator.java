@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskField;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ public final class EcsSimulator {
     private final Path sandboxDir;
     private final Clock clock;
     private final Map<String, OneOff> running = new ConcurrentHashMap<>();
+    /** The bucket the cleanup task works on; null: cleanup only reports (it deletes nothing). */
+    private final S3Client s3;
 
     /** The tag that marks a service's tasks failing (value {@code health-checks} or {@code memory}). */
     public static final String DEGRADED_TAG = "sandbox:degraded";
@@ -73,9 +76,18 @@ public final class EcsSimulator {
 
     /** With {@code cloudWatch}: a rollout publishes its new tasks' memory utilization. */
     public EcsSimulator(EcsClient ecs, CloudWatchLogsClient logs, CloudWatchClient cloudWatch, Path sandboxDir, Clock clock) {
+        this(ecs, logs, cloudWatch, null, sandboxDir, clock);
+    }
+
+    /**
+     * With {@code cloudWatch}: a rollout publishes its new tasks' memory utilization; with {@code s3},
+     * a cleanup task really deletes the orphaned uploads it finds (see {@link #orphanedUploads()}).
+     */
+    public EcsSimulator(EcsClient ecs, CloudWatchLogsClient logs, CloudWatchClient cloudWatch, S3Client s3, Path sandboxDir, Clock clock) {
         this.ecs = ecs;
         this.logs = logs;
         this.cloudWatch = cloudWatch;
+        this.s3 = s3;
         this.sandboxDir = sandboxDir;
         this.clock = clock;
     }
@@ -208,14 +220,57 @@ public final class EcsSimulator {
     }
 
     private void finish(Task task, OneOff oneOff, Instant now) {
-        List<String> lines = oneOff.migrate
-                ? TaskLogLines.migrationEnd(oneOff.exitCode)
-                : TaskLogLines.cleanupEnd(oneOff.command, oneOff.exitCode);
+        List<ObjectSummary> orphans = oneOff.migrate || s3 == null ? List.of() : orphanedUploads();
+        List<String> lines;
+        if (oneOff.migrate) {
+            lines = TaskLogLines.migrationEnd(oneOff.exitCode);
+        } else if (orphans.isEmpty()) {
+            lines = TaskLogLines.cleanupEnd(oneOff.command, oneOff.exitCode);
+        } else {
+            long bytes = orphans.stream().mapToLong(ObjectSummary::size).sum();
+            boolean delete = oneOff.exitCode == 0 && !oneOff.command.contains("--dry-run");
+            if (delete) {
+                for (ObjectSummary orphan : orphans) s3.deleteObject(r -> r.bucket(SeedData.BUCKET).key(orphan.key()));
+            }
+            lines = TaskLogLines.cleanupEnd(oneOff.command, oneOff.exitCode, orphans.size(), bytes);
+        }
         write(oneOff, now, lines);
         ecs.tagResource(r -> r.resourceArn(task.taskArn())
                 .tags(Tag.builder().key("sandbox:exit-code").value(Integer.toString(oneOff.exitCode)).build()));
         stop(task.taskArn(), "Essential container in task exited");
     }
+
+    /** An object under attachments/: its key and size. */
+    record ObjectSummary(String key, long size) {
+    }
+
+    /**
+     * What the cleanup daemon deletes: uploads that never got a message reference, older than
+     * {@link #ORPHAN_AFTER}. The api marks an upload {@code upload-state: pending} (object metadata)
+     * until a message references it and stamps {@code uploaded-at} (epoch seconds); the seeded
+     * attachments are referenced (no such metadata).
+     */
+    List<ObjectSummary> orphanedUploads() {
+        List<ObjectSummary> out = new ArrayList<>();
+        long cutoff = clock.instant().minus(ORPHAN_AFTER).getEpochSecond();
+        for (var page : s3.listObjectsV2Paginator(r -> r.bucket(SeedData.BUCKET).prefix("attachments/"))) {
+            for (var object : page.contents()) {
+                Map<String, String> metadata = s3.headObject(r -> r.bucket(SeedData.BUCKET).key(object.key())).metadata();
+                if (!"pending".equals(metadata.get("upload-state"))) continue;
+                long uploadedAt;
+                try {
+                    uploadedAt = Long.parseLong(metadata.getOrDefault("uploaded-at", ""));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (uploadedAt < cutoff) out.add(new ObjectSummary(object.key(), object.size() == null ? 0 : object.size()));
+            }
+        }
+        return out;
+    }
+
+    /** The daemon's {@code orphan_after}. */
+    public static final Duration ORPHAN_AFTER = Duration.ofDays(30);
 
     private void write(OneOff oneOff, Instant at, List<String> lines) {
         try {

@@ -43,6 +43,26 @@ final class TaskLogLines {
                 "[info] scanning attachments without a message reference...");
     }
 
+    /** The end of a cleanup that found {@code orphans} real orphaned uploads of {@code bytes} in all (and deleted them unless a dry run). */
+    static List<String> cleanupEnd(List<String> command, int exitCode, int orphans, long bytes) {
+        boolean dryRun = command.contains("--dry-run");
+        String size = bytes < 1024 * 1024 ? String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0)
+                : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        List<String> lines = new ArrayList<>();
+        lines.add("[info] found " + orphans + " orphaned uploads (" + size + ") without a message reference");
+        if (exitCode != 0) {
+            lines.add("[error] S3 DeleteObjects failed: SlowDown (503), giving up after 5 attempts");
+            lines.add("[error] cleanup failed, exiting with status " + exitCode);
+        } else if (dryRun) {
+            lines.add("[info] dry run: would delete " + orphans + " objects (" + size + "); run without --dry-run to delete them");
+            lines.add("[info] cleanup finished, exiting with status 0");
+        } else {
+            lines.add("[info] deleted " + orphans + " objects (" + size + ") in 1 batches");
+            lines.add("[info] cleanup finished, exiting with status 0");
+        }
+        return lines;
+    }
+
     static List<String> cleanupEnd(List<String> command, int exitCode) {
         boolean dryRun = command.contains("--dry-run");
         List<String> lines = new ArrayList<>();

@@ -27,6 +27,14 @@ public final class Scenarios {
             new S3Usage(),
             // scenarios of: connection-pool-exhaustion, flush-redis-cache, redis-memory-pressure, compromised-account,
             // rate-limit-bypass, restore-deleted-file, rotate-secrets, cleanup-run
+            new ConnectionPoolExhaustion(),
+            new FlushRedisCache(),
+            new RedisMemoryPressure(),
+            new CompromisedAccount(),
+            new RateLimitBypass(),
+            new RestoreDeletedFile(),
+            new RotateSecrets(),
+            new CleanupRun(),
     };
     private static final List<Scenario> ALL = List.of(REGISTERED);
 

@@ -440,7 +440,9 @@ public final class PostgresCluster implements SandboxComponent {
         try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
             exists = rs.next();
         }
-        s.execute((exists ? "alter role " : "create role ") + role + " login password '" + password.replace("'", "''") + "'");
+        // connection limit -1: a drill may have limited the role (connection-pool-exhaustion); the seed has none
+        s.execute((exists ? "alter role " : "create role ") + role + " login connection limit -1 password '"
+                + password.replace("'", "''") + "'");
     }
 
     private static int serverVersion(Statement s) throws SQLException {

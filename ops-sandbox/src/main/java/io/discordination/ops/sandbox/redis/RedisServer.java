@@ -137,6 +137,9 @@ public final class RedisServer implements SandboxComponent {
     public void seed(int port) {
         try (Session redis = Session.open(port, SEED_TIMEOUT)) {
             redis.commands().sync().flushall();
+            // the server's own defaults, which a drill may have changed (redis-memory-pressure)
+            redis.commands().sync().configSet("maxmemory", "0");
+            redis.commands().sync().configSet("maxmemory-policy", "noeviction");
             Batches batches = new Batches(redis.commands().async());
             String ttl = Long.toString(TTL_SECONDS);
             Random random = new Random(42);
