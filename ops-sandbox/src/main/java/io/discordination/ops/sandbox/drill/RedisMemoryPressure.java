@@ -25,6 +25,8 @@ public final class RedisMemoryPressure implements Scenario {
     static final int VALUE_BYTES = 16 << 10;
     /** A write of this size must fit without evicting anything once the pressure is gone. */
     static final int PROBE_BYTES = 256 << 10;
+    /** The large responses of the burst: a guild search cached page by page. */
+    static final String BURST_KEY_PREFIX = "api:cache:GET:/api/v9/guilds/1180000000000000777/search?offset=";
 
     @Override
     public String name() {
@@ -47,7 +49,7 @@ public final class RedisMemoryPressure implements Scenario {
         long evictedBefore = field(redis.info("stats"), "evicted_keys");
         for (int i = 0; field(redis.info("stats"), "evicted_keys") - evictedBefore < 200; i++) {
             if (i > 5000) throw new SandboxException("Redis did not start evicting after " + i + " large writes");
-            redis.set("api:cache:GET:/api/v9/guilds/1180000000000000777/search?offset=" + (i * 25), body, ttl);
+            redis.set(BURST_KEY_PREFIX + (i * 25), body, ttl);
         }
     }
 
@@ -76,6 +78,30 @@ public final class RedisMemoryPressure implements Scenario {
                     long evicted = field(redis.info("stats"), "evicted_keys") - before;
                     return Observation.of(evicted == 0, evicted == 0 ? "written, nothing evicted" : "the write evicted " + evicted + " keys");
                 }));
+    }
+
+    /**
+     * The runbook only diagnoses (its remedy is advice: a larger node type, applied in Terraform),
+     * so the drill passes when its report shows what an operator needs to see: the limit, the
+     * eviction policy that evicts, and the key family that filled the node.
+     */
+    @Override
+    public List<String> evidence(SandboxAccess sandbox) {
+        long max = field(sandbox.redis().info("memory"), "maxmemory");
+        return List.of(bytes(max), "volatile-lru", BURST_KEY_PREFIX);
+    }
+
+    /** As {@code redis().memory()} prints a size (binary units, one decimal). */
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 
     static long field(String info, String name) {
