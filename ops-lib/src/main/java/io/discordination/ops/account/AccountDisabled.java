@@ -12,7 +12,7 @@ import io.discordination.ops.gate.Outcome;
 public record AccountDisabled(String userId, boolean wasDisabled, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "Would disable" : "Disabled") + " user " + userId + (wasDisabled ? " (it already was)" : "")
-                + (planned ? " (dry run)" : "");
+        String what = " user " + userId + (wasDisabled ? " (it already was)" : "");
+        return planned ? Outcome.plannedText("disable" + what) : "Disabled" + what;
     }
 }

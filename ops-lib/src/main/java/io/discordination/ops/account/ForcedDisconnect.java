@@ -13,7 +13,7 @@ import io.discordination.ops.gate.Outcome;
 public record ForcedDisconnect(String userId, String channel, long gateways, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "Would send ForceDisconnect on " + channel + " to " + gateways + " gateways (dry run)"
+        return (planned ? Outcome.plannedText("send ForceDisconnect on " + channel + " to " + gateways + " gateways")
                 : "Sent ForceDisconnect on " + channel + ": " + gateways + " gateways received it");
     }
 }

@@ -1,5 +1,6 @@
 package io.discordination.ops.account;
 
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Table;
 
 /**
@@ -11,7 +12,7 @@ import io.discordination.ops.text.Table;
 public record LockDown(String userId, SessionsInvalidated sessions, ForcedDisconnect disconnect, AccountDisabled disabled) {
     @Override
     public String toString() {
-        return "Lock-down of user " + userId + (sessions.planned() ? " (dry run)" : "") + "\n"
+        return (sessions.planned() ? Outcome.plannedText("lock-down of user " + userId) : "Lock-down of user " + userId) + "\n"
                 + Table.with("STEP", "OUTCOME")
                 .row("1. invalidate sessions", sessions.sessions() + " sessions " + (sessions.planned() ? "to delete" : "deleted"))
                 .row("2. force disconnect", disconnect.gateways() + " gateways " + (disconnect.planned() ? "listening" : "notified"))

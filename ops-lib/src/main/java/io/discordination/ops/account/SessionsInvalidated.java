@@ -12,6 +12,7 @@ import io.discordination.ops.gate.Outcome;
 public record SessionsInvalidated(String userId, long sessions, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "Would delete " : "Deleted ") + sessions + " sessions of user " + userId + (planned ? " (dry run)" : "");
+        String what = sessions + " sessions of user " + userId;
+        return planned ? Outcome.plannedText("delete " + what) : "Deleted " + what;
     }
 }

@@ -1,5 +1,6 @@
 package io.discordination.ops.aws;
 
+import io.discordination.ops.gate.Outcome;
 import io.discordination.ops.text.Durations;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ public record Awaited<T>(T result, String matched, int attempts, Duration elapse
     @Override
     public String toString() {
         String head = planned
-                ? "planned (dry run): would wait until " + matched
+                ? Outcome.plannedText("wait until " + matched)
                 : matched + " after " + attempts + (attempts == 1 ? " check" : " checks") + " in " + Durations.format(elapsed);
         return head + "\n" + (result == null ? "" : result.toString());
     }

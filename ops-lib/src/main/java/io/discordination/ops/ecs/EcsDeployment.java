@@ -68,8 +68,8 @@ public final class EcsDeployment implements Outcome {
     @Override
     public String toString() {
         if (planned) {
-            return "planned (dry run): force-redeploy " + cluster() + "/" + service() + ", replacing "
-                    + status.runningCount() + " running task(s)";
+            return Outcome.plannedText("force-redeploy " + cluster() + "/" + service() + ", replacing "
+                    + status.runningCount() + " running task(s)");
         }
         return Table.fields("service", service(), "cluster", cluster(), "deployment", deploymentId, "created", createdAt,
                 "desired", status.desiredCount(), "running", status.runningCount());

@@ -159,7 +159,7 @@ public final class EcsTaskRun implements Outcome {
 
     @Override
     public String toString() {
-        if (planned) return "planned (dry run): run-task " + family + " in " + cluster.name();
+        if (planned) return Outcome.plannedText("run-task " + family + " in " + cluster.name());
         EcsTask now = latest != null ? latest : started;
         return Table.fields("task", started.taskId(), "task definition", started.taskDefinition(), "cluster", cluster.name(),
                 "status", now.lastStatus(), "exit code", now.exitCode(), "stopped reason", now.stoppedReason(),

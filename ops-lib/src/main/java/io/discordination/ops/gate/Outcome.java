@@ -24,4 +24,13 @@ public interface Outcome {
      */
     @JsonIgnore
     Effect effect();
+
+    /**
+     * How every result's text words a plan, so an operator reads "planned" one way whatever the verb:
+     * {@code plannedText("delete 5 keys matching cache:*")} is {@code "planned (dry run): delete 5 keys matching cache:*"}.
+     * The text of a done result keeps its past tense ("Deleted 5 keys ...").
+     */
+    static String plannedText(String whatWouldHappen) {
+        return "planned (dry run): " + whatWouldHappen;
+    }
 }

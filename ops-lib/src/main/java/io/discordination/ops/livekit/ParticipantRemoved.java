@@ -13,6 +13,7 @@ import io.discordination.ops.gate.Outcome;
 public record ParticipantRemoved(String room, String identity, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "Would remove " : "Removed ") + identity + " from " + room + (planned ? " (dry run)" : "");
+        String what = identity + " from " + room;
+        return planned ? Outcome.plannedText("remove " + what) : "Removed " + what;
     }
 }

@@ -42,7 +42,7 @@ public record TerminatedConnections(String database, Duration olderThan, List<Id
         connections.stream().limit(PRINTED_ROWS).forEach(c -> table.row(c.pid(), c.user(), c.application(), c.clientAddress(), Postgres.human(c.idleFor()),
                 c.terminated() ? "yes" : c.note() == null ? "no" : "no: " + c.note()));
         String head = planned
-                ? "Would terminate " + connections.size() + " connections to " + database + " idle for more than " + Postgres.human(olderThan) + " (dry run)"
+                ? Outcome.plannedText("terminate " + connections.size() + " connections to " + database + " idle for more than " + Postgres.human(olderThan))
                 : "Terminated " + terminated() + " connections to " + database + " idle for more than " + Postgres.human(olderThan);
         return head + "\n" + table + Table.leftOut(connections.size(), PRINTED_ROWS, "connections");
     }

@@ -60,6 +60,7 @@ public final class RdsRestoration implements Outcome {
 
     @Override
     public String toString() {
-        return (planned ? "planned (dry run): " : "") + "restore of " + snapshotId + " to " + target.identifier() + "\n" + started;
+        String what = "restore of " + snapshotId + " to " + target.identifier();
+        return (planned ? Outcome.plannedText(what) : what) + "\n" + started;
     }
 }

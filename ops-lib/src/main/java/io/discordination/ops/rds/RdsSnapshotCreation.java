@@ -64,6 +64,6 @@ public final class RdsSnapshotCreation implements Outcome {
 
     @Override
     public String toString() {
-        return (planned ? "planned (dry run): create snapshot\n" : "") + snapshot;
+        return (planned ? Outcome.plannedText("create snapshot") + "\n" : "") + snapshot;
     }
 }

@@ -37,7 +37,7 @@ public record DeletedKeys(String pattern, boolean planned, long deleted, long ma
     @Override
     public String toString() {
         String head = planned
-                ? "Would delete " + KeyDeleter.count(matched) + " keys matching " + pattern + " (dry run)"
+                ? Outcome.plannedText("delete " + KeyDeleter.count(matched) + " keys matching " + pattern)
                 : "Deleted " + KeyDeleter.count(deleted) + " keys matching " + pattern;
         head += String.format(Locale.ROOT, " of %s in %.2fs%n", KeyDeleter.count(keyspace), elapsed.toNanos() / 1e9);
         if (nodes.size() <= 1) return head;

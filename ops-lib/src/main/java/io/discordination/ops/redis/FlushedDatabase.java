@@ -20,7 +20,7 @@ public record FlushedDatabase(int database, long keys, List<String> nodes, boole
 
     @Override
     public String toString() {
-        return (planned ? "Would flush" : "Flushed") + " database " + database + " on " + String.join(", ", nodes)
-                + " (" + KeyDeleter.count(keys) + " keys)" + (planned ? " (dry run)" : "");
+        String what = " database " + database + " on " + String.join(", ", nodes) + " (" + KeyDeleter.count(keys) + " keys)";
+        return planned ? Outcome.plannedText("flush" + what) : "Flushed" + what;
     }
 }

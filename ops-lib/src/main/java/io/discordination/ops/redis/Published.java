@@ -13,7 +13,7 @@ import io.discordination.ops.gate.Outcome;
 public record Published(String channel, long receivers, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return planned ? "Would publish on " + channel + " to " + receivers + " subscribers (dry run)"
+        return planned ? Outcome.plannedText("publish on " + channel + " to " + receivers + " subscribers")
                 : "Published on " + channel + ": " + receivers + " subscribers received it";
     }
 }

@@ -17,7 +17,7 @@ public record ObjectRestore(String bucket, String key, String restoredVersionId,
                             boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "planned (dry run): restore\n" : "") + Table.fields("object", "s3://" + bucket + "/" + key,
+        return (planned ? Outcome.plannedText("restore") + "\n" : "") + Table.fields("object", "s3://" + bucket + "/" + key,
                 "restored version", restoredVersionId, "new current version", newVersionId,
                 "replaced", wasDeleted ? "a delete marker" : replacedVersionId,
                 "verified", planned ? "" : (verified ? "yes (" + verifiedBy + ")" : "NO"));

@@ -28,7 +28,7 @@ public record SecretRotation(String secretId, String method, String previousVers
 
     @Override
     public String toString() {
-        return (planned ? "planned (dry run)\n" : "") + Table.fields("secret", secretId, "method", method,
+        return (planned ? Outcome.plannedText("rotate secret " + secretId) + "\n" : "") + Table.fields("secret", secretId, "method", method,
                 "previous version", previousVersionId, "new version", newVersionId,
                 "AWSCURRENT now", currentVersionAfter, "AWSPREVIOUS now", previousVersionAfter,
                 "rotated after", planned ? null : Durations.format(waited) + " (" + checks + " checks)");

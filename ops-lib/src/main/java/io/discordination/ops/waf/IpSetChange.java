@@ -15,7 +15,7 @@ public record IpSetChange(String ipSet, String cidr, String action, boolean chan
                           int addressesAfter, boolean planned, @JsonIgnore Effect effect) implements Outcome {
     @Override
     public String toString() {
-        return (planned ? "planned (dry run)\n" : "") + Table.fields("ip set", ipSet, "action", action, "address", cidr,
+        return (planned ? Outcome.plannedText(action + " " + cidr + " in ip set " + ipSet) + "\n" : "") + Table.fields("ip set", ipSet, "action", action, "address", cidr,
                 "outcome", outcome, "attempts", attempts, "addresses now", addressesAfter);
     }
 }

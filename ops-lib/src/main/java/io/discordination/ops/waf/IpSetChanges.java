@@ -32,7 +32,7 @@ public record IpSetChanges(String ipSet, String action, List<IpSetChange> change
     public String toString() {
         Table t = Table.with("ADDRESS", "OUTCOME");
         changes.stream().limit(PRINTED_ROWS).forEach(c -> t.row(c.cidr(), c.outcome()));
-        return (planned ? "planned (dry run)\n" : "") + Table.fields("ip set", ipSet, "action", action, "attempts", attempts,
+        return (planned ? Outcome.plannedText(action + " " + changes.size() + " addresses in ip set " + ipSet) + "\n" : "") + Table.fields("ip set", ipSet, "action", action, "attempts", attempts,
                 "addresses now", addressesAfter) + "\n" + t + Table.leftOut(changes.size(), PRINTED_ROWS, "addresses");
     }
 }

@@ -61,6 +61,33 @@ class OutcomeTest {
     }
 
     @Test
+    void text_whenPlanned_saysPlannedOneWayAndWhatWouldHappen() {
+        Duration d = Duration.ofSeconds(1);
+        List<Object> planned = List.of(
+                new Published("force-disconnect", 2, true, EFFECT),
+                new DeletedKeys("api:cache:*", true, 0, 5, 9, d, List.of(), "client", EFFECT),
+                new FlushedDatabase(0, 10, List.of("n1"), true, EFFECT),
+                new TerminatedConnections("discordination", Duration.ofMinutes(10), List.of(), true, EFFECT),
+                new AccountDisabled("u1", false, true, EFFECT),
+                new ForcedDisconnect("u1", "force-disconnect", 2, true, EFFECT),
+                new SessionsInvalidated("u1", 3, true, EFFECT),
+                new ParticipantRemoved("room-1", "bot", true, EFFECT),
+                new IpSetChange("blocked-ips", "45.33.0.1/32", "block", true, "would block", 0, 3, true, EFFECT),
+                new IpSetChanges("blocked-ips", "block", List.of(), 0, 3, true, EFFECT),
+                new SecretRotation("prod/db", "put-secret-value", "v1", null, "v1", null, true, 0, d, EFFECT),
+                new ObjectRestore("files", "a/b", "v1", null, null, true, null, false, true, EFFECT));
+
+        for (Object result : planned) {
+            assertThat(result.toString()).as(result.getClass().getSimpleName())
+                    .startsWith("planned (dry run): ").doesNotContain("Would ").doesNotContain("(dry run)\n");
+        }
+        assertThat(new DeletedKeys("api:cache:*", true, 0, 5, 9, d, List.of(), "client", EFFECT).toString())
+                .startsWith(Outcome.plannedText("delete 5 keys matching api:cache:*"));
+        assertThat(new SessionsInvalidated("u1", 3, false, EFFECT).toString()).isEqualTo("Deleted 3 sessions of user u1");
+        assertThat(new AccountDisabled("u1", true, false, EFFECT).toString()).isEqualTo("Disabled user u1 (it already was)");
+    }
+
+    @Test
     void text_whenAResultHasManyRows_showsTheTopRowsTotalsAndHowManyWereLeftOut() {
         List<TerminatedConnections.IdleConnection> idle = IntStream.range(0, 500).mapToObj(i ->
                 new TerminatedConnections.IdleConnection(1000 + i, "app", "api", "10.0.0." + (i % 250), Duration.ofMinutes(20), true, null)).toList();

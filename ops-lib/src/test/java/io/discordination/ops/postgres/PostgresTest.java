@@ -189,7 +189,7 @@ class PostgresTest {
             Effect effect = ctx.plan().effects().get(0);
             assertThat(effect.destructive()).isTrue();
             assertThat(effect.parameters()).containsEntry("olderThan", "1s");
-            assertThat(planned.toString()).startsWith("Would terminate");
+            assertThat(planned.toString()).startsWith("planned (dry run): terminate");
         }
     }
 

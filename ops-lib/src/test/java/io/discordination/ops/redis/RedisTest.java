@@ -260,7 +260,7 @@ class RedisTest {
             Effect effect = ctx.plan().effects().get(0);
             assertThat(effect.parameters()).containsEntry("keys", rateLimits).containsEntry("pattern", "rl:*");
             assertThat(effect.destructive()).isTrue();
-            assertThat(planned.toString()).contains("Would delete " + String.format("%,d", rateLimits) + " keys");
+            assertThat(planned.toString()).contains("planned (dry run): delete " + String.format("%,d", rateLimits) + " keys");
         }
     }
 
