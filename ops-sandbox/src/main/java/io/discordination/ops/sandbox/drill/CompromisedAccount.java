@@ -102,11 +102,6 @@ public final class CompromisedAccount implements Scenario {
     /** The gateway's subscription ended (the agent holds it), then PostgreSQL reseeded. */
     @Override
     public void heal(SandboxAccess sandbox) {
-        try {
-            sandbox.agent("/sandbox/drill/release", null);
-        } catch (Exception e) {
-            // an agent that is gone holds no subscription
-        }
-        sandbox.reseed(touches());
+        sandbox.releaseAgentHoldsAndReseed(touches());
     }
 }

@@ -128,11 +128,6 @@ public final class ConnectionPoolExhaustion implements Scenario {
     /** Ends the held sessions, lifts the limit, reseeds PostgreSQL (which also sets the role's limit back). */
     @Override
     public void heal(SandboxAccess sandbox) {
-        try {
-            sandbox.agent("/sandbox/drill/release", null);
-        } catch (Exception e) {
-            // an agent that is gone holds nothing; the reseed ends whatever PostgreSQL still has
-        }
-        sandbox.reseed(touches());
+        sandbox.releaseAgentHoldsAndReseed(touches());
     }
 }

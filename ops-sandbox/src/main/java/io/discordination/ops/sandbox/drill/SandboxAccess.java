@@ -164,6 +164,23 @@ public final class SandboxAccess implements AutoCloseable {
         }
     }
 
+    /**
+     * Heals a scenario whose break the sandbox agent holds (a subscribed WebSocket, idle PostgreSQL
+     * sessions): asks the agent to release its drill holds, then {@link #reseed reseeds} the components.
+     * An agent that is gone holds nothing, so failing to reach it is not an error: the reseed ends
+     * whatever the servers still have.
+     */
+    public void releaseAgentHoldsAndReseed(Set<String> components) {
+        try {
+            agent("/sandbox/drill/release", null);
+        } catch (IOException | SandboxException e) {
+            // the agent is gone, and with it its holds
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reseed(components);
+    }
+
     private void closeOpened() {
         List<AutoCloseable> toClose;
         synchronized (this) {
