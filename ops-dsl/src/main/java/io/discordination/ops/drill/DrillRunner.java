@@ -151,10 +151,10 @@ public final class DrillRunner {
             // its verify may fail (the incident is still there); anything else stopping it is a failure
             boolean stoppedOnlyAtVerify = run.ok() || run.steps().stream().filter(s -> "failed".equals(s.status()))
                     .allMatch(s -> "verify".equals(s.kind()));
-            if (!stoppedOnlyAtVerify || "refused".equals(run.outcome())) problems.add("the runbook " + run.outcome() + ": " + run.error());
+            if (!stoppedOnlyAtVerify || "refused".equals(run.outcome())) problems.add(runProblem(run));
             if (problems.isEmpty()) recovery = seconds(start);
         } else {
-            if (!run.ok()) problems.add("the runbook " + run.outcome() + ": " + run.error());
+            if (!run.ok()) problems.add(runProblem(run));
             after = awaitRecovery(probes, access, run.ok() ? scenario.recoveryWait() : Duration.ZERO);
             if (after.stream().allMatch(Observation::passed)) recovery = seconds(start);
             for (int i = 0; i < probes.size(); i++) {
@@ -168,6 +168,14 @@ public final class DrillRunner {
         List<String> steps = run.steps().stream().map(s -> s.number() + " " + s.kind() + " " + s.title() + ": " + s.status()).toList();
         return new DrillReport(scenario.name(), file, scenario.symptoms(), diagnostic, problems.isEmpty(), run.outcome(),
                 run.error(), recovery, steps, verifies.results(), results(probes, before, after), evidence, List.copyOf(problems));
+    }
+
+    /** Why the run stopped, in words: a person's "no" at the prompt is said as such, not as a failure of the runbook. */
+    private static String runProblem(RunReport run) {
+        if ("refused".equals(run.outcome()) && run.error() != null && run.error().contains(Confirmer.DECLINED)) {
+            return "the runbook was declined at the prompt, so nothing was changed: " + run.error();
+        }
+        return "the runbook " + run.outcome() + ": " + run.error();
     }
 
     /** Polls until every probe passes or {@code wait} has passed; the last observations. */
