@@ -427,7 +427,10 @@ public final class Redis {
                         return;
                     }
                     if (sampled >= share) {
-                        stoppedBy = "keys";
+                        // SCAN may hand out a node's last keys before the reply whose cursor says it is done:
+                        // a budget that covers the whole node (DBSIZE) has then read every key
+                        if (share >= keys) finished = true;
+                        else stoppedBy = "keys";
                         return;
                     }
                     if (System.nanoTime() >= deadline) {
