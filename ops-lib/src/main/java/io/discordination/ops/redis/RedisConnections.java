@@ -278,8 +278,30 @@ public final class RedisConnections implements AutoCloseable {
         try {
             return connect.get();
         } catch (RedisException e) {
-            throw failure("Cannot connect to Redis at " + node, node, e);
+            // A refused password can reach us as "Connection closed prematurely": the handshake's error and
+            // the closing channel race inside the client. One more attempt names the real reason (WRONGPASS).
+            if (!chainText(e).contains("closed prematurely")) throw failure("Cannot connect to Redis at " + node, node, e);
+            try {
+                return connect.get();
+            } catch (RedisException again) {
+                throw failure("Cannot connect to Redis at " + node, node, again);
+            }
         }
+    }
+
+    /** The messages of {@code e}, its causes and what they suppressed, for classifying a failure. */
+    private static String chainText(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) continue;
+            sb.append(t.getMessage()).append(' ');
+            if (t.getCause() != null) todo.push(t.getCause());
+            for (Throwable s : t.getSuppressed()) todo.push(s);
+        }
+        return sb.toString();
     }
 
     /** Runs {@code work} on the shared connection to {@code node}, turning Redis errors into {@link OpsException}s. */
@@ -314,7 +336,7 @@ public final class RedisConnections implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String reason = redact.apply(String.valueOf(e.getMessage()));
         if (root != e && root.getMessage() != null) reason = reason + " (" + redact.apply(root.getMessage()) + ")";
-        String text = String.valueOf(e.getMessage()) + " " + root.getMessage();
+        String text = chainText(e);
         OpsException.Builder b = OpsException.builder(what + ": " + reason).service("redis").environment(environment)
                 .resource(String.valueOf(node)).cause(e);
         if (text.contains("WRONGPASS") || text.contains("NOAUTH") || text.contains("invalid password")) {
