@@ -19,7 +19,8 @@ public final class Inverses {
     }
 
     /** The verbs an inverse can have, the ones {@link #perform} knows how to carry out. */
-    public static final List<String> VERBS = List.of("unblock", "enable-account", "put-delete-marker", "restore-version");
+    public static final List<String> VERBS = List.of("unblock", "enable-account", "put-delete-marker", "restore-version",
+            "delete-instance", "delete-snapshot", "restore-previous-version");
 
     /** Carries out {@code inverse} in {@code context}; returns the handle's result. */
     public static Object perform(OpsContext context, Effect inverse) {
@@ -37,6 +38,9 @@ public final class Inverses {
             case "enable-account" -> context.account(text(p, "userId")).enable();
             case "put-delete-marker" -> context.bucket(text(p, "bucket")).putDeleteMarker(text(p, "key"), text(p, "currentVersionId"));
             case "restore-version" -> context.bucket(text(p, "bucket")).restore(text(p, "key"), text(p, "versionId"));
+            case "delete-instance" -> context.rds(text(p, "instance")).deleteRestored();
+            case "delete-snapshot" -> context.rds(text(p, "instance")).deleteSnapshot(text(p, "snapshot"));
+            case "restore-previous-version" -> context.secret(text(p, "secretId")).restorePrevious(text(p, "version"), text(p, "current"));
             default -> throw OpsException.builder("Cannot undo '" + inverse.verb() + "': no handle performs it")
                     .hint("undo it by hand: " + inverse.command()).invalidInput();
         };

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
@@ -23,6 +25,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,6 +147,46 @@ class UndoRunbooksTest {
             assertThat(disabled(ops, user)).isTrue();
         } finally {
             setDisabled(ops, user, false);
+        }
+    }
+
+    @Test
+    void plan_ofCompromisedAccount_saysWhichEffectsCannotBeUndoneBeforeTheyRun(SandboxInfo sandbox) throws SQLException {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        String user = SeedData.userId(5);
+
+        Cli.Result plan = ops.plan("compromised-account", "user=" + user);
+
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        String out = plan.out();
+        String sessions = out.substring(out.indexOf("would: invalidate-sessions"), out.indexOf("would: force-disconnect"));
+        assertThat(sessions).contains("     cannot be undone: the user signs in again");
+        String disable = out.substring(out.indexOf("would: disable-account"));
+        assertThat(disable.substring(0, disable.indexOf("\n\n"))).doesNotContain("cannot be undone");
+        assertThat(disabled(ops, user)).isFalse();
+    }
+
+    // --- create-db-backup ---
+
+    private static Set<String> snapshotIds(RdsClient rds) {
+        return rds.describeDBSnapshots(b -> b.dbInstanceIdentifier(SeedData.DB_INSTANCE)).dbSnapshots().stream()
+                .map(DBSnapshot::dbSnapshotIdentifier).collect(Collectors.toSet());
+    }
+
+    @Test
+    void undo_afterCreateDbBackup_deletesOnlyTheSnapshotTheRunTook(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        try (RdsClient rds = ops.aws(RdsClient.builder())) {
+            Set<String> before = snapshotIds(rds);
+            Cli.Result run = ops.run("create-db-backup");
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            assertThat(snapshotIds(rds)).hasSize(before.size() + 1);
+
+            Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes");
+
+            assertThat(undo.exitCode()).as(undo.all()).isZero();
+            assertThat(undo.out()).contains("to undo: delete-snapshot rds snapshot manual-");
+            assertThat(snapshotIds(rds)).isEqualTo(before);
         }
     }
 
