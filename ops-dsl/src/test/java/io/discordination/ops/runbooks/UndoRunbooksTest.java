@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.wafv2.model.GetIpSetResponse;
 import software.amazon.awssdk.services.wafv2.model.Scope;
@@ -65,6 +67,11 @@ class UndoRunbooksTest {
             withOthers.add("203.0.113.99/32");
             waf.updateIPSet(b -> b.name(SeedData.IP_SET_NAME).scope(Scope.REGIONAL).id(sandbox.ipSetId())
                     .addresses(withOthers).lockToken(now.lockToken()));
+
+            List<String> afterOthers = ipSet(waf, sandbox).ipSet().addresses();
+            Cli.Result unconfirmed = ops.undo(SandboxRunbookSupport.runId(run), "--no-input");
+            assertThat(unconfirmed.exitCode()).as(unconfirmed.all()).isEqualTo(3);
+            assertThat(ipSet(waf, sandbox).ipSet().addresses()).as("refused, nothing changed").isEqualTo(afterOthers);
 
             Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes");
 
@@ -187,6 +194,32 @@ class UndoRunbooksTest {
             assertThat(undo.exitCode()).as(undo.all()).isZero();
             assertThat(undo.out()).contains("to undo: delete-snapshot rds snapshot manual-");
             assertThat(snapshotIds(rds)).isEqualTo(before);
+        }
+    }
+
+    // --- rotate-secrets ---
+
+    private static String current(SecretsManagerClient sm, String secretId) {
+        return sm.listSecretVersionIds(b -> b.secretId(secretId)).versions().stream()
+                .filter(v -> v.versionStages().contains("AWSCURRENT")).map(SecretVersionsListEntry::versionId).findFirst().orElseThrow();
+    }
+
+    @Test
+    void undo_afterRotateSecrets_movesAwsCurrentBackAndSaysWhatThatLeavesAsItIs(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        try (SecretsManagerClient sm = ops.aws(SecretsManagerClient.builder())) {
+            String before = current(sm, SeedData.JWT_SECRET_ID);
+            Cli.Result run = ops.run("rotate-secrets", "secret=jwt");
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            String rotated = current(sm, SeedData.JWT_SECRET_ID);
+            assertThat(rotated).isNotEqualTo(before);
+
+            Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes");
+
+            assertThat(undo.exitCode()).as(undo.all()).isZero();
+            assertThat(undo.out()).contains("to undo: restore-previous-version secret " + SeedData.JWT_SECRET_ID,
+                    "until they are redeployed", "CANNOT BE UNDONE: force-redeploy");
+            assertThat(current(sm, SeedData.JWT_SECRET_ID)).isEqualTo(before);
         }
     }
 
