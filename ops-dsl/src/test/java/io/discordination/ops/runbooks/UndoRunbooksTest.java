@@ -197,6 +197,28 @@ class UndoRunbooksTest {
         }
     }
 
+    private static List<String> instances(RdsClient rds) {
+        return rds.describeDBInstances().dbInstances().stream()
+                .map(software.amazon.awssdk.services.rds.model.DBInstance::dbInstanceIdentifier).toList();
+    }
+
+    @Test
+    void undo_afterRestoreDbBackup_deletesTheRestoredInstanceAndLeavesTheOriginal(SandboxInfo sandbox) {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        try (RdsClient rds = ops.aws(RdsClient.builder())) {
+            Cli.Result run = ops.run("restore-db-backup", "target=restore-to-undo");
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            assertThat(instances(rds)).contains("restore-to-undo", SeedData.DB_INSTANCE);
+
+            Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes");
+
+            assertThat(undo.exitCode()).as(undo.all()).isZero();
+            assertThat(undo.out()).contains("to undo: delete-instance rds instance restore-to-undo",
+                    "--db-instance-identifier restore-to-undo --skip-final-snapshot");
+            assertThat(instances(rds)).doesNotContain("restore-to-undo").contains(SeedData.DB_INSTANCE);
+        }
+    }
+
     // --- rotate-secrets ---
 
     private static String current(SecretsManagerClient sm, String secretId) {
