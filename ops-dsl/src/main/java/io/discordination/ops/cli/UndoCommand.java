@@ -90,8 +90,7 @@ final class UndoCommand extends OpsSubcommand {
         for (AuditLog.Record r : finished) {
             String at = r.time().toString();
             if (r.undo() == null) {
-                steps.add(new Step(at, r.effect(), null, "cannot be undone" + (r.effect().inverse() == null ? ""
-                        : ": " + r.effect().inverse())));
+                steps.add(new Step(at, r.effect(), null, ConsoleReporter.notUndoable(r.effect().inverse())));
             } else {
                 steps.add(new Step(at, r.effect(), r.undo(), undone.contains(key(at, r.effect())) ? "undone" : "to undo"));
             }

@@ -139,6 +139,26 @@ class UndoRunbooksTest {
     }
 
     @Test
+    void undo_asJson_listsEachFinishedEffectWithItsInverseAndStatus(SandboxInfo sandbox) throws Exception {
+        AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
+        String user = SeedData.userId(6);
+        Cli.Result run = ops.run("compromised-account", "user=" + user);
+        assertThat(run.exitCode()).as(run.all()).isZero();
+
+        Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes", "--output", "json");
+
+        assertThat(undo.exitCode()).as(undo.all()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = io.discordination.ops.Json.mapper().readTree(undo.out());
+        assertThat(json.path("runId").asText()).isEqualTo(SandboxRunbookSupport.runId(run));
+        assertThat(json.path("undoRunId").asText()).isNotBlank().isNotEqualTo(json.path("runId").asText());
+        List<String> statuses = new ArrayList<>();
+        json.path("steps").forEach(s -> statuses.add(s.path("effect").path("verb").asText() + " " + s.path("status").asText()));
+        assertThat(statuses).containsExactly("disable-account undone", "force-disconnect cannot be undone",
+                "invalidate-sessions cannot be undone: the user signs in again");
+        assertThat(disabled(ops, user)).isFalse();
+    }
+
+    @Test
     void undo_afterCompromisedAccount_whenTheAccountWasDisabledBefore_leavesItDisabled(SandboxInfo sandbox) throws SQLException {
         AreaBRunbookSupport ops = new AreaBRunbookSupport(sandbox, home);
         String user = SeedData.userId(4);

@@ -123,7 +123,7 @@ public final class ExecutingGate implements Gate {
         try {
             T result = action.run();
             inFlight = null;
-            Effect inverse = undo == null ? null : undo.apply(result);
+            Effect inverse = inverseOf(undo, result);
             audit.append(new AuditLog.Record(Instant.now(), "ok", runId, environment.name(), who, effect, null,
                     elapsedMs(start), inverse));
             return result;
@@ -135,6 +135,16 @@ public final class ExecutingGate implements Gate {
             if (e instanceof Error error) throw error;
             throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
                     .environment(environment.name()).cause(e).build();
+        }
+    }
+
+    /** The inverse {@code undo} builds from {@code result}; null when there is none or it cannot be built, as the effect is done either way. */
+    private static <T> Effect inverseOf(java.util.function.Function<? super T, Effect> undo, T result) {
+        if (undo == null) return null;
+        try {
+            return undo.apply(result);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
