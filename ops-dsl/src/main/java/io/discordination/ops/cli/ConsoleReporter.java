@@ -153,6 +153,7 @@ final class ConsoleReporter implements RunListener {
                     // the resolved values ("keys=5000") say how much it would touch
                     if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + io.discordination.ops.gate.Effect.parametersText(e.parameters()));
                     if (e.command() != null) out.println("     $ " + io.discordination.ops.gate.Effect.shownCommand(e.command()));
+                    if (Boolean.FALSE.equals(e.undoable())) out.println("     " + notUndoable(e.inverse()));
                 }
             }
             default -> {
@@ -167,6 +168,13 @@ final class ConsoleReporter implements RunListener {
         stopLine(r);
         out.println();
         out.flush();
+    }
+
+    /** What a plan says of an effect that ops undo cannot reverse, with the way back by hand if there is one. */
+    static String notUndoable(String inverse) {
+        if (inverse == null) return "cannot be undone";
+        if (inverse.startsWith("cannot be undone")) return inverse;
+        return "cannot be undone by ops undo; " + inverse;
     }
 
     /** FAILED or, for a refusal, DECLINED (answered no) or REFUSED (no terminal, no --yes, a runbook's own refusal). */

@@ -60,6 +60,7 @@ public final class OpsCommand implements Runnable {
             ReplCommand.class,
             EnvCommand.class,
             AuditCommand.class,
+            UndoCommand.class,
             SandboxCommand.class,
             DrillCommand.class,
             CommandLine.HelpCommand.class,

@@ -32,7 +32,7 @@ public record RunReport(String runId, String runbook, String title, String file,
      * parameters are already redacted, as the Gate recorded them.
      */
     public record PlannedEffect(String summary, boolean destructive, String command, String inverse,
-                                java.util.Map<String, Object> parameters, String template) {
+                                java.util.Map<String, Object> parameters, String template, Boolean undoable) {
     }
 
     public boolean ok() {

@@ -292,16 +292,17 @@ public final class RunbookRunner {
     private List<RunReport.PlannedEffect> effectsOf(Step step) {
         List<io.discordination.ops.gate.Effect> of = new ArrayList<>();
         if (context.isDryRun()) {
-            for (Plan.Entry e : context.plan().entries()) {
-                if (step.title().equals(e.step())) of.add(e.effect());
-            }
+            // a plan says, before anything runs, which effects ops undo can reverse
+            return context.plan().entries().stream().filter(e -> step.title().equals(e.step()))
+                    .map(e -> new RunReport.PlannedEffect(e.effect().summary(), e.effect().destructive(), e.effect().command(),
+                            e.effect().inverse(), e.effect().parameters(), e.effect().template(), e.undoable())).toList();
         } else {
             List<io.discordination.ops.gate.Effect> applied = context.gate().applied();
             if (appliedBeforeStep < applied.size()) of.addAll(applied.subList(appliedBeforeStep, applied.size()));
             if (of.isEmpty()) return null;
         }
         return of.stream().map(e -> new RunReport.PlannedEffect(e.summary(), e.destructive(), e.command(), e.inverse(),
-                e.parameters(), e.template())).toList();
+                e.parameters(), e.template(), null)).toList();
     }
 
     /** How many effects the gate had started when the current step began: the step's own come after. */

@@ -104,6 +104,19 @@ abstract class SandboxRunbookSupport {
         throw new AssertionError("no step-finished line for '" + stepTitle + "' in " + file);
     }
 
+    /** {@code ops undo RUN_ID --env <sandbox> extra...}. */
+    Cli.Result undo(String runId, String... extra) {
+        List<String> a = new ArrayList<>(List.of("undo", runId, "--env", sandbox.environmentFile().toString()));
+        a.addAll(List.of(extra));
+        return cli.run(a.toArray(String[]::new));
+    }
+
+    /** The id of the run that printed {@code r}, from its {@code Journal:} line. */
+    static String runId(Cli.Result r) {
+        String journal = r.out().replaceFirst("(?s).*Journal: (\\S+).*", "$1");
+        return Path.of(journal).getFileName().toString().replace(".jsonl", "");
+    }
+
     /** {@code ops run} without {@code --yes} in a child process whose standard input is a pipe: no terminal to confirm on. */
     Cli.Result runWithoutTerminal(String runbook, String... params) {
         try {

@@ -109,7 +109,35 @@ public final class Account {
                 if (st.executeUpdate() == 0) throw noSuchUser(pool);
                 return new AccountDisabled(id.toString(), wasDisabled, false, effect);
             }
-        }), () -> new AccountDisabled(id.toString(), wasDisabled, true, effect));
+        }), () -> new AccountDisabled(id.toString(), wasDisabled, true, effect),
+                // an account that was disabled before this run stays disabled when the run is undone
+                done -> done.wasDisabled() ? null : enableEffect(pool));
+    }
+
+    /**
+     * Enables the account again ({@code UPDATE users SET disabled = false}): the inverse of
+     * {@link #disable}, which {@code ops undo} runs. Destructive: it lets the user back in.
+     *
+     * <pre>{@code account(id).enable();}</pre>
+     */
+    public AccountEnabled enable() {
+        boolean wasDisabled = requireUser();
+        PostgresPool pool = postgres.get();
+        Effect effect = enableEffect(pool);
+        return context.gate().apply(effect, () -> pool.withConnection(c -> {
+            try (PreparedStatement st = pool.prepare(c, "UPDATE users SET disabled = false WHERE id = ?")) {
+                st.setString(1, id.toString());
+                if (st.executeUpdate() == 0) throw noSuchUser(pool);
+                return new AccountEnabled(id.toString(), wasDisabled, false, effect);
+            }
+        }), () -> new AccountEnabled(id.toString(), wasDisabled, true, effect));
+    }
+
+    private Effect enableEffect(PostgresPool pool) {
+        return Effect.on("postgres", "user " + id + " in " + pool.database()).verb("enable-account")
+                .param("userId", id.toString()).destructive()
+                .inverse(DISABLE.with("user_id", id.toString()).render())
+                .command(ENABLE.with("user_id", id.toString())).build();
     }
 
     /**

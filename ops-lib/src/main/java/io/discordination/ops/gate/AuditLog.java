@@ -25,9 +25,16 @@ import java.util.List;
  * <pre>{@code AuditLog.forEnvironment(OpsPaths.home(), "prod", redactor).read()}</pre>
  */
 public final class AuditLog {
-    /** One line of the log. {@code event} is started, ok, failed or refused. */
+    /**
+     * One line of the log. {@code event} is started, ok, failed or refused. An "ok" line of an
+     * effect that can be reversed carries its inverse in {@code undo}: what {@code ops undo} runs.
+     */
     public record Record(Instant time, String event, String runId, String environment, Operator operator,
-                         Effect effect, String reason, Long durationMs) {
+                         Effect effect, String reason, Long durationMs, Effect undo) {
+        public Record(Instant time, String event, String runId, String environment, Operator operator,
+                      Effect effect, String reason, Long durationMs) {
+            this(time, event, runId, environment, operator, effect, reason, durationMs, null);
+        }
     }
 
     private final Path file;
@@ -50,7 +57,8 @@ public final class AuditLog {
     public void append(Record record) {
         Record safe = new Record(record.time(), record.event(), record.runId(), record.environment(), record.operator(),
                 record.effect() == null ? null : record.effect().redacted(redactor),
-                redactor.redact(record.reason()), record.durationMs());
+                redactor.redact(record.reason()), record.durationMs(),
+                record.undo() == null ? null : record.undo().redacted(redactor));
         byte[] line = (redactor.redact(Json.write(safe)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(file.getParent());

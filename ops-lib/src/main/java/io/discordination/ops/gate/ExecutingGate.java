@@ -86,6 +86,13 @@ public final class ExecutingGate implements Gate {
     /** Confirms a destructive effect, takes its target's lock, audits it and performs it; {@code planned} is not used. */
     @Override
     public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned) {
+        return apply(effect, action, planned, null);
+    }
+
+    /** As {@link #apply(Effect, Action, Supplier)}; the "ok" audit line also carries the inverse {@code undo} builds. */
+    @Override
+    public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned,
+                       java.util.function.Function<? super T, Effect> undo) {
         Objects.requireNonNull(effect, "effect");
         Operator who = operatorFor(effect);
         if (effect.destructive()) {
@@ -104,11 +111,11 @@ public final class ExecutingGate implements Gate {
                     .hint(busy.hint() + "; " + Refusals.whatChanged(applied)).refused();
         }
         try (TargetLocks.Held ignored = held) {
-            return perform(effect, action, who);
+            return perform(effect, action, who, undo);
         }
     }
 
-    private <T> T perform(Effect effect, Action<T> action, Operator who) {
+    private <T> T perform(Effect effect, Action<T> action, Operator who, java.util.function.Function<? super T, Effect> undo) {
         audit.append(record("started", who, effect, null, null));
         applied.add(effect.redacted(redactor));
         long start = System.nanoTime();
@@ -116,7 +123,9 @@ public final class ExecutingGate implements Gate {
         try {
             T result = action.run();
             inFlight = null;
-            audit.append(record("ok", who, effect, null, elapsedMs(start)));
+            Effect inverse = inverseOf(undo, result);
+            audit.append(new AuditLog.Record(Instant.now(), "ok", runId, environment.name(), who, effect, null,
+                    elapsedMs(start), inverse));
             return result;
         } catch (Exception | Error e) {
             inFlight = null;
@@ -126,6 +135,16 @@ public final class ExecutingGate implements Gate {
             if (e instanceof Error error) throw error;
             throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
                     .environment(environment.name()).cause(e).build();
+        }
+    }
+
+    /** The inverse {@code undo} builds from {@code result}; null when there is none or it cannot be built, as the effect is done either way. */
+    private static <T> Effect inverseOf(java.util.function.Function<? super T, Effect> undo, T result) {
+        if (undo == null) return null;
+        try {
+            return undo.apply(result);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

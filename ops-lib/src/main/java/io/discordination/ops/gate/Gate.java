@@ -38,6 +38,20 @@ public interface Gate {
      */
     <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned);
 
+    /**
+     * Like {@link #apply}, for an effect that can be reversed: once {@code action} has succeeded,
+     * {@code undo} builds the inverse as an effect of its own from what the action did (the exact
+     * addresses it added, the version it created), or returns null when there is nothing to undo.
+     * An executing gate records that inverse in the effect's "ok" audit line, where {@code ops undo}
+     * finds it; other gates ignore it.
+     *
+     * <pre>{@code gate.apply(effect, () -> update(...), () -> planned, done -> Effect.on(...).verb("unblock")...build());}</pre>
+     */
+    default <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned,
+                        java.util.function.Function<? super T, Effect> undo) {
+        return apply(effect, action, planned);
+    }
+
     /** Whether this gate carries effects out or only plans them. */
     Mode mode();
 

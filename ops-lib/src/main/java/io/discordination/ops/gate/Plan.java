@@ -12,8 +12,14 @@ import java.util.List;
  * <pre>{@code context.plan().effects().forEach(System.out::println);}</pre>
  */
 public final class Plan {
-    /** One planned effect; {@code step} is the runbook step that asked for it, or null outside a runbook. */
-    public record Entry(String step, Effect effect) {
+    /**
+     * One planned effect; {@code step} is the runbook step that asked for it, or null outside a
+     * runbook; {@code undoable} says whether {@code ops undo} can reverse it once it has run.
+     */
+    public record Entry(String step, Effect effect, boolean undoable) {
+        public Entry(String step, Effect effect) {
+            this(step, effect, false);
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -25,7 +31,11 @@ public final class Plan {
     }
 
     synchronized void add(Effect effect) {
-        entries.add(new Entry(currentStep, effect));
+        add(effect, false);
+    }
+
+    synchronized void add(Effect effect, boolean undoable) {
+        entries.add(new Entry(currentStep, effect, undoable));
     }
 
     public synchronized List<Entry> entries() {

@@ -37,6 +37,15 @@ public final class PlanningGate implements Gate {
         return planned == null ? null : planned.get();
     }
 
+    /** As {@link #apply(Effect, Action, Supplier)}, the plan noting that {@code ops undo} can reverse the effect. */
+    @Override
+    public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned,
+                       java.util.function.Function<? super T, Effect> undo) {
+        Objects.requireNonNull(effect, "effect");
+        plan.add(effect.redacted(redactor), undo != null);
+        return planned == null ? null : planned.get();
+    }
+
     @Override
     public Mode mode() {
         return Mode.DRY_RUN;

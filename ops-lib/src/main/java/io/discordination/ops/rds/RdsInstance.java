@@ -159,7 +159,60 @@ public final class RdsInstance {
                     () -> rds().createDBSnapshot(b -> b.dbInstanceIdentifier(instance).dbSnapshotIdentifier(snapshotId)).dbSnapshot());
             return new RdsSnapshotCreation(this, toSnapshot(s), false, effect);
         }, () -> new RdsSnapshotCreation(this, new RdsSnapshot(snapshotId, source.instance(), "planned", "manual", null,
-                source.allocatedStorageGb(), source.engine(), null), true, effect));
+                source.allocatedStorageGb(), source.engine(), null), true, effect),
+                done -> Effect.on("aws", "rds snapshot " + snapshotId).verb("delete-snapshot")
+                        .param("instance", instance).param("snapshot", snapshotId).destructive()
+                        .command(DELETE_SNAPSHOT.with("snapshot", snapshotId)).build());
+    }
+
+    /**
+     * Deletes manual snapshot {@code snapshotId} of this instance ({@code aws rds delete-db-snapshot}):
+     * the inverse of {@link #snapshot(String)}, which {@code ops undo} runs. Destructive (confirmed).
+     * A snapshot of another instance, or an automated one, is refused.
+     *
+     * <pre>{@code rds().deleteSnapshot("manual-20250101-120000");}</pre>
+     */
+    public RdsSnapshot deleteSnapshot(String snapshotId) {
+        RdsIdentifiers.requireExistingSnapshotId(snapshotId);
+        RdsSnapshot found = findSnapshot(snapshotId).orElseThrow(() -> OpsException.builder("No DB snapshot " + snapshotId
+                        + " in environment " + context.environment().name()).service("rds").resource(snapshotId)
+                .hint("it may have been deleted already; nothing was changed").notFound());
+        if (!instance.equals(found.instance()) || !"manual".equals(found.type())) {
+            throw OpsException.builder("DB snapshot " + snapshotId + " is " + found.type() + " of " + found.instance()
+                            + ", not a manual snapshot of " + instance).service("rds").environment(context.environment().name())
+                    .hint("nothing was changed").invalidInput();
+        }
+        Effect effect = Effect.on("aws", "rds snapshot " + snapshotId).verb("delete-snapshot")
+                .param("instance", instance).param("snapshot", snapshotId).destructive()
+                .command(DELETE_SNAPSHOT.with("snapshot", snapshotId)).build();
+        return context.gate().apply(effect, () -> toSnapshot(aws.call("rds:DeleteDBSnapshot", "DB snapshot " + snapshotId,
+                () -> rds().deleteDBSnapshot(b -> b.dbSnapshotIdentifier(snapshotId)).dbSnapshot())), () -> found);
+    }
+
+    /** The effect that deletes restored instance {@code target}, what undoing its restore does. */
+    Effect deleteEffect(String target) {
+        return Effect.on("aws", "rds instance " + target).verb("delete-instance")
+                .param("instance", target).destructive()
+                .command(RdsRestore.DELETE_INSTANCE.with("target", target)).build();
+    }
+
+    /**
+     * Deletes this instance, one a restore created ({@code aws rds delete-db-instance
+     * --skip-final-snapshot}): the inverse of {@link RdsRestore#start()}, which {@code ops undo}
+     * runs. Destructive (confirmed); the environment's own instance ({@code rds.instance}) is refused.
+     *
+     * <pre>{@code rds("discordination-restore").deleteRestored();}</pre>
+     */
+    public RdsInstanceStatus deleteRestored() {
+        if (instance.equals(rds.instance().optional().orElse(null))) {
+            throw OpsException.builder("Refusing to delete " + instance + ": it is the environment's database, not a restored copy")
+                    .service("rds").environment(context.environment().name()).resource(instance)
+                    .hint("nothing was changed").refused();
+        }
+        RdsInstanceStatus current = status();
+        return context.gate().apply(deleteEffect(instance), () -> toStatus(aws.call("rds:DeleteDBInstance", "DB instance " + instance,
+                () -> rds().deleteDBInstance(b -> b.dbInstanceIdentifier(instance).skipFinalSnapshot(true)).dbInstance())),
+                () -> current);
     }
 
     /** This instance's snapshots, newest first ({@code aws rds describe-db-snapshots}). */

@@ -20,7 +20,7 @@ public final class RdsRestore {
     public static final CommandTemplate RESTORE = CommandTemplate.of("aws rds restore-db-instance-from-db-snapshot"
             + " --db-instance-identifier <target> --db-snapshot-identifier <snapshot> [--db-instance-class <instance_class>]"
             + " [--db-subnet-group-name <subnet_group>] [--vpc-security-group-ids <security_groups>]");
-    private static final CommandTemplate DELETE_INSTANCE = CommandTemplate.of(
+    static final CommandTemplate DELETE_INSTANCE = CommandTemplate.of(
             "aws rds delete-db-instance --db-instance-identifier <target> --skip-final-snapshot");
     private final RdsInstance source;
     private final String snapshotId;
@@ -113,7 +113,8 @@ public final class RdsRestore {
             return new RdsRestoration(source.instance(target), snapshotId, RdsInstance.toStatus(created), false, effect);
         }, () -> new RdsRestoration(source.instance(target), snapshotId,
                 new RdsInstanceStatus(target, "planned", snapshot.engine(), null, instanceClass, null, null, null,
-                        snapshot.allocatedStorageGb(), null, null), true, effect));
+                        snapshot.allocatedStorageGb(), null, null), true, effect),
+                done -> source.deleteEffect(target));
     }
 
     @Override

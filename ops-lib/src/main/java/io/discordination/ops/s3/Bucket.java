@@ -410,7 +410,55 @@ public final class Bucket {
                         .hint("compare them: versions(\"" + key + "\"); undo with: " + inverse).build();
             }
             return new ObjectRestore(bucket, key, versionId, newVersion, replaced, wasDeleted, verifiedBy, true, false, effect);
-        }, () -> new ObjectRestore(bucket, key, versionId, null, replaced, wasDeleted, null, false, true, effect));
+        }, () -> new ObjectRestore(bucket, key, versionId, null, replaced, wasDeleted, null, false, true, effect),
+                done -> undoOfRestore(done));
+    }
+
+    /**
+     * The inverse of a restore that finished: a deleted file gets its delete marker back (the
+     * restored content stays as a version); a replaced version is copied back over the key.
+     */
+    private Effect undoOfRestore(ObjectRestore done) {
+        if (done.newVersionId() == null) return null;
+        if (!done.wasDeleted()) {
+            if (done.replacedVersionId() == null) return null;
+            return Effect.on("aws", "s3 object s3://" + bucket + "/" + done.key()).verb("restore-version")
+                    .param("bucket", bucket).param("key", done.key()).param("versionId", done.replacedVersionId())
+                    .param("replaces", done.newVersionId()).destructive()
+                    .command(restoreCommand(done.key(), done.replacedVersionId())).build();
+        }
+        return Effect.on("aws", "s3 object s3://" + bucket + "/" + done.key()).verb("put-delete-marker")
+                .param("bucket", bucket).param("key", done.key()).param("currentVersionId", done.newVersionId())
+                .destructive().inverse(restoreCommand(done.key(), done.newVersionId()).render())
+                .command(DELETE_OBJECT.with("bucket", bucket).with("key", done.key())).build();
+    }
+
+    /**
+     * Puts a delete marker over {@code key} ({@code aws s3api delete-object} without a version id),
+     * so the file is deleted again while every version, its content included, stays in the history:
+     * the inverse of {@link #restoreDeleted}. Refused when the key's current version is no longer
+     * {@code expectedCurrentVersionId} (someone wrote it since), so nobody's newer upload is hidden.
+     * Destructive.
+     *
+     * <pre>{@code bucket().putDeleteMarker("attachments/123/photo.png", restore.newVersionId());}</pre>
+     */
+    public String putDeleteMarker(String key, String expectedCurrentVersionId) {
+        requireKey(key);
+        List<ObjectVersion> history = versions(key).forKey(key);
+        ObjectVersion current = history.isEmpty() ? null : history.get(0);
+        if (current == null || current.deleteMarker()) return null;
+        if (expectedCurrentVersionId != null && !expectedCurrentVersionId.equals(current.versionId())) {
+            throw OpsException.builder("The current version of " + key + " is " + current.versionId() + ", not "
+                            + expectedCurrentVersionId + ": it was written again since").service("s3")
+                    .environment(context.environment().name())
+                    .hint("compare them: versions(\"" + key + "\"); nothing was changed").refused();
+        }
+        Effect effect = Effect.on("aws", "s3 object s3://" + bucket + "/" + key).verb("put-delete-marker")
+                .param("bucket", bucket).param("key", key).param("currentVersionId", current.versionId())
+                .destructive().inverse(restoreCommand(key, current.versionId()).render())
+                .command(DELETE_OBJECT.with("bucket", bucket).with("key", key)).build();
+        return context.gate().apply(effect, () -> aws.call("s3:DeleteObject", "s3://" + bucket + "/" + key,
+                () -> s3().deleteObject(b -> b.bucket(bucket).key(key))).versionId(), () -> null);
     }
 
     /** How the new current version was shown to match {@code source}: "etag", "sha-256", or null if it does not. */

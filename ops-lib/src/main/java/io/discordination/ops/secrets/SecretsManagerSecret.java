@@ -33,6 +33,13 @@ public final class SecretsManagerSecret {
      */
     public static final CommandTemplate ROTATE = CommandTemplate.of(
             "aws secretsmanager rotate-secret --secret-id <secret_id> --client-request-token <client_request_token>");
+    /** {@link #restorePrevious}: AWSCURRENT moved back to an earlier version. */
+    private static final CommandTemplate MOVE_CURRENT = CommandTemplate.of("aws secretsmanager update-secret-version-stage"
+            + " --secret-id <secret_id> --version-stage AWSCURRENT --move-to-version-id <version> --remove-from-version-id <current>");
+    /** What moving AWSCURRENT back leaves as it is: the plan of an undo says so. */
+    static final String NOT_UNDONE_BY_MOVING_BACK = "moves AWSCURRENT only: what the rotation function changed outside Secrets"
+            + " Manager (PostgreSQL's password, for the database secret) stays new, and the services keep the value they loaded"
+            + " until they are redeployed (ops run rotate-secrets redeploys them)";
     private static final CommandTemplate ROTATE_AGAIN = CommandTemplate.of("aws secretsmanager rotate-secret --secret-id <secret_id>");
     private final HandleContext context;
     private final SecretsManagerClient client;
@@ -150,7 +157,40 @@ public final class SecretsManagerSecret {
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             return new SecretRotation(secretId, "rotate-secret", previous, made, made, previousAfter, false,
                     finished.attempts(), finished.elapsed(), effect);
-        }, () -> new SecretRotation(secretId, "rotate-secret", previous, null, null, null, true, 0, Duration.ZERO, effect));
+        }, () -> new SecretRotation(secretId, "rotate-secret", previous, null, null, null, true, 0, Duration.ZERO, effect),
+                done -> previous == null ? null : moveBackEffect(previous, done.newVersionId()));
+    }
+
+    private Effect moveBackEffect(String version, String current) {
+        return Effect.on("aws", "secret " + secretId).verb("restore-previous-version")
+                .param("secretId", secretId).param("version", version).param("current", current)
+                .param("note", NOT_UNDONE_BY_MOVING_BACK).destructive()
+                .command(MOVE_CURRENT.with("secret_id", secretId).with("version", version).with("current", current)).build();
+    }
+
+    /**
+     * Moves AWSCURRENT back from {@code current} to {@code version} ({@code UpdateSecretVersionStage}):
+     * the inverse of {@link #rotate}, which {@code ops undo} runs. Refused when {@code current} is no
+     * longer AWSCURRENT (rotated again since). Destructive. It {@value #NOT_UNDONE_BY_MOVING_BACK}.
+     *
+     * <pre>{@code secret("jwt-secret").restorePrevious(rotation.previousVersionId(), rotation.newVersionId());}</pre>
+     */
+    public SecretRotation restorePrevious(String version, String current) {
+        SecretInfo before = describe();
+        if (!current.equals(before.currentVersionId())) {
+            throw OpsException.builder("Refused to move AWSCURRENT of " + secretId + " back to " + version + ": the current version is "
+                            + before.currentVersionId() + ", not " + current + " (rotated again since)")
+                    .service("secretsmanager").environment(context.environment().name()).resource(secretId)
+                    .hint("nothing was changed").refused();
+        }
+        Effect effect = moveBackEffect(version, current);
+        return context.gate().apply(effect, () -> {
+            aws.call("secretsmanager:UpdateSecretVersionStage", where(), () -> sm().updateSecretVersionStage(b -> b.secretId(secretId)
+                    .versionStage("AWSCURRENT").moveToVersionId(version).removeFromVersionId(current)));
+            SecretInfo after = describe();
+            return new SecretRotation(secretId, "move AWSCURRENT back", current, version, after.currentVersionId(),
+                    after.versionWith("AWSPREVIOUS"), false, 0, Duration.ZERO, effect);
+        }, () -> new SecretRotation(secretId, "move AWSCURRENT back", current, version, null, null, true, 0, Duration.ZERO, effect));
     }
 
     private static String describeStages(Map<String, List<String>> stages, String made) {

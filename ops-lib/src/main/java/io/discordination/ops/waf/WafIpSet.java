@@ -241,7 +241,7 @@ public final class WafIpSet {
                             p.before().size() + (add ? 1 : -1) * changing.size(), true, effect)
                     : unchanged(c, action, add ? "already blocked" : "not blocked", 0, p.before().size())).toList();
             return new IpSetChanges(name, action, planned, 0, p.before().size() + (add ? 1 : -1) * changing.size(), true, effect);
-        });
+        }, done -> add ? undoOfBlock(done) : null);
     }
 
     private IpSetChange unchanged(Cidr c, String action, String why, int attempts, int size) {
@@ -344,6 +344,22 @@ public final class WafIpSet {
         }
         if (add) toChange.forEach(c -> next.add(c.toString()));
         return next;
+    }
+
+    /**
+     * The inverse of a block that finished: unblock exactly the ranges it added, not those that
+     * were there before it (or that others added at the same time); null when it added none.
+     */
+    private Effect undoOfBlock(IpSetChanges done) {
+        List<Cidr> added = done.changes().stream().filter(IpSetChange::changed).map(c -> Cidr.parse(c.cidr())).toList();
+        if (added.isEmpty()) return null;
+        List<String> addresses = added.stream().map(Cidr::toString).toList();
+        Effect.Builder b = Effect.on("aws", "waf ip set " + name).verb("unblock")
+                .param("ipSet", name).param("scope", scope.toString()).param("id", id)
+                .param("addresses", String.join(",", addresses)).param("count", addresses.size()).destructive()
+                .inverse(inverseCommand(added, true));
+        Effect e = b.build();
+        return new Effect(e.system(), e.target(), e.verb(), e.parameters(), true, e.inverse(), inverseCommand(added, false), null);
     }
 
     /** The undo, which runs later: it reads the addresses and lock token of that time, then writes them back changed. */

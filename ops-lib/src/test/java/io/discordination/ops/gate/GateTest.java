@@ -116,6 +116,35 @@ class GateTest {
     }
 
     @Test
+    void apply_whenTheEffectCanBeUndone_theOkRecordCarriesTheInverseBuiltFromTheResult() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
+            String result = ctx.gate().apply(harmless("redis channel user:1"), () -> "done-" + performed.incrementAndGet(),
+                    () -> "planned", done -> Effect.on("redis", "channel user:1").verb("unpublish").param("what", done).build());
+
+            assertThat(result).isEqualTo("done-1");
+            List<AuditLog.Record> records = ctx.gate().audit().read();
+            assertThat(records).extracting(AuditLog.Record::event).containsExactly("started", "ok");
+            assertThat(records.get(0).undo()).isNull();
+            assertThat(records.get(1).undo()).satisfies(u -> {
+                assertThat(u.verb()).isEqualTo("unpublish");
+                assertThat(u.parameters()).containsEntry("what", "done-1");
+            });
+        }
+    }
+
+    @Test
+    void apply_whenDryRunOfAnEffectThatCanBeUndone_thePlanSaysSoAndNothingRuns() {
+        try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.DRY_RUN, Confirmer.nonInteractive(false, null))) {
+            ctx.gate().apply(harmless("a"), () -> "done-" + performed.incrementAndGet(), () -> "planned",
+                    done -> Effect.on("redis", "a").verb("unpublish").build());
+            perform(ctx.gate(), harmless("b"));
+
+            assertThat(ctx.plan().entries()).extracting(Plan.Entry::undoable).containsExactly(true, false);
+            assertThat(performed).hasValue(0);
+        }
+    }
+
+    @Test
     void apply_whenDestructiveWithoutTerminalOrYes_refusesWithExitCode3AndChangesNothing() {
         try (OpsContext ctx = context(TestEnvironments.write(home, "dev", false), Mode.EXECUTE, Confirmer.nonInteractive(false, null))) {
             assertThatThrownBy(() -> perform(ctx.gate(), destructive("redis cache")))
