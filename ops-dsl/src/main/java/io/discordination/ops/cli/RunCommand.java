@@ -36,12 +36,8 @@ final class RunCommand extends OpsSubcommand {
     @Mixin
     EnvironmentOption environment;
 
-    @Option(names = {"-y", "--yes"}, description = "Approve every destructive effect without asking.")
-    boolean yes;
-
-    @Option(names = "--confirm-env", paramLabel = "NAME",
-            description = "The protected environment's name, typed up front (needed with --yes on prod).")
-    String confirmEnvironment;
+    @Mixin
+    ConfirmationOptions confirmation;
 
     @Option(names = "--resume", paramLabel = "RUN_ID",
             description = "Resume a run that failed or was killed: same parameters and environment file, finished actions are "
@@ -74,9 +70,7 @@ final class RunCommand extends OpsSubcommand {
     }
 
     private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
-        // --no-input: as without a terminal, so only --yes (and --confirm-env) approve
-        Confirmer confirmer = noInput() ? Confirmer.nonInteractive(yes, confirmEnvironment)
-                : Confirmer.terminal(yes, confirmEnvironment);
+        Confirmer confirmer = confirmation.confirmer(noInput());
         try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
             if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());
             return RunbookInvocation.execute(context, rb, values, from, output, spec);

@@ -52,12 +52,8 @@ final class UndoCommand extends OpsSubcommand {
     @Mixin
     EnvironmentOption environment;
 
-    @Option(names = {"-y", "--yes"}, description = "Approve every destructive inverse without asking.")
-    boolean yes;
-
-    @Option(names = "--confirm-env", paramLabel = "NAME",
-            description = "The protected environment's name, typed up front (needed with --yes on prod).")
-    String confirmEnvironment;
+    @Mixin
+    ConfirmationOptions confirmation;
 
     @Mixin
     OutputOption output;
@@ -107,8 +103,7 @@ final class UndoCommand extends OpsSubcommand {
             else out().println("nothing to undo");
             return ExitCode.OK;
         }
-        Confirmer confirmer = noInput() ? Confirmer.nonInteractive(yes, confirmEnvironment)
-                : Confirmer.terminal(yes, confirmEnvironment);
+        Confirmer confirmer = confirmation.confirmer(noInput());
         List<Step> result = new ArrayList<>(steps);
         try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
             for (Step s : remaining) {
