@@ -91,16 +91,7 @@ public final class Probe {
 
     /** Appends, then stays inside the effect (holding its target) while the file {@code gate} exists. */
     public static Appended appendHolding(String name, String line, String gate) {
-        OpsContext ctx = Ops.context();
-        Path file = file(name);
-        Path block = file(gate);
-        Effect effect = Effect.on("test", "file " + file).verb("append").param("line", line)
-                .command(APPEND.with("line", line).with("file", file.toString())).build();
-        return ctx.gate().apply(effect, () -> {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            while (Files.exists(block)) Thread.sleep(50);
-            return new Appended(file.toString(), line, false);
-        }, () -> new Appended(file.toString(), line, true));
+        return appendInsideEffect("append", name, line, gate);
     }
 
     /** Appends, unless the file {@code gate} exists: then waits until it is gone (a step a test can kill the run inside). */
@@ -113,10 +104,15 @@ public final class Probe {
 
     /** Appends inside the effect's own code, waiting there while the file {@code gate} exists: an effect in flight a test can interrupt. */
     public static Appended appendWhileBlocked(String name, String line, String gate) {
+        return appendInsideEffect("append-slowly", name, line, gate);
+    }
+
+    /** An append effect called {@code verb} whose code, after writing, waits while the file {@code gate} exists. */
+    private static Appended appendInsideEffect(String verb, String name, String line, String gate) {
         OpsContext ctx = Ops.context();
         Path file = file(name);
         Path block = file(gate);
-        Effect effect = Effect.on("test", "file " + file).verb("append-slowly").param("line", line)
+        Effect effect = Effect.on("test", "file " + file).verb(verb).param("line", line)
                 .command(APPEND.with("line", line).with("file", file.toString())).build();
         return ctx.gate().apply(effect, () -> {
             Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
