@@ -23,6 +23,7 @@ import io.discordination.ops.postgres.PostgresPool;
 import io.discordination.ops.rds.RdsInstance;
 import io.discordination.ops.redis.Redis;
 import io.discordination.ops.redis.RedisConnections;
+import io.discordination.ops.registry.Registry;
 import io.discordination.ops.s3.Bucket;
 import io.discordination.ops.secrets.SecretsManagerSecret;
 import io.discordination.ops.text.Progress;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -101,6 +103,7 @@ public final class OpsContext implements AutoCloseable {
     private final Lazy<PostgresPool> postgresPool;
     private final Lazy<LiveKitClients> livekitClients;
     private volatile String awsIdentity;
+    private volatile Registry registry;
     private boolean closed;
 
     private OpsContext(Builder b) {
@@ -242,6 +245,26 @@ public final class OpsContext implements AutoCloseable {
             awsIdentity = identity;
         }
         return identity;
+    }
+
+    /**
+     * The environment's control plane: the registry table, the central audit trail and the journal
+     * prefix when the environment has a {@code registry:} section, local files under {@code OPS_HOME}
+     * when it has none ({@link Registry#central()}). Its AWS clients are this context's.
+     */
+    public Registry registry() {
+        Registry r = registry;
+        if (r == null) {
+            synchronized (this) {
+                if (registry == null) {
+                    registry = new Registry(topology.registry(), environment.name(), opsHome,
+                            () -> awsClient(DynamoDbClient.class, DynamoDbClient::builder),
+                            () -> awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder), this::s3Client);
+                }
+                r = registry;
+            }
+        }
+        return r;
     }
 
     private S3Client s3Client() {

@@ -64,7 +64,8 @@ final class LocalEnvironmentFile {
                 new WafTopology(new WafTopology.IpSet(Setting.of(SeedData.IP_SET_NAME), Setting.of("REGIONAL"), Setting.of(info.ipSetId())),
                         SettingList.of(SeedData.PLATFORM_RANGES)),
                 new SecretsTopology(names("jwt-secret", SeedData.JWT_SECRET_ID, "db-password", SeedData.DB_PASSWORD_SECRET_ID)),
-                new LiveKitTopology(Setting.of(info.livekitUrl()), Setting.of(info.lkKey()), Setting.of(info.lkSecret())));
+                new LiveKitTopology(Setting.of(info.livekitUrl()), Setting.of(info.lkKey()), Setting.of(info.lkSecret())),
+                null, null);
     }
 
     static String render(SandboxInfo info) {

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record Topology(String name, @JsonProperty("protected") boolean isProtected, AwsTopology aws, EcsTopology ecs,
                        LogsTopology logs, RdsTopology rds, PostgresTopology postgres, RedisTopology redis,
-                       S3Topology s3, WafTopology waf, SecretsTopology secrets, LiveKitTopology livekit) {
+                       S3Topology s3, WafTopology waf, SecretsTopology secrets, LiveKitTopology livekit,
+                       RegistryTopology registry, AuditTopology audit) {
     public Topology {
         aws = aws == null ? AwsTopology.empty() : aws;
         ecs = ecs == null ? EcsTopology.empty() : ecs;
@@ -30,5 +31,7 @@ public record Topology(String name, @JsonProperty("protected") boolean isProtect
         waf = waf == null ? WafTopology.empty() : waf;
         secrets = secrets == null ? SecretsTopology.empty() : secrets;
         livekit = livekit == null ? LiveKitTopology.empty() : livekit;
+        registry = registry == null ? RegistryTopology.empty() : registry;
+        audit = audit == null ? AuditTopology.empty() : audit;
     }
 }

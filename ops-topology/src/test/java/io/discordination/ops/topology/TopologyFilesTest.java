@@ -108,7 +108,7 @@ class TopologyFilesTest {
                 new EcsTopology(Setting.of("discordination-prod"), Map.of("api", Setting.of("api")), null,
                         new EcsTopology.Network(SettingList.ofText("subnet-a,subnet-b"), null, Setting.of("false")), null),
                 null, null, null, null, null,
-                new WafTopology(null, SettingList.of(List.of("198.18.0.0/24", "2001:db8:ffff::/48"))), null, null);
+                new WafTopology(null, SettingList.of(List.of("198.18.0.0/24", "2001:db8:ffff::/48"))), null, null, null, null);
 
         String yaml = TopologyFiles.write(written);
 

@@ -1,0 +1,94 @@
+package io.discordination.ops.registry;
+
+import io.discordination.ops.topology.RegistryTopology;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The team's control plane of one environment: where runs, leases, saved plans, approvals, the
+ * central audit trail and run journals live, so that every operator of an incident sees the same
+ * state. With a {@code registry:} section ({@link RegistryTopology}) that is a DynamoDB table, a
+ * CloudWatch Logs group and an S3 prefix in the environment's own AWS account; without one it is
+ * local files under {@code OPS_HOME}, which serve one operator on one machine.
+ * <p>
+ * The AWS clients are the context's, made on first use: a command that never touches team state
+ * never pays for them.
+ *
+ * <pre>{@code
+ * Registry registry = context.registry();
+ * if (!registry.central()) err.println("ops: " + registry.localNotice());
+ * }</pre>
+ */
+public final class Registry {
+    private final RegistryTopology topology;
+    private final String environment;
+    private final Path opsHome;
+    private final Supplier<DynamoDbClient> dynamo;
+    private final Supplier<CloudWatchLogsClient> logs;
+    private final Supplier<S3Client> s3;
+
+    public Registry(RegistryTopology topology, String environment, Path opsHome, Supplier<DynamoDbClient> dynamo,
+                    Supplier<CloudWatchLogsClient> logs, Supplier<S3Client> s3) {
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.opsHome = Objects.requireNonNull(opsHome, "opsHome");
+        this.dynamo = dynamo;
+        this.logs = logs;
+        this.s3 = s3;
+    }
+
+    /** True when team state is in AWS (the environment has {@code registry:}); false: local files. */
+    public boolean central() {
+        return topology.configured();
+    }
+
+    public RegistryTopology topology() {
+        return topology;
+    }
+
+    /** The environment's name: every item and record of the registry names it. */
+    public String environment() {
+        return environment;
+    }
+
+    /** Where local team state lives: the spool, the fallback files. */
+    public Path opsHome() {
+        return opsHome;
+    }
+
+    /** The DynamoDB table's name; an error naming the setting when the environment has none. */
+    public String table() {
+        return topology.table().required();
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    public CloudWatchLogsClient logs() {
+        return logs.get();
+    }
+
+    public S3Client s3() {
+        return s3.get();
+    }
+
+    /** One line for stderr, said once per command, when team state stays on this machine. */
+    public String localNotice() {
+        return "environment " + environment + " has no registry: section; runs, leases and the audit trail stay in "
+                + opsHome + " on this machine (docs/control-plane.md)";
+    }
+
+    /** Where team state lives, in one line: for {@code ops env}, {@code ops setup} and errors. */
+    public String describe() {
+        if (!central()) return "local files under " + opsHome;
+        return "DynamoDB table " + topology.table().optional().orElse("?")
+                + ", audit log group " + topology.auditLogGroup().optional().orElse("?")
+                + ", journals s3://" + topology.journalBucket().optional().orElse("?") + "/" + topology.journalPrefixOrDefault();
+    }
+}
