@@ -1,6 +1,8 @@
 package io.discordination.ops.cli;
 
 import io.discordination.ops.ExitCode;
+import io.discordination.ops.gate.CommandFile;
+import io.discordination.ops.gate.Effect;
 import io.discordination.ops.runbook.RunListener;
 import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
@@ -35,12 +37,19 @@ final class ConsoleReporter implements RunListener {
     private boolean quiet;
     private Terminal colours = Terminal.plain();
     private String environmentArgument;
+    private java.nio.file.Path commandsHome;
 
     ConsoleReporter(PrintWriter out, PrintWriter err, boolean json) {
         this.rawOut = out;
         this.out = TerminalText.printWriter(out);
         this.err = TerminalText.printWriter(err);
         this.json = json;
+    }
+
+    /** Where a command too long to print whole is kept ({@link CommandFile}): OPS_HOME. */
+    ConsoleReporter commandsHome(java.nio.file.Path opsHome) {
+        this.commandsHome = opsHome;
+        return this;
     }
 
     /** Only failures and the summary: {@code --quiet}. */
@@ -152,7 +161,7 @@ final class ConsoleReporter implements RunListener {
                     out.println();
                     // the resolved values ("keys=5000") say how much it would touch
                     if (e.parameters() != null && !e.parameters().isEmpty()) out.println("     with: " + io.discordination.ops.gate.Effect.parametersText(e.parameters()));
-                    if (e.command() != null) out.println("     $ " + io.discordination.ops.gate.Effect.shownCommand(e.command()));
+                    if (e.command() != null) printCommand(e.command());
                     if (Boolean.FALSE.equals(e.undoable())) out.println("     " + notUndoable(e.inverse()));
                 }
             }
@@ -160,7 +169,7 @@ final class ConsoleReporter implements RunListener {
                 // what a run did, each effect with the command that does the same by hand
                 for (RunReport.PlannedEffect e : r.effects() == null ? java.util.List.<RunReport.PlannedEffect>of() : r.effects()) {
                     out.println(("ok".equals(r.status()) ? "   did: " : "   started: ") + e.summary());
-                    if (e.command() != null) out.println("     $ " + io.discordination.ops.gate.Effect.shownCommand(e.command()));
+                    if (e.command() != null) printCommand(e.command());
                 }
             }
         }
@@ -168,6 +177,29 @@ final class ConsoleReporter implements RunListener {
         stopLine(r);
         out.println();
         out.flush();
+    }
+
+    /**
+     * An effect's command on its line; one too long to show whole (thousands of WAF addresses) is cut
+     * at a word, and the next line says where the whole of it is: a file under OPS_HOME that a person
+     * can run, as the cut text cannot be pasted.
+     */
+    private void printCommand(String command) {
+        if (!Effect.commandIsCut(command) || commandsHome == null) {
+            out.println("     $ " + Effect.shownCommand(command));
+            return;
+        }
+        String start = Effect.commandStart(command);
+        java.nio.file.Path file;
+        try {
+            file = CommandFile.save(commandsHome, command);
+        } catch (RuntimeException e) {
+            out.println("     $ " + Effect.shownCommand(command));
+            return;
+        }
+        out.println("     $ " + start + " \u2026");
+        out.println(String.format("     (cut: %,d of %,d characters shown, so not for pasting; the whole command is in %s,"
+                + " to run with: sh %s; --output json and the audit record have it too)", start.length(), command.length(), file, file));
     }
 
     /** What a plan says of an effect that ops undo cannot reverse, with the way back by hand if there is one. */

@@ -99,7 +99,7 @@ final class RunbookInvocation {
         OpsCommand globals = OpsCommand.of(spec);
         boolean debug = OpsCommand.debugRequested(spec);
         ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson()).quiet(globals.quiet())
-                .colours(Terminal.colours()).environmentArgument(globals.environmentOr("local"));
+                .colours(Terminal.colours()).environmentArgument(globals.environmentOr("local")).commandsHome(context.opsHome());
         StepCalls calls = StepCalls.of(context, reporter, debug ? err : null);
         // a plan printed as text never needs its results as JSON; a run always journals them
         boolean jsonResults = !context.isDryRun() || output.isJson();

@@ -226,6 +226,39 @@ class SecurityRunbooksTest {
         }
         assertThat(effect).isNotNull();
         assertThat(effect.at("/parameters/addresses").asText().split(",")).hasSize(2000).contains("45.33.7.250/32");
+
+        // the shown command is cut at a whole address; the line after it names a file holding all of it
+        List<String> lines = text.out().lines().toList();
+        int at = java.util.stream.IntStream.range(0, lines.size())
+                .filter(i -> lines.get(i).startsWith("     $ aws wafv2 update-ip-set ")).findFirst().orElseThrow();
+        assertThat(lines.get(at)).endsWith("/32 \u2026").doesNotContain("45.33.7.250")
+                .hasSizeLessThan(io.discordination.ops.gate.Effect.SHOWN_COMMAND_CHARS + 10);
+        String note = lines.get(at + 1);
+        assertThat(note).startsWith("     (cut: ").contains("characters shown, so not for pasting", "to run with: sh ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("the whole command is in (\\S+), to run with: sh \\1;").matcher(note);
+        assertThat(m.find()).as(note).isTrue();
+        Path file = Path.of(m.group(1));
+        assertThat(file).startsWith(home.resolve("commands"));
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String whole = effect.path("command").asText();
+        assertThat(Files.readString(file)).isEqualTo(whole + "\n");
+        // the shell reads the file as the whole command: an aws stand-in on PATH counts the addresses it is given
+        Path bin = Files.createDirectories(home.resolve("stand-in-bin"));
+        Path aws = bin.resolve("aws");
+        Files.writeString(aws, "#!/bin/sh\nn=0; list=0; token=''; prev=''\nfor a in \"$@\"; do\n"
+                + "  [ \"$prev\" = --lock-token ] && token=\"$a\"\n"
+                + "  case \"$a\" in --addresses) list=1 ;; --*) list=0 ;; *) [ $list = 1 ] && n=$((n+1)) ;; esac\n"
+                + "  prev=\"$a\"\ndone\necho \"$n $token\"\n");
+        aws.toFile().setExecutable(true);
+        ProcessBuilder sh = new ProcessBuilder("sh", file.toString()).redirectErrorStream(true);
+        sh.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = sh.start();
+        String counted = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor()).as(counted).isZero();
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("--lock-token (\\S+)").matcher(whole);
+        assertThat(token.find()).as(whole.substring(0, 200)).isTrue();
+        assertThat(counted).isEqualTo((before.size() + 2000) + " " + token.group(1));
         assertThat(blockedAddresses(ops, sandbox)).isEqualTo(before);
     }
 

@@ -85,15 +85,33 @@ public record Effect(String system, String target, String verb, Map<String, Obje
     public static final int SHOWN_COMMAND_CHARS = 2000;
 
     /**
-     * A command as people read it: whole up to {@value #SHOWN_COMMAND_CHARS} characters, else its start and how
-     * many characters were left out.
+     * A command as people read it: whole up to {@value #SHOWN_COMMAND_CHARS} characters, else its start
+     * ({@link #commandStart}) and how many characters were left out. The cut text cannot be pasted (an
+     * {@code update-ip-set} cut short would replace the set with fewer addresses; the note makes the shell
+     * refuse it): {@link CommandFile#save} keeps the whole command where a person can run it.
      *
      * <pre>{@code out.println("$ " + Effect.shownCommand(effect.command()));}</pre>
      */
     public static String shownCommand(String command) {
-        if (command == null || command.length() <= SHOWN_COMMAND_CHARS) return command;
-        return command.substring(0, SHOWN_COMMAND_CHARS) + " \u2026 (" + (command.length() - SHOWN_COMMAND_CHARS)
+        if (!commandIsCut(command)) return command;
+        String start = commandStart(command);
+        return start + " \u2026 (" + (command.length() - start.length())
                 + " more characters left out: --output json and the audit record have the whole command)";
+    }
+
+    /** Whether {@link #shownCommand} cuts {@code command}. */
+    public static boolean commandIsCut(String command) {
+        return command != null && command.length() > SHOWN_COMMAND_CHARS;
+    }
+
+    /**
+     * The start of a cut command: at most {@value #SHOWN_COMMAND_CHARS} characters, ending before a blank so
+     * its last word (an address) is whole.
+     */
+    public static String commandStart(String command) {
+        if (!commandIsCut(command)) return command;
+        int blank = command.lastIndexOf(' ', SHOWN_COMMAND_CHARS);
+        return command.substring(0, blank > 0 ? blank : SHOWN_COMMAND_CHARS);
     }
 
     /** A copy whose text fields and parameter values have passed through {@code redactor}. */

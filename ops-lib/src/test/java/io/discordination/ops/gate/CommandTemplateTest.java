@@ -97,6 +97,11 @@ class CommandTemplateTest {
         assertThat(command).endsWith("10.0.39.15/32 --lock-token t-1").hasSizeGreaterThan(100_000);
         assertThat(shown).startsWith("aws wafv2 update-ip-set --name blocked-ips").hasSizeLessThan(Effect.SHOWN_COMMAND_CHARS + 200)
                 .endsWith(" more characters left out: --output json and the audit record have the whole command)");
+        // cut between two addresses, never inside one
+        assertThat(Effect.commandStart(command)).hasSizeLessThanOrEqualTo(Effect.SHOWN_COMMAND_CHARS).endsWith("/32")
+                .satisfies(start -> assertThat(command).startsWith(start + " "));
+        assertThat(Effect.commandIsCut(command)).isTrue();
+        assertThat(Effect.commandIsCut("rm x")).isFalse();
         assertThat(Effect.shownCommand("rm x")).isEqualTo("rm x");
     }
 
