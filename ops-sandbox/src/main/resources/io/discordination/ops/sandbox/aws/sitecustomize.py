@@ -920,6 +920,41 @@ except Exception as error:
     sys.stderr.write("sandbox: moto CloudFormation patch NOT applied: %r\n" % (error,))
 
 try:
+    import json as _json
+    import os as _os
+
+    from moto.iam import models as _iam
+
+    # The sandbox's operators (ops sandbox env --operator NAME) are IAM users whose access keys are
+    # kept in SANDBOX_DIR/operators/NAME.json. A reset empties moto and the sandbox makes the users
+    # again; here a recreated user gets back the key it had, so a second operator's shell keeps
+    # working across a reset. (AWS never lets a caller choose a key; nothing else differs.)
+    def _kept_key(user_name):
+        folder = _os.environ.get("SANDBOX_DIR")
+        if not folder or "/" in user_name or user_name.startswith("."):
+            return None
+        try:
+            with open(_os.path.join(folder, "operators", user_name + ".json")) as f:
+                kept = _json.load(f)
+            return kept["accessKeyId"], kept["secretAccessKey"]
+        except Exception:
+            return None
+
+    _orig_user_create_access_key = _iam.User.create_access_key
+
+    def _user_create_access_key(self, prefix, status="Active"):
+        key = _orig_user_create_access_key(self, prefix, status)
+        kept = _kept_key(self.name)
+        if kept and all(k.access_key_id != kept[0] for k in self.access_keys if k is not key):
+            key.access_key_id, key.secret_access_key = kept
+        return key
+
+    _iam.User.create_access_key = _user_create_access_key
+    _note("iam-operator-keys")
+except Exception as error:
+    sys.stderr.write("sandbox: moto IAM patch NOT applied: %r\n" % (error,))
+
+try:
     import logging
 
     # one line per request makes the log grow without telling anything; errors still show
