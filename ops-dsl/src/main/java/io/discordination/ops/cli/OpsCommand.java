@@ -43,6 +43,7 @@ import java.util.Set;
                 "Environment:",
                 "  OPS_HOME          where ops writes its audit log, run journals, caches and sandbox state (default ~/.ops)",
                 "  OPS_RUNBOOKS      the folder of runbooks (as --runbooks), OPS_ENVIRONMENTS the folder of environment files",
+                "  OPS_ENV           the environment of every command without --env (ops sandbox env --operator NAME sets it)",
                 "  The default environment is 'local', the sandbox; production always takes --env prod."})
 public final class OpsCommand implements Runnable {
     /**
@@ -88,7 +89,8 @@ public final class OpsCommand implements Runnable {
 
     // the global options below are inherited: accepted before the subcommand (ops --env prod plan ...) and after it
     @Option(names = {"-e", "--env"}, paramLabel = "NAME", scope = CommandLine.ScopeType.INHERIT,
-            description = "Environment: local (the sandbox, the default; ops docs: prod), prod, staging, or a path to a .yaml file.")
+            description = "Environment: local (the sandbox, the default; ops docs: prod), prod, staging, or a path to a .yaml file; "
+                    + "default $OPS_ENV when it is set.")
     String environment;
 
     @Option(names = "--no-input", scope = CommandLine.ScopeType.INHERIT,
@@ -112,9 +114,14 @@ public final class OpsCommand implements Runnable {
         return spec.root().userObject() instanceof OpsCommand ops ? ops : new OpsCommand();
     }
 
-    /** The environment given with --env, or {@code fallback} (the command's default). */
+    /** The variable that names the environment of every command without --env (a second operator's shell sets it). */
+    static final String ENVIRONMENT_VARIABLE = "OPS_ENV";
+
+    /** The environment given with --env, else {@code $OPS_ENV} when set, else {@code fallback} (the command's default). */
     String environmentOr(String fallback) {
-        return environment == null || environment.isBlank() ? fallback : environment;
+        if (environment != null && !environment.isBlank()) return environment;
+        String fromShell = System.getenv(ENVIRONMENT_VARIABLE);
+        return fromShell == null || fromShell.isBlank() ? fallback : fromShell.trim();
     }
 
     boolean noInput() {

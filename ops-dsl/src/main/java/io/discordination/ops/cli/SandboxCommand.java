@@ -182,22 +182,41 @@ final class SandboxCommand extends OpsSubcommand {
     @Command(name = "env", mixinStandardHelpOptions = true,
             footerHeading = "%nExamples:%n",
             footer = {
-                    "  eval \"$(ops sandbox env)\" && redis-cli -u \"$REDIS_URL\" info clients"},
+                    "  eval \"$(ops sandbox env)\" && redis-cli -u \"$REDIS_URL\" info clients",
+                    "  eval \"$(ops sandbox env --operator bob)\"    in a second shell: ops and aws as the IAM user bob, on this sandbox"},
             description = "Print export lines: after eval \"$(ops sandbox env)\" the runbook's own commands run verbatim against the sandbox.")
     static final class Env extends OpsSubcommand {
+        @picocli.CommandLine.Option(names = "--operator", paramLabel = "NAME",
+                description = "A second operator: the credentials of the IAM user NAME in moto (made if missing) and OPS_ENV naming "
+                        + "this sandbox's environment file, so a shell with another OPS_HOME works on this sandbox as NAME.")
+        String operator;
+
         @Override
         protected ExitCode execute() {
             Sandbox sandbox = sandbox();
+            if (operator != null && !io.discordination.ops.sandbox.aws.Operators.validName(operator)) {
+                throw OpsException.builder("--operator " + TerminalText.escape(operator) + ": an operator's name is an IAM user name "
+                        + "(letters, digits and +=,.@_-, at most 64, starting with a letter or digit)").hint("ops sandbox env --operator bob").invalidInput();
+            }
             if (!Files.isRegularFile(sandbox.environmentFile())) {
                 throw OpsException.builder("The sandbox in " + sandbox.directory() + " is not up")
                         .hint("start it with: ops sandbox up").build();
             }
             SandboxInfo info = failingClearly(sandbox::info);
             PrintWriter out = out();
-            out.println("# the Discordination sandbox of " + info.opsHome() + "; use: eval \"$(ops sandbox env)\"");
+            Map<String, String> exports;
+            if (operator == null) {
+                out.println("# the Discordination sandbox of " + info.opsHome() + "; use: eval \"$(ops sandbox env)\"");
+                exports = info.exports();
+            } else {
+                io.discordination.ops.sandbox.SandboxOperator who = failingClearly(() -> sandbox.operator(operator));
+                out.println("# operator " + who.name() + " (" + who.arn() + ") on the Discordination sandbox of " + info.opsHome()
+                        + "; in a second shell: eval \"$(ops sandbox env --operator " + who.name() + ")\"");
+                exports = who.exports();
+            }
             // a sandbox shell talks to the sandbox only: no profile or session token of a real account
             out.println("unset AWS_PROFILE AWS_SESSION_TOKEN");
-            for (Map.Entry<String, String> e : info.exports().entrySet()) {
+            for (Map.Entry<String, String> e : exports.entrySet()) {
                 String value = ShellWords.singleQuoted(e.getValue());
                 if (e.getKey().equals("PYTHONPATH")) value += "\"${PYTHONPATH:+:$PYTHONPATH}\"";
                 out.println("export " + e.getKey() + "=" + value);

@@ -7,6 +7,7 @@ import io.discordination.ops.topology.LogsTopology;
 import io.discordination.ops.topology.PostgresTopology;
 import io.discordination.ops.topology.RdsTopology;
 import io.discordination.ops.topology.RedisTopology;
+import io.discordination.ops.topology.RegistryTopology;
 import io.discordination.ops.topology.S3Topology;
 import io.discordination.ops.topology.SecretsTopology;
 import io.discordination.ops.topology.Setting;
@@ -43,8 +44,10 @@ final class LocalEnvironmentFile {
     static Topology topology(SandboxInfo info) {
         return new Topology("local", false,
                 new AwsTopology(Setting.of(info.region()), Setting.of(info.awsEndpoint()),
-                        // static credentials the emulator accepts
-                        Setting.of(info.accessKeyId()), Setting.of(info.secretAccessKey()), null),
+                        // static credentials the emulator accepts; a second operator's shell gives its IAM user's
+                        // (ops sandbox env --operator NAME)
+                        overridable(SandboxOperator.ACCESS_KEY_VARIABLE, info.accessKeyId()),
+                        overridable(SandboxOperator.SECRET_KEY_VARIABLE, info.secretAccessKey()), null),
                 new EcsTopology(Setting.of(SeedData.CLUSTER),
                         names("api", "api", "gateway", "gateway"),
                         names("migrate", SeedData.MIGRATE_TASK_FAMILY, "cleanup", SeedData.CLEANUP_TASK_FAMILY),
@@ -65,7 +68,10 @@ final class LocalEnvironmentFile {
                         SettingList.of(SeedData.PLATFORM_RANGES)),
                 new SecretsTopology(names("jwt-secret", SeedData.JWT_SECRET_ID, "db-password", SeedData.DB_PASSWORD_SECRET_ID)),
                 new LiveKitTopology(Setting.of(info.livekitUrl()), Setting.of(info.lkKey()), Setting.of(info.lkSecret())),
-                null, null);
+                // the control plane the sandbox deployed from deploy/control-plane.yaml, with production's names
+                new RegistryTopology(Setting.of(SeedData.REGISTRY_TABLE), Setting.of(SeedData.AUDIT_LOG_GROUP),
+                        Setting.of(SeedData.JOURNAL_BUCKET), Setting.of(SeedData.JOURNAL_PREFIX)),
+                null);
     }
 
     static String render(SandboxInfo info) {
@@ -83,6 +89,12 @@ final class LocalEnvironmentFile {
         } catch (IOException e) {
             throw new SandboxException("Cannot write the local environment " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code ${VARIABLE:-value}}: the value, unless the shell sets the variable. */
+    private static Setting overridable(String variable, String value) {
+        if (value.indexOf('}') >= 0) throw new IllegalArgumentException("a sandbox credential with '}' cannot be written as ${" + variable + ":-...}");
+        return Setting.of("${" + variable + ":-" + value + "}");
     }
 
     /** Short name to real name, in the order given. */

@@ -1,9 +1,11 @@
 package io.discordination.ops.sandbox;
 
 import io.discordination.ops.sandbox.agent.AgentProcess;
+import io.discordination.ops.sandbox.aws.AwsClients;
 import io.discordination.ops.sandbox.aws.AwsSeeder;
 import io.discordination.ops.sandbox.aws.EcsSimulator;
 import io.discordination.ops.sandbox.aws.MotoServer;
+import io.discordination.ops.sandbox.aws.Operators;
 import io.discordination.ops.sandbox.postgres.PostgresCluster;
 import io.discordination.ops.sandbox.process.Ports;
 import io.discordination.ops.sandbox.process.Processes;
@@ -123,7 +125,8 @@ public final class Sandbox {
 
             @Override
             public boolean seeded() {
-                return state.aws != null;
+                // a sandbox seeded before the control plane existed is seeded again
+                return state.aws != null && state.aws.controlPlane != null;
             }
 
             @Override
@@ -134,6 +137,7 @@ public final class Sandbox {
                 ids.dbSecurityGroup = seed.dbSecurityGroup();
                 ids.appSecurityGroup = seed.appSecurityGroup();
                 ids.ipSetId = seed.ipSetId();
+                ids.controlPlane = new LinkedHashMap<>(seed.controlPlane());
                 synchronized (state) {
                     state.aws = ids;
                 }
@@ -343,6 +347,30 @@ public final class Sandbox {
             throw new SandboxException("No sandbox has been started in " + dir + "; start one with: ops sandbox up");
         }
         return info(state);
+    }
+
+    /**
+     * The operator {@code name} of this sandbox: an IAM user in moto with its own access key, made
+     * when missing (idempotent; kept across {@link #reset()}), for a second shell or a test's second
+     * process ({@link SandboxOperator#environment()}). A name IAM would refuse is an
+     * {@link IllegalArgumentException}.
+     */
+    public SandboxOperator operator(String name) {
+        if (!Operators.validName(name)) {
+            throw new IllegalArgumentException("an operator's name is an IAM user name: letters, digits and +=,.@_- "
+                    + "(at most 64, starting with a letter or digit), not '" + name + "'");
+        }
+        return locked(() -> {
+            SandboxInfo info = info();
+            try (AwsClients aws = new AwsClients(info.awsEndpoint(), info.region(), info.accessKeyId(), info.secretAccessKey())) {
+                Operators.Operator op = new Operators(dir).ensure(aws.iam(), name);
+                return new SandboxOperator(op.name(), op.arn(), op.accessKeyId(), op.secretAccessKey(), info);
+            } catch (SandboxException | IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SandboxException("Cannot make the operator " + name + " in moto (" + info.awsEndpoint() + "): " + e.getMessage(), e);
+            }
+        });
     }
 
     /** The variables for {@code eval "$(ops sandbox env)"}, in order. */

@@ -59,6 +59,8 @@ final class SandboxState {
         public String dbSecurityGroup;
         public String appSecurityGroup;
         public String ipSetId;
+        /** The outputs of the control plane's stack (deploy/control-plane.yaml); null for a sandbox seeded before it existed. */
+        public Map<String, String> controlPlane;
     }
 
     Server server(String name) {

@@ -34,6 +34,14 @@ public final class SeedData {
     public static final String JWT_SECRET_ROTATION_FUNCTION = "discordination-rotate-jwt-secret";
     /** Days between automatic rotations of both secrets (the schedule is recorded, never run by itself). */
     public static final int ROTATION_DAYS = 30;
+    /** The control plane's DynamoDB table (runs, leases, saved plans, approvals), from deploy/control-plane.yaml, as in prod.yaml. */
+    public static final String REGISTRY_TABLE = "discordination-ops";
+    /** The central audit trail's log group, as in prod.yaml. */
+    public static final String AUDIT_LOG_GROUP = "/discordination/ops/audit";
+    /** The bucket of run journals, as in prod.yaml (its default). */
+    public static final String JOURNAL_BUCKET = "discordination-ops";
+    /** The key prefix of run journals in it. */
+    public static final String JOURNAL_PREFIX = "journals/";
     public static final String DATABASE = "discordination";
     /** The application's role (api, gateway): owner of the database, its password is the secret {@link #DB_PASSWORD_SECRET_ID}. */
     public static final String DATABASE_USER = "discordination";

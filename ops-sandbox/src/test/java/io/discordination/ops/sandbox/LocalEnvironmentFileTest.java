@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,9 +53,48 @@ class LocalEnvironmentFileTest {
         String yaml = LocalEnvironmentFile.render(info(AWKWARD));
 
         Topology local = readBack(yaml);
-        assertThat(local.aws().secretAccessKey().raw()).isEqualTo(AWKWARD);
+        assertThat(local.aws().secretAccessKey().raw()).isEqualTo("${OPS_SANDBOX_SECRET_ACCESS_KEY:-" + AWKWARD + "}");
         assertThat(local.livekit().apiSecret().raw()).isEqualTo(AWKWARD);
         assertThat(local.postgres().readPassword().raw()).isEqualTo(AWKWARD);
+    }
+
+    @Test
+    void render_namesTheControlPlaneWithProductionsNames() throws Exception {
+        Topology local = readBack(LocalEnvironmentFile.render(info("plain-pw")));
+        Topology prod = TopologyFiles.read(new YAMLMapper().readTree(Path.of("../environments/prod.yaml").toFile()), SettingSource.LITERAL);
+
+        assertThat(local.registry().configured()).isTrue();
+        assertThat(local.registry().table().raw()).isEqualTo(prod.registry().table().raw()).isEqualTo(SeedData.REGISTRY_TABLE);
+        assertThat(local.registry().auditLogGroup().raw()).isEqualTo(prod.registry().auditLogGroup().raw());
+        assertThat(local.registry().journalBucket().raw()).isEqualTo(SeedData.JOURNAL_BUCKET);
+        assertThat(prod.registry().journalBucket().raw()).endsWith(":-" + SeedData.JOURNAL_BUCKET + "}");
+        assertThat(local.registry().journalPrefixOrDefault()).isEqualTo(prod.registry().journalPrefixOrDefault());
+    }
+
+    @Test
+    void render_letsAnOperatorsShellGiveItsOwnAwsCredentials() throws Exception {
+        Topology local = readBack(LocalEnvironmentFile.render(info("plain-pw")));
+        Map<String, String> bob = Map.of(SandboxOperator.ACCESS_KEY_VARIABLE, "AKIABOB", SandboxOperator.SECRET_KEY_VARIABLE, "bob-secret");
+        Topology asBob = TopologyFiles.read(new YAMLMapper().readTree(LocalEnvironmentFile.render(info("plain-pw"))), new SettingSource() {
+            @Override
+            public String variable(String name) {
+                return bob.get(name);
+            }
+
+            @Override
+            public RuntimeException unsetVariable(String variable, String setting) {
+                return new IllegalStateException(variable);
+            }
+
+            @Override
+            public RuntimeException missingValue(String setting) {
+                return new IllegalStateException(setting);
+            }
+        });
+
+        assertThat(local.aws().accessKeyId().raw()).isEqualTo("${OPS_SANDBOX_ACCESS_KEY_ID:-testing}");
+        assertThat(asBob.aws().accessKeyId().required()).isEqualTo("AKIABOB");
+        assertThat(asBob.aws().secretAccessKey().required()).isEqualTo("bob-secret");
     }
 
     @Test

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -41,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
     private SecretsManagerClient secrets;
     private IamClient iam;
     private LambdaClient lambda;
+    private CloudFormationClient cloudFormation;
 
     public AwsClients(String endpoint, String region, String accessKeyId, String secretAccessKey) {
         this.endpoint = URI.create(endpoint);
@@ -108,6 +110,11 @@ public final class AwsClients implements AutoCloseable {
         return lambda;
     }
 
+    public synchronized CloudFormationClient cloudFormation() {
+        if (cloudFormation == null) cloudFormation = build(CloudFormationClient.builder().httpClient(http));
+        return cloudFormation;
+    }
+
     /**
      * Builds every client without calling anything, so the SDK's classes are loaded (about two
      * seconds on a cold JVM) while moto is still starting.
@@ -123,11 +130,12 @@ public final class AwsClients implements AutoCloseable {
         secrets();
         iam();
         lambda();
+        cloudFormation();
     }
 
     @Override
     public synchronized void close() {
-        for (AutoCloseable c : new AutoCloseable[]{ec2, ecs, logs, cloudWatch, rds, s3, waf, secrets, iam, lambda}) {
+        for (AutoCloseable c : new AutoCloseable[]{ec2, ecs, logs, cloudWatch, rds, s3, waf, secrets, iam, lambda, cloudFormation}) {
             if (c == null) continue;
             try {
                 c.close();

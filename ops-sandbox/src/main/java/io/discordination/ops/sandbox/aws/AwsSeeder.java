@@ -47,7 +47,7 @@ import java.util.concurrent.Executors;
  * Seeds moto with production's names and realistic recent activity: network, ECS cluster,
  * services and task definitions, log groups with the last hour of events, the RDS instance and
  * its snapshots, gateway memory metrics, the versioned bucket with a deleted attachment, the WAF
- * IP set and the secrets. Resources with ids are created in a fixed order after moto's random
+ * IP set, the secrets, and the team's control plane (deploy/control-plane.yaml, see {@link ControlPlane}). Resources with ids are created in a fixed order after moto's random
  * seed is fixed, so the same ids come back after every reset.
  *
  * <pre>{@code AwsSeed ids = new AwsSeeder(aws, dbPassword, Clock.systemUTC()).seed();}</pre>
@@ -81,10 +81,12 @@ public final class AwsSeeder {
     }
 
     /** The ids that the environment file and {@code sandbox env} need. */
-    public record AwsSeed(String vpcId, List<String> privateSubnets, String dbSecurityGroup, String appSecurityGroup, String ipSetId) {
+    public record AwsSeed(String vpcId, List<String> privateSubnets, String dbSecurityGroup, String appSecurityGroup, String ipSetId,
+                          Map<String, String> controlPlane) {
     }
 
     public AwsSeed seed() {
+        Map<String, String> controlPlane = new java.util.concurrent.ConcurrentHashMap<>();
         // resources whose ids the environment carries: one thread, fixed order, repeatable ids
         var network = network();
         Map<String, String> secretArns = secrets();
@@ -96,7 +98,8 @@ public final class AwsSeeder {
                 CompletableFuture.runAsync(() -> ecs(network, secretArns), pool),
                 CompletableFuture.runAsync(this::logs, pool),
                 CompletableFuture.runAsync(this::metrics, pool),
-                CompletableFuture.runAsync(this::bucket, pool));
+                CompletableFuture.runAsync(this::bucket, pool),
+                CompletableFuture.runAsync(() -> controlPlane.putAll(ControlPlane.deploy(aws.cloudFormation())), pool));
         try {
             CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -104,7 +107,8 @@ public final class AwsSeeder {
         } finally {
             pool.shutdownNow();
         }
-        return new AwsSeed(network.vpcId, network.privateSubnets, network.dbSecurityGroup, network.appSecurityGroup, ipSetId);
+        return new AwsSeed(network.vpcId, network.privateSubnets, network.dbSecurityGroup, network.appSecurityGroup, ipSetId,
+                new java.util.TreeMap<>(controlPlane));
     }
 
     private record Network(String vpcId, List<String> privateSubnets, String dbSecurityGroup, String appSecurityGroup) {

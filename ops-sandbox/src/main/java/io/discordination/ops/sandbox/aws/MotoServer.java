@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 public final class MotoServer implements SandboxComponent {
     /** Fixes moto's random ids, so every reset gives the same VPC, subnet and IP set ids. */
     private static final long RANDOM_SEED = 20261129L;
+    /** The patches the control plane and the operators need; a moto started by an older ops lacks them. */
+    private static final String CONTROL_PLANE_PATCHES = "cloudformation-control-plane, iam-operator-keys";
     private static final String TASK_TRANSITION =
             "{\"model_name\":\"ecs::task\",\"transition\":{\"progression\":\"manual\",\"times\":1000000000}}";
 
@@ -159,6 +161,7 @@ public final class MotoServer implements SandboxComponent {
         return run.contains("sandbox: moto patches applied: ecs-service-steady-state, ecs-tasks, rds-snapshot-times")
                 && run.contains("secretsmanager-rotation")
                 && run.contains("logs-insights, logs-throttling, s3-storage-metrics")
+                && run.contains(CONTROL_PLANE_PATCHES)
                 && !run.contains("NOT applied");
     }
 
@@ -184,18 +187,23 @@ public final class MotoServer implements SandboxComponent {
             clients = aws;
         }
         warm.join();
+        if (!justStarted && !patchesApplied()) {
+            throw new SandboxException("the running moto was started by an older ops, without the control plane's fixes;"
+                    + " restart it: ops sandbox down && ops sandbox up");
+        }
         if (!justStarted) resetState(port);
         prepareForSeeding(port);
         try {
             AwsSeeder.AwsSeed seed = new AwsSeeder(clients, seeding.databasePassword(), Clock.systemUTC()).seed();
             new EcsSimulator(clients.ecs(), clients.logs(), sandboxDir, Clock.systemUTC()).reconcileServices();
+            new Operators(sandboxDir).restore(clients.iam());
             memory.seeded(seed);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new SandboxException("Seeding moto failed: " + e.getMessage(), Processes.tail(log(), 15), e);
         }
-        return Optional.of("seeded (ECS, logs, RDS, metrics, S3, WAF, secrets)");
+        return Optional.of("seeded (ECS, logs, RDS, metrics, S3, WAF, secrets, control plane)");
     }
 
     @Override

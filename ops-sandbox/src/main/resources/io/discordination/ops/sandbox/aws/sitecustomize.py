@@ -857,6 +857,104 @@ except Exception as error:
     sys.stderr.write("sandbox: moto S3 metrics patch NOT applied: %r\n" % (error,))
 
 try:
+    from moto.cloudformation import models as _cfn
+    from moto.dynamodb.models import dynamodb_backends as _dynamodb_backends
+    from moto.dynamodb.models import table as _dynamodb_table
+    from moto.s3 import models as _s3_cfn
+    from moto.s3.models import s3_backends as _s3_backends
+
+    # CloudFormation: moto 5.2.1 creates a table from AWS::DynamoDB::Table without its
+    # TimeToLiveSpecification and PointInTimeRecoverySpecification, and a bucket from AWS::S3::Bucket
+    # without its VersioningConfiguration and PublicAccessBlockConfiguration; a stack made from a
+    # change set (`aws cloudformation deploy`) has no Outputs. AWS applies all of them when the
+    # resource is created and reports the outputs of the executed template (deploy/control-plane.yaml).
+    def _flag(value):
+        return value is True or str(value).lower() == "true"
+
+    _orig_table_from_cfn = _dynamodb_table.Table.create_from_cloudformation_json.__func__
+
+    def _table_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        table = _orig_table_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        backend = _dynamodb_backends[account_id][region_name]
+        ttl = properties.get("TimeToLiveSpecification")
+        if ttl:
+            backend.update_time_to_live(table.name, {"AttributeName": ttl.get("AttributeName"), "Enabled": _flag(ttl.get("Enabled"))})
+        pitr = properties.get("PointInTimeRecoverySpecification")
+        if pitr and _flag(pitr.get("PointInTimeRecoveryEnabled")):
+            backend.update_continuous_backups(table.name, {"PointInTimeRecoveryEnabled": True})
+        return table
+
+    _dynamodb_table.Table.create_from_cloudformation_json = classmethod(_table_from_cfn)
+
+    _orig_bucket_from_cfn = _s3_cfn.FakeBucket.create_from_cloudformation_json.__func__
+
+    def _bucket_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        bucket = _orig_bucket_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        backend = _s3_backends[account_id][_s3_cfn.get_partition(region_name)]
+        versioning = (properties.get("VersioningConfiguration") or {}).get("Status")
+        if versioning:
+            backend.put_bucket_versioning(bucket.name, versioning)
+        block = properties.get("PublicAccessBlockConfiguration")
+        if block:
+            backend.put_public_access_block(bucket.name, {k: _flag(v) for k, v in block.items()})
+        return bucket
+
+    _s3_cfn.FakeBucket.create_from_cloudformation_json = classmethod(_bucket_from_cfn)
+
+    _orig_execute_change_set = _cfn.CloudFormationBackend.execute_change_set
+
+    def _execute_change_set(self, change_set_name, stack_name=None):
+        _orig_execute_change_set(self, change_set_name, stack_name)
+        for change_set in list(self.change_sets.values()):
+            if change_set_name in (change_set.change_set_id, change_set.change_set_name):
+                stack = self.stacks.get(change_set.stack_id)
+                if stack is not None:
+                    stack._parse_template()
+                    stack.output_map = stack._create_output_map()
+
+    _cfn.CloudFormationBackend.execute_change_set = _execute_change_set
+    _note("cloudformation-control-plane")
+except Exception as error:
+    sys.stderr.write("sandbox: moto CloudFormation patch NOT applied: %r\n" % (error,))
+
+try:
+    import json as _json
+    import os as _os
+
+    from moto.iam import models as _iam
+
+    # The sandbox's operators (ops sandbox env --operator NAME) are IAM users whose access keys are
+    # kept in SANDBOX_DIR/operators/NAME.json. A reset empties moto and the sandbox makes the users
+    # again; here a recreated user gets back the key it had, so a second operator's shell keeps
+    # working across a reset. (AWS never lets a caller choose a key; nothing else differs.)
+    def _kept_key(user_name):
+        folder = _os.environ.get("SANDBOX_DIR")
+        if not folder or "/" in user_name or user_name.startswith("."):
+            return None
+        try:
+            with open(_os.path.join(folder, "operators", user_name + ".json")) as f:
+                kept = _json.load(f)
+            return kept["accessKeyId"], kept["secretAccessKey"]
+        except Exception:
+            return None
+
+    _orig_user_create_access_key = _iam.User.create_access_key
+
+    def _user_create_access_key(self, prefix, status="Active"):
+        key = _orig_user_create_access_key(self, prefix, status)
+        kept = _kept_key(self.name)
+        if kept and all(k.access_key_id != kept[0] for k in self.access_keys if k is not key):
+            key.access_key_id, key.secret_access_key = kept
+        return key
+
+    _iam.User.create_access_key = _user_create_access_key
+    _note("iam-operator-keys")
+except Exception as error:
+    sys.stderr.write("sandbox: moto IAM patch NOT applied: %r\n" % (error,))
+
+try:
     import logging
 
     # one line per request makes the log grow without telling anything; errors still show
