@@ -116,7 +116,9 @@ final class AuditCommand extends OpsSubcommand {
                     r.effect() == null ? "" : r.effect().summary(), r.durationMs(), r.reason(), e.shipped() ? "yes" : "no");
         }
         output.print(out(), table);
-        if (view.entries().isEmpty()) err().println("ops: no audit records in the log group " + trail.group());
+        if (view.entries().isEmpty()) {
+            err().println("ops: no audit records" + (view.unavailable() == null ? " in the log group " + trail.group() : " in this machine's spool"));
+        }
         return ExitCode.OK;
     }
 
