@@ -2,11 +2,13 @@ package io.discordination.ops;
 
 import io.discordination.ops.account.Account;
 import io.discordination.ops.aws.AwsCalls;
+import io.discordination.ops.aws.AwsErrors;
 import io.discordination.ops.aws.RequestPacer;
 import io.discordination.ops.ecs.EcsCluster;
 import io.discordination.ops.ecs.EcsService;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.AuditLog;
+import io.discordination.ops.gate.CentralTrail;
 import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.gate.ExecutingGate;
 import io.discordination.ops.gate.Gate;
@@ -23,6 +25,7 @@ import io.discordination.ops.postgres.PostgresPool;
 import io.discordination.ops.rds.RdsInstance;
 import io.discordination.ops.redis.Redis;
 import io.discordination.ops.redis.RedisConnections;
+import io.discordination.ops.registry.AuditTrail;
 import io.discordination.ops.registry.Registry;
 import io.discordination.ops.s3.Bucket;
 import io.discordination.ops.secrets.SecretsManagerSecret;
@@ -65,6 +68,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -90,6 +94,7 @@ public final class OpsContext implements AutoCloseable {
     private final String runId;
     private final Redactor redactor = new Redactor();
     private final Gate gate;
+    private final CentralTrail trail;
     private final HandleContext handles;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final AwsCalls awsCalls = new AwsCalls();
@@ -116,10 +121,14 @@ public final class OpsContext implements AutoCloseable {
         environment.secrets().forEach(redactor::register);
         AuditLog audit = AuditLog.forEnvironment(opsHome, environment.name(), redactor);
         Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
+        HandleContext.Place place = new HandleContext.Place(environment.name(), environment.source(), topology.aws());
+        this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
+                AwsErrors.of(place, "CloudWatch Logs"), b.notices);
         this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
-                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome));
-        this.handles = new HandleContext(gate, new HandleContext.Place(environment.name(), environment.source(), topology.aws()),
-                redactor, runId, b.progressStyle, b.progressOut);
+                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome), trail);
+        this.handles = new HandleContext(gate, place, redactor, runId, b.progressStyle, b.progressOut);
+        // records an earlier command could not ship go now, in the background
+        if (trail instanceof AuditTrail central && central.backlog()) central.shipSoon();
         String name = environment.name();
         this.redisConnections = new Lazy<>(() -> RedisConnections.create(topology.redis(), name, redactor::redact, redisCommands));
         this.postgresPool = new Lazy<>(() -> PostgresPool.create(topology.postgres(), name, redactor, postgresStatements));
@@ -166,6 +175,14 @@ public final class OpsContext implements AutoCloseable {
 
     public Path opsHome() {
         return opsHome;
+    }
+
+    /**
+     * Where the audit records go after the local spool: the registry's audit log group
+     * ({@link AuditTrail}), or {@link CentralTrail#NONE} for an environment without one.
+     */
+    public CentralTrail auditTrail() {
+        return trail;
     }
 
     /** Progress for long work, drawn as the context was told (a bar on a terminal, lines in a log, or nothing). */
@@ -354,7 +371,14 @@ public final class OpsContext implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        // the last records of the command go to the central trail while the clients are still open;
+        // outside this context's lock, which the shipping thread takes to reach its client
+        if (trail instanceof AuditTrail central) central.close();
+        closeClients();
+    }
+
+    private synchronized void closeClients() {
         if (closed) return;
         closed = true;
         while (!closeables.isEmpty()) {
@@ -416,6 +440,7 @@ public final class OpsContext implements AutoCloseable {
         private String runId;
         private Progress.Style progressStyle = Progress.Style.QUIET;
         private PrintStream progressOut = System.err;
+        private Consumer<String> notices = line -> System.err.println("ops: " + line);
 
         public Builder environment(Environment environment) { this.environment = environment; return this; }
         /** An environment by name ({@code local}, {@code prod}) or path; see {@link Environment#named(String)}. */
@@ -426,6 +451,8 @@ public final class OpsContext implements AutoCloseable {
         public Builder opsHome(Path opsHome) { this.opsHome = opsHome.toAbsolutePath().normalize(); return this; }
         public Builder runId(String runId) { this.runId = runId; return this; }
         public Builder progress(Progress.Style style, PrintStream out) { this.progressStyle = style; this.progressOut = out; return this; }
+        /** Where one-line notices go (the central audit trail cannot be written); {@code ops: <line>} on stderr by default. */
+        public Builder notices(Consumer<String> notices) { this.notices = Objects.requireNonNull(notices); return this; }
 
         public OpsContext build() {
             return new OpsContext(this);

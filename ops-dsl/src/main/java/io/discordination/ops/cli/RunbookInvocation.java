@@ -78,11 +78,21 @@ final class RunbookInvocation {
     /** The context, its progress quiet with {@code --quiet}. */
     static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer, CommandSpec spec) {
         OpsContext.Builder b = OpsContext.builder().environment(environment).opsHome(OpsPaths.home())
-                .confirmer(confirmer).progress(OpsCommand.of(spec).quiet() ? Progress.Style.QUIET : Progress.detectStyle(), System.err);
+                .confirmer(confirmer).progress(OpsCommand.of(spec).quiet() ? Progress.Style.QUIET : Progress.detectStyle(), System.err)
+                .notices(notices(spec));
         if (dryRun) b.dryRun();
         OpsContext context = b.build();
         Redaction.use(context.redactor());
         return context;
+    }
+
+    /** Notices of the context (the central audit trail cannot be written): {@code ops: <line>} on the command's stderr. */
+    static java.util.function.Consumer<String> notices(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            err.println("ops: " + TerminalText.escape(line));
+            err.flush();
+        };
     }
 
     /**

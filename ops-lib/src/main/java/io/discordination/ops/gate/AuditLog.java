@@ -15,12 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The audit log of one environment: JSON lines in {@code OPS_HOME/audit/<env>.jsonl}, one when an
  * effect starts and one when it ends. Each line is on disk (fsync) before {@link #append} returns,
  * so a process killed during an effect still leaves its "started" line. Every line passes through
- * the redactor. Several processes may append at once: each write holds a file lock.
+ * the redactor and carries a unique {@code id}. Several processes may append at once: each write
+ * holds a file lock. With a {@code registry:} this file is the spool of the central trail
+ * ({@link CentralTrail}): every line is written here first, then shipped.
  *
  * <pre>{@code AuditLog.forEnvironment(OpsPaths.home(), "prod", redactor).read()}</pre>
  */
@@ -28,12 +31,19 @@ public final class AuditLog {
     /**
      * One line of the log. {@code event} is started, ok, failed or refused. An "ok" line of an
      * effect that can be reversed carries its inverse in {@code undo}: what {@code ops undo} runs.
+     * {@code id} is unique per record ({@link #append} gives one); lines written before ids were
+     * introduced read with a null id.
      */
-    public record Record(Instant time, String event, String runId, String environment, Operator operator,
+    public record Record(String id, Instant time, String event, String runId, String environment, Operator operator,
                          Effect effect, String reason, Long durationMs, Effect undo) {
         public Record(Instant time, String event, String runId, String environment, Operator operator,
+                      Effect effect, String reason, Long durationMs, Effect undo) {
+            this(null, time, event, runId, environment, operator, effect, reason, durationMs, undo);
+        }
+
+        public Record(Instant time, String event, String runId, String environment, Operator operator,
                       Effect effect, String reason, Long durationMs) {
-            this(time, event, runId, environment, operator, effect, reason, durationMs, null);
+            this(null, time, event, runId, environment, operator, effect, reason, durationMs, null);
         }
     }
 
@@ -53,9 +63,10 @@ public final class AuditLog {
         return file;
     }
 
-    /** Writes one record and forces it to disk. */
-    public void append(Record record) {
-        Record safe = new Record(record.time(), record.event(), record.runId(), record.environment(), record.operator(),
+    /** Writes one record, with a new id unless it has one, and forces it to disk; returns the record as written. */
+    public Record append(Record record) {
+        String id = record.id() != null ? record.id() : UUID.randomUUID().toString();
+        Record safe = new Record(id, record.time(), record.event(), record.runId(), record.environment(), record.operator(),
                 record.effect() == null ? null : record.effect().redacted(redactor),
                 redactor.redact(record.reason()), record.durationMs(),
                 record.undo() == null ? null : record.undo().redacted(redactor));
@@ -73,6 +84,7 @@ public final class AuditLog {
             throw OpsException.builder("Cannot write the audit log " + file + ": " + e.getMessage())
                     .hint("check that OPS_HOME is writable; nothing was changed").cause(e).build();
         }
+        return safe;
     }
 
     /** Every record, oldest first. Lines that cannot be read (a torn last line) are skipped: see {@link #readReporting}. */

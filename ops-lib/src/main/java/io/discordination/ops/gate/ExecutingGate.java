@@ -15,7 +15,10 @@ import java.util.function.Supplier;
  * the audit log gets a "started" line on disk before the effect's code runs and an "ok" or "failed"
  * line after it. With {@link TargetLocks}, an effect holds its target's lock while it runs, and one
  * whose target another run holds is refused. A refusal changes nothing and is audited; its hint
- * names the effects this gate already applied, or says that nothing was changed.
+ * names the effects this gate already applied, or says that nothing was changed. Each record is
+ * handed to the {@link CentralTrail} after the effect; when the environment requires the central
+ * trail, a destructive effect's records so far (its "started" line included) must reach it before
+ * the effect's code runs, or the effect is refused.
  *
  * <pre>{@code
  * Gate gate = new ExecutingGate(environment, Confirmer.terminal(false), audit, redactor, runId, identity, TargetLocks.under(home));
@@ -30,6 +33,7 @@ public final class ExecutingGate implements Gate {
     private final Supplier<String> awsIdentity;
     private final Plan plan = new Plan();
     private final TargetLocks locks;
+    private final CentralTrail trail;
     private final List<Effect> applied = new CopyOnWriteArrayList<>();
     /** The effect whose code is running, for {@link #interrupted}: at most one, effects run one after another. */
     private volatile InFlight inFlight;
@@ -40,6 +44,13 @@ public final class ExecutingGate implements Gate {
     /** With {@code locks}, each effect holds its target's lock while it runs ({@link TargetLocks}); null locks nothing. */
     public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
                          String runId, Supplier<String> awsIdentity, TargetLocks locks) {
+        this(environment, confirmer, audit, redactor, runId, awsIdentity, locks, CentralTrail.NONE);
+    }
+
+    /** As above; every record then goes on to {@code trail} ({@link CentralTrail#NONE}: none). */
+    public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
+                         String runId, Supplier<String> awsIdentity, TargetLocks locks, CentralTrail trail) {
+        this.trail = Objects.requireNonNull(trail, "trail");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -74,7 +85,7 @@ public final class ExecutingGate implements Gate {
     @Override
     public OpsException refuse(Effect effect, String reason) {
         Objects.requireNonNull(effect, "effect");
-        audit.append(record("refused", Operator.osUser(), effect, reason, null));
+        appendAndShip(record("refused", Operator.osUser(), effect, reason, null));
         throw Refusals.refused(effect, reason, environment.name(), applied, redactor);
     }
 
@@ -98,7 +109,7 @@ public final class ExecutingGate implements Gate {
         if (effect.destructive()) {
             Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment);
             if (!decision.approved()) {
-                audit.append(record("refused", who, effect, decision.reason(), null));
+                appendAndShip(record("refused", who, effect, decision.reason(), null));
                 throw Refusals.refused(effect, decision.reason(), environment.name(), applied, redactor);
             }
         }
@@ -106,7 +117,7 @@ public final class ExecutingGate implements Gate {
         try {
             held = locks == null ? null : locks.acquire(environment.name(), effect.redacted(redactor), runId);
         } catch (OpsException.RefusedException busy) {
-            audit.append(record("refused", who, effect, busy.what(), null));
+            appendAndShip(record("refused", who, effect, busy.what(), null));
             throw OpsException.builder(busy.what()).environment(environment.name())
                     .hint(busy.hint() + "; " + Refusals.whatChanged(applied)).refused();
         }
@@ -117,6 +128,16 @@ public final class ExecutingGate implements Gate {
 
     private <T> T perform(Effect effect, Action<T> action, Operator who, java.util.function.Function<? super T, Effect> undo) {
         audit.append(record("started", who, effect, null, null));
+        if (effect.destructive() && trail.required()) {
+            try {
+                trail.shipNow();
+            } catch (CentralTrail.Unavailable unavailable) {
+                String reason = "the central audit trail cannot be written and environment " + environment.name()
+                        + " requires it (audit.requireCentral): " + unavailable.getMessage();
+                audit.append(record("refused", who, effect, reason, null));
+                throw Refusals.refused(effect, reason, environment.name(), applied, redactor);
+            }
+        }
         applied.add(effect.redacted(redactor));
         long start = System.nanoTime();
         inFlight = new InFlight(effect, who, start);
@@ -124,13 +145,13 @@ public final class ExecutingGate implements Gate {
             T result = action.run();
             inFlight = null;
             Effect inverse = inverseOf(undo, result);
-            audit.append(new AuditLog.Record(Instant.now(), "ok", runId, environment.name(), who, effect, null,
+            appendAndShip(new AuditLog.Record(Instant.now(), "ok", runId, environment.name(), who, effect, null,
                     elapsedMs(start), inverse));
             return result;
         } catch (Exception | Error e) {
             inFlight = null;
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            audit.append(record("failed", who, effect, reason, elapsedMs(start)));
+            appendAndShip(record("failed", who, effect, reason, elapsedMs(start)));
             if (e instanceof OpsException ops) throw ops;
             if (e instanceof Error error) throw error;
             throw OpsException.builder(redactor.redact(effect.summary()) + " failed: " + redactor.redact(reason))
@@ -154,8 +175,14 @@ public final class ExecutingGate implements Gate {
         InFlight running = inFlight;
         if (running == null) return null;
         inFlight = null;
-        audit.append(record("interrupted", running.who(), running.effect(), reason, elapsedMs(running.startNanos())));
+        appendAndShip(record("interrupted", running.who(), running.effect(), reason, elapsedMs(running.startNanos())));
         return redactor.redact(running.effect().summary());
+    }
+
+    /** Spools {@code record}, then lets the central trail ship it in the background. */
+    private void appendAndShip(AuditLog.Record record) {
+        audit.append(record);
+        trail.shipSoon();
     }
 
     private Operator operatorFor(Effect effect) {

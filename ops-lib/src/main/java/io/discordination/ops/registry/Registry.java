@@ -1,5 +1,9 @@
 package io.discordination.ops.registry;
 
+import io.discordination.ops.Redactor;
+import io.discordination.ops.aws.AwsErrors;
+import io.discordination.ops.gate.AuditLog;
+import io.discordination.ops.gate.CentralTrail;
 import io.discordination.ops.topology.RegistryTopology;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -7,6 +11,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -76,6 +81,20 @@ public final class Registry {
 
     public S3Client s3() {
         return s3.get();
+    }
+
+    /**
+     * The central audit trail fed from {@code spool} ({@code registry.auditLogGroup}), shipping with
+     * the context's CloudWatch Logs client; {@code required}: destructive effects need it
+     * ({@code audit.requireCentral}). Without a log group: records stay in the spool, and a
+     * required trail refuses every destructive effect, saying why.
+     */
+    public CentralTrail auditTrail(AuditLog spool, Redactor redactor, boolean required, AwsErrors errors,
+                                   Consumer<String> notices) {
+        if (!central() || !topology.auditLogGroup().isWritten()) {
+            return AuditTrail.missing(required, "environment " + environment + " has no registry.auditLogGroup to ship its audit records to");
+        }
+        return new AuditTrail(environment, topology.auditLogGroup().required(), required, spool, redactor, errors, logs, notices);
     }
 
     /** One line for stderr, said once per command, when team state stays on this machine. */
