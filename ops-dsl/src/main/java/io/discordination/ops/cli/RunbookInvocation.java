@@ -83,6 +83,8 @@ final class RunbookInvocation {
         if (dryRun) b.dryRun();
         OpsContext context = b.build();
         Redaction.use(context.redactor());
+        // a run (or an executing REPL, an undo) writes the audit trail and a journal: say where they stay
+        if (!dryRun) RegistryNotice.say(context.registry(), spec);
         return context;
     }
 

@@ -36,6 +36,7 @@ public final class Registry {
     private final Supplier<DynamoDbClient> dynamo;
     private final Supplier<CloudWatchLogsClient> logs;
     private final Supplier<S3Client> s3;
+    private final java.util.concurrent.atomic.AtomicBoolean noticed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Registry(RegistryTopology topology, String environment, Path opsHome, Supplier<DynamoDbClient> dynamo,
                     Supplier<CloudWatchLogsClient> logs, Supplier<S3Client> s3) {
@@ -101,6 +102,19 @@ public final class Registry {
     public String localNotice() {
         return "environment " + environment + " has no registry: section; runs, leases and the audit trail stay in "
                 + opsHome + " on this machine (docs/control-plane.md)";
+    }
+
+    /**
+     * Says {@link #localNotice()} through {@code say} when team state stays on this machine, the
+     * first time it is asked for this registry (one per command: its context's); later calls, and
+     * an environment with {@code registry:}, say nothing. Returns whether it said it.
+     *
+     * <pre>{@code context.registry().noticeIfLocal(line -> err.println("ops: " + line));}</pre>
+     */
+    public boolean noticeIfLocal(java.util.function.Consumer<String> say) {
+        if (central() || !noticed.compareAndSet(false, true)) return false;
+        say.accept(localNotice());
+        return true;
     }
 
     /** Where team state lives, in one line: for {@code ops env}, {@code ops setup} and errors. */
