@@ -853,6 +853,34 @@ try:
     # sandbox's seeder publishes them that way, so moto's own are turned off.
     _s3.S3Backend.get_cloudwatch_metrics = classmethod(lambda cls, account_id, region: [])
     _note("s3-storage-metrics")
+
+    # ListObjectVersions with a key-marker and no version-id-marker lists the keys after the
+    # marker in S3; moto 5.2.1 also drops the first version after it (it assumes the marker is the
+    # last key of its own previous page). Such a request becomes the same one with the marker set
+    # to the last version at or before it, which moto handles as S3 does. Delimiter listings keep
+    # moto's own markers (a common prefix), which it pages correctly.
+    from moto.core.utils import unix_time_millis as _unix_time_millis
+
+    _orig_list_object_versions = _s3.S3Backend.list_object_versions
+
+    def _list_object_versions(self, bucket_name, delimiter=None, key_marker=None, max_keys=1000, prefix="",
+                              version_id_marker=None):
+        if key_marker and not version_id_marker and not delimiter:
+            bucket = self.get_bucket(bucket_name)
+            before = None
+            for name, versions in bucket.keys.iterlists():
+                if name <= key_marker and (before is None or name > before[0]):
+                    before = (name, versions)
+            if before is None:
+                key_marker = None
+            else:
+                # moto orders a key's versions newest first: the last one is the oldest
+                oldest = sorted(before[1], key=lambda v: -_unix_time_millis(v.last_modified))[-1]
+                key_marker, version_id_marker = before[0], oldest.version_id
+        return _orig_list_object_versions(self, bucket_name, delimiter, key_marker, max_keys, prefix, version_id_marker)
+
+    _s3.S3Backend.list_object_versions = _list_object_versions
+    _note("s3-version-key-marker")
 except Exception as error:
     sys.stderr.write("sandbox: moto S3 metrics patch NOT applied: %r\n" % (error,))
 
