@@ -67,8 +67,8 @@ public final class Bucket {
     static final int EXACT_PARALLELISM = 8;
     /** The most parts an exact count splits a bucket into. */
     static final int EXACT_MAX_PARTS = 256;
-    /** A level naming more sub-prefixes than this is listed whole rather than split. */
-    static final int EXACT_WIDE_LEVEL = 10_000;
+    /** A level naming this many sub-prefixes (a full page) is not split further: the rest of it is listed whole. */
+    static final int EXACT_WIDE_LEVEL = 1000;
 
     private final S3Client client;
     private final CloudWatchClient metrics;
@@ -198,15 +198,18 @@ public final class Bucket {
      *   <li>the fan-out is bounded: at most {@value #EXACT_MAX_PARTS} parts in all; when a level has
      *   more sub-prefixes than parts are left, they are grouped into contiguous key ranges, each
      *   listed whole (without a delimiter) from its first sub-prefix to past its last;</li>
-     *   <li>a level that names more than {@value #EXACT_WIDE_LEVEL} sub-prefixes (one per file, as
-     *   {@code attachments/<file_id>/}) is not split further: the rest of it is listed whole from
-     *   where the delimiter listing stopped, in one sequential part.</li>
+     *   <li>a level whose first page names {@value #EXACT_WIDE_LEVEL} sub-prefixes or more (one per
+     *   file, as {@code attachments/<channel_id>/<file_id>/}) is not split further: the sub-prefixes
+     *   of that page become parts, and the rest of the level is listed whole from where the page
+     *   ended, in one sequential part (splitting it would take a delimiter listing as long as the
+     *   listing itself).</li>
      * </ul>
      * Cost: one ListObjectVersions call per 1,000 versions of each part (500M objects: about
      * 500,000 calls), plus one call per part that is split (at most {@value #EXACT_MAX_PARTS}),
-     * plus the delimiter listings of split levels (one call per 1,000 sub-prefixes named), plus at
-     * most one call per key range that reads past its end. Memory: the sub-prefixes of one level
-     * at a time (at most {@value #EXACT_WIDE_LEVEL} names), not the versions.
+     * plus the delimiter listings of split levels (one call per 1,000 entries of a level that is not
+     * wide), plus at most one call per key range that reads past its end. Wall time: that of the
+     * largest part (a wide level is one part). Memory: the sub-prefixes of the levels being split
+     * (at most {@value #EXACT_WIDE_LEVEL} names a level), not the versions.
      */
     public BucketUsage exactUsage(String prefix) {
         return exactUsage(prefix == null ? "" : prefix, 1000, EXACT_MAX_PARTS, EXACT_WIDE_LEVEL);
@@ -308,7 +311,7 @@ public final class Bucket {
                 if (!Boolean.TRUE.equals(page.isTruncated())) break;
                 keyMarker = page.nextKeyMarker();
                 versionMarker = page.nextVersionIdMarker();
-                if (subs.size() > wideLevel) {
+                if (subs.size() >= wideLevel) {
                     // one name per file: splitting would cost as much as listing; the rest is listed whole
                     String last = subs.get(subs.size() - 1);
                     if (last.equals(keyMarker)) {
