@@ -131,7 +131,9 @@ public final class EcsService {
      * Waits until the service is stable, with progress: its PRIMARY deployment's rolloutState is
      * COMPLETED (where ECS reports a rollout state) and, as {@code aws ecs wait services-stable}
      * checks, it is the only deployment and runs as many tasks as desired. A FAILED rollout (the
-     * deployment circuit breaker tripped) ends the wait at once with ECS's reason. A null
+     * deployment circuit breaker tripped: as many tasks failed to start or failed their health
+     * checks as max(3, min(200, half the desired count))) ends the wait at once with ECS's reason,
+     * also when the breaker's rollback has made the previous deployment PRIMARY again. A null
      * {@code timeout} means {@link #defaultStableTimeout(int)} for the service's desired count.
      * Cost: one DescribeServices per check, checks 2 s apart growing to 15 s.
      */
@@ -164,8 +166,12 @@ public final class EcsService {
                 .until("stable", s -> rolledOut(s.primaryDeployment()) && s.isStable()
                         && isOurs(s.primaryDeployment(), deploymentId, deploymentCreated))
                 .failWhen(s -> {
-                    ServiceStatus.Deployment p = s.primaryDeployment();
-                    if (p == null || !"FAILED".equals(p.rolloutState())) return null;
+                    // ours FAILED, even when a rollback made another deployment PRIMARY since
+                    ServiceStatus.Deployment p = s.deployments().stream()
+                            .filter(d -> "FAILED".equals(d.rolloutState()))
+                            .filter(d -> deploymentId == null ? d == s.primaryDeployment() : deploymentId.equals(d.id()))
+                            .findFirst().orElse(null);
+                    if (p == null) return null;
                     return "deployment " + p.id() + " FAILED: " + p.rolloutStateReason()
                             + " (deployment circuit breaker " + (s.circuitBreaker() == null ? "off" : s.circuitBreaker()) + ", "
                             + p.failedTasks() + " failed tasks)";

@@ -43,7 +43,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * bucket().usage();                 // S3's daily storage metrics: two calls
- * bucket().exactUsage();            // every version listed, in parallel by prefix
+ * bucket().exactUsage();            // every version listed, the tree split as it is listed, in parallel
  * bucket().versions("attachments/" + fileId);
  * bucket().restoreDeleted("attachments/" + fileId + "/photo.png");
  * }</pre>
@@ -65,6 +65,10 @@ public final class Bucket {
     private static final java.util.Set<String> STORAGE_METRICS = java.util.Set.of("BucketSizeBytes", "NumberOfObjects");
     private static final int METRIC_DAYS = 3;
     static final int EXACT_PARALLELISM = 8;
+    /** The most parts an exact count splits a bucket into. */
+    static final int EXACT_MAX_PARTS = 256;
+    /** A level naming this many sub-prefixes (a full page) is not split further: the rest of it is listed whole. */
+    static final int EXACT_WIDE_LEVEL = 1000;
 
     private final S3Client client;
     private final CloudWatchClient metrics;
@@ -184,67 +188,197 @@ public final class Bucket {
 
     /**
      * Counts every version under {@code prefix} now, with the current/noncurrent split and delete
-     * markers: one ListObjectVersions call per 1,000 versions (500M objects: 500,000 calls), so it
-     * is opt-in. The top-level prefixes under {@code prefix} (one delimiter listing) are listed in
-     * parallel, {@value #EXACT_PARALLELISM} at a time, with a progress bar over them.
+     * markers, so it is opt-in: S3 has no count per prefix, only listings of at most 1,000 entries a
+     * call. The tree is split as it is listed, and its parts are listed in parallel,
+     * {@value #EXACT_PARALLELISM} at a time, with a progress bar over the parts found so far:
+     * <ul>
+     *   <li>each part that is a prefix is listed one level deep (a {@code /} delimiter listing): the
+     *   versions at that level are counted from it, and its sub-prefixes become parts of their own,
+     *   each split the same way, so a big prefix is split by its next level however deep it sits;</li>
+     *   <li>the fan-out is bounded: at most {@value #EXACT_MAX_PARTS} parts in all; when a level has
+     *   more sub-prefixes than parts are left, they are grouped into contiguous key ranges, each
+     *   listed whole (without a delimiter) from its first sub-prefix to past its last;</li>
+     *   <li>a level whose first page names {@value #EXACT_WIDE_LEVEL} sub-prefixes or more (one per
+     *   file, as {@code attachments/<channel_id>/<file_id>/}) is not split further: the sub-prefixes
+     *   of that page become parts, and the rest of the level is listed whole from where the page
+     *   ended, in one sequential part (splitting it would take a delimiter listing as long as the
+     *   listing itself).</li>
+     * </ul>
+     * Cost: one ListObjectVersions call per 1,000 versions of each part (500M objects: about
+     * 500,000 calls), plus one call per part that is split (at most {@value #EXACT_MAX_PARTS}),
+     * plus the delimiter listings of split levels (one call per 1,000 entries of a level that is not
+     * wide), plus at most one call per key range that reads past its end. Wall time: that of the
+     * largest part (a wide level is one part). Memory: the sub-prefixes of the levels being split
+     * (at most {@value #EXACT_WIDE_LEVEL} names a level), not the versions.
      */
     public BucketUsage exactUsage(String prefix) {
-        String p = prefix == null ? "" : prefix;
+        return exactUsage(prefix == null ? "" : prefix, 1000, EXACT_MAX_PARTS, EXACT_WIDE_LEVEL);
+    }
+
+    /** {@link #exactUsage(String)} with its page size and bounds (tests use small ones). */
+    BucketUsage exactUsage(String p, int pageSize, int maxParts, int wideLevel) {
         long started = System.nanoTime();
-        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
-        Tally root = new Tally();
-        List<String> partitions = new ArrayList<>();
         String where = "bucket " + bucket;
-        // one level of the tree first: its keys are counted here, its prefixes become the parallel parts
-        aws.call("s3:ListBucketVersions", where, () -> {
-            for (ListObjectVersionsResponse page : s3().listObjectVersionsPaginator(b -> b.bucket(bucket)
-                    .prefix(p.isEmpty() ? null : p).delimiter("/"))) {
-                calls.incrementAndGet();
-                root.add(page);
-                page.commonPrefixes().forEach(cp -> partitions.add(cp.prefix()));
-            }
-            return null;
+        ExactListing listing = new ExactListing(where, pageSize, maxParts, wideLevel);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(EXACT_PARALLELISM, r -> {
+            Thread t = new Thread(r, "s3-exact-usage");
+            t.setDaemon(true);
+            return t;
         });
-        Tally total = new Tally();
-        total.merge(root);
-        if (!partitions.isEmpty()) {
-            int threads = Math.min(EXACT_PARALLELISM, partitions.size());
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "s3-exact-usage");
-                t.setDaemon(true);
-                return t;
-            });
-            try (Progress progress = context.progress("Listing versions in s3://" + bucket + "/" + p, partitions.size()).unit("prefixes")) {
-                List<java.util.concurrent.Future<Tally>> parts = new ArrayList<>();
-                for (String part : partitions) {
-                    parts.add(pool.submit(() -> {
-                        Tally t = new Tally();
-                        aws.call("s3:ListBucketVersions", where + " prefix " + part, () -> {
-                            for (ListObjectVersionsResponse page : s3().listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(part))) {
-                                calls.incrementAndGet();
-                                t.add(page);
-                            }
-                            return null;
-                        });
-                        progress.advance(1);
-                        return t;
-                    }));
-                }
-                for (var f : parts) total.merge(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new OpsException("Listing versions of s3://" + bucket + " failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OpsException("Interrupted while listing s3://" + bucket, e);
-            } finally {
-                pool.shutdownNow();
-            }
+        try (Progress progress = context.progress("Listing versions in s3://" + bucket + "/" + p, 1).unit("parts")) {
+            listing.run(pool, progress, p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpsException("Interrupted while listing s3://" + bucket, e);
+        } finally {
+            pool.shutdownNow();
         }
+        Tally total = listing.total;
         return new BucketUsage(bucket, p, BucketUsage.EXACT, Instant.now(),
                 total.currentObjects + total.noncurrentVersions + total.deleteMarkers, total.currentBytes + total.noncurrentBytes,
                 Map.of(), total.currentObjects, total.currentBytes, total.noncurrentVersions, total.noncurrentBytes, total.deleteMarkers,
-                calls.get(), Duration.ofNanos(System.nanoTime() - started));
+                listing.calls.get(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * One exact count in progress: parts (prefixes to split, key ranges or rests to list whole)
+     * run on a pool and add parts as they find them; the count is done when no part is left.
+     */
+    private final class ExactListing {
+        final String where;
+        final int pageSize;
+        final int wideLevel;
+        final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger partsLeft;
+        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong parts = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        final Tally total = new Tally();
+        volatile RuntimeException failure;
+        java.util.concurrent.ExecutorService pool;
+        Progress progress;
+
+        ExactListing(String where, int pageSize, int maxParts, int wideLevel) {
+            this.where = where;
+            this.pageSize = pageSize;
+            this.partsLeft = new java.util.concurrent.atomic.AtomicInteger(maxParts - 1);
+            this.wideLevel = wideLevel;
+        }
+
+        void run(java.util.concurrent.ExecutorService pool, Progress progress, String prefix) throws InterruptedException {
+            this.pool = pool;
+            this.progress = progress;
+            submit(() -> split(prefix));
+            finished.await();
+            if (failure != null) throw failure;
+        }
+
+        void submit(Runnable part) {
+            pending.incrementAndGet();
+            progress.total(parts.incrementAndGet());
+            pool.execute(() -> {
+                try {
+                    if (failure == null) part.run();
+                } catch (RuntimeException e) {
+                    if (failure == null) failure = e;
+                } finally {
+                    progress.advance(1);
+                    if (pending.decrementAndGet() == 0 || failure != null) finished.countDown();
+                }
+            });
+        }
+
+        void add(Tally t) {
+            synchronized (total) {
+                total.merge(t);
+            }
+        }
+
+        /** One level of {@code prefix}: its versions counted, its sub-prefixes made parts. */
+        void split(String prefix) {
+            Tally level = new Tally();
+            List<String> subs = new ArrayList<>();
+            String keyMarker = null;
+            String versionMarker = null;
+            while (true) {
+                String km = keyMarker, vm = versionMarker;
+                ListObjectVersionsResponse page = aws.call("s3:ListBucketVersions", where + " prefix " + prefix, () -> s3().listObjectVersions(b -> b
+                        .bucket(bucket).prefix(prefix.isEmpty() ? null : prefix).delimiter("/").maxKeys(pageSize)
+                        .keyMarker(km).versionIdMarker(vm)));
+                calls.incrementAndGet();
+                level.add(page, null, null, null);
+                page.commonPrefixes().forEach(cp -> subs.add(cp.prefix()));
+                if (!Boolean.TRUE.equals(page.isTruncated())) break;
+                keyMarker = page.nextKeyMarker();
+                versionMarker = page.nextVersionIdMarker();
+                if (subs.size() >= wideLevel) {
+                    // one name per file: splitting would cost as much as listing; the rest is listed whole
+                    String last = subs.get(subs.size() - 1);
+                    if (last.equals(keyMarker)) {
+                        // the listing stopped at a sub-prefix: the rest starts with its keys (and its own key, if any)
+                        subs.remove(subs.size() - 1);
+                        submit(() -> listWhole(prefix, last.substring(0, last.length() - 1), null, last, null, false));
+                    } else {
+                        String from = keyMarker, fromVersion = versionMarker;
+                        submit(() -> listWhole(prefix, from, fromVersion, null, null, false));
+                    }
+                    break;
+                }
+            }
+            add(level);
+            if (subs.isEmpty()) return;
+            int wanted = subs.size();
+            int granted = take(wanted);
+            if (granted >= wanted) {
+                for (String sub : subs) submit(() -> split(sub));
+                return;
+            }
+            // more sub-prefixes than parts left: contiguous groups of them, each one key range
+            int groups = Math.max(1, granted);
+            for (int g = 0; g < groups; g++) {
+                int from = (int) ((long) wanted * g / groups);
+                int to = (int) ((long) wanted * (g + 1) / groups);
+                String first = subs.get(from);
+                String last = subs.get(to - 1);
+                // keys under first..last: from first (marker: first without its '/', so first's keys follow) to past last
+                String marker = first.substring(0, first.length() - 1);
+                String end = last.substring(0, last.length() - 1) + (char) ('/' + 1);
+                submit(() -> listWhole(prefix, marker, null, first, end, true));
+            }
+        }
+
+        /** Parts granted of {@code wanted} from what is left. */
+        int take(int wanted) {
+            while (true) {
+                int left = partsLeft.get();
+                int granted = Math.min(left, wanted);
+                if (granted <= 0) return 0;
+                if (partsLeft.compareAndSet(left, left - granted)) return granted;
+            }
+        }
+
+        /**
+         * Every version under {@code prefix} after {@code keyMarker}, without a delimiter; with
+         * {@code from}/{@code end}, only keys in [from, end), the rest of the page ignored; with
+         * {@code subPrefixesOnly}, only keys below a sub-prefix (those at the level itself are
+         * counted by its delimiter listing).
+         */
+        void listWhole(String prefix, String keyMarker, String versionMarker, String from, String end, boolean subPrefixesOnly) {
+            Tally t = new Tally();
+            String km = keyMarker, vm = versionMarker;
+            while (true) {
+                String k = km, v = vm;
+                ListObjectVersionsResponse page = aws.call("s3:ListBucketVersions", where + " prefix " + prefix, () -> s3().listObjectVersions(b -> b
+                        .bucket(bucket).prefix(prefix.isEmpty() ? null : prefix).maxKeys(pageSize).keyMarker(k).versionIdMarker(v)));
+                calls.incrementAndGet();
+                t.add(page, from, end, subPrefixesOnly ? prefix : null);
+                if (!Boolean.TRUE.equals(page.isTruncated())) break;
+                km = page.nextKeyMarker();
+                vm = page.nextVersionIdMarker();
+                if (end != null && km != null && km.compareTo(end) >= 0) break;
+            }
+            add(t);
+        }
     }
 
     /** Counts of one part of an exact listing. */
@@ -255,8 +389,13 @@ public final class Bucket {
         long noncurrentBytes;
         long deleteMarkers;
 
-        void add(ListObjectVersionsResponse page) {
+        /**
+         * The page's versions and delete markers whose keys are in [from, end) (null: unbounded) and,
+         * with {@code below}, hold a '/' after it.
+         */
+        void add(ListObjectVersionsResponse page, String from, String end, String below) {
             for (var v : page.versions()) {
+                if (!inRange(v.key(), from, end, below)) continue;
                 long size = v.size() == null ? 0 : v.size();
                 if (Boolean.TRUE.equals(v.isLatest())) {
                     currentObjects++;
@@ -266,7 +405,14 @@ public final class Bucket {
                     noncurrentBytes += size;
                 }
             }
-            deleteMarkers += page.deleteMarkers().size();
+            for (var d : page.deleteMarkers()) {
+                if (inRange(d.key(), from, end, below)) deleteMarkers++;
+            }
+        }
+
+        private static boolean inRange(String key, String from, String end, String below) {
+            return (from == null || key.compareTo(from) >= 0) && (end == null || key.compareTo(end) < 0)
+                    && (below == null || key.indexOf('/', below.length()) >= 0);
         }
 
         void merge(Tally o) {

@@ -135,10 +135,18 @@ class EcsServiceTest {
         }
     }
 
+    /** The service's tasks stopped because they failed to start, as the AWS SDK lists them. */
+    private static List<software.amazon.awssdk.services.ecs.model.Task> failedToStart(EcsClient ecs, String service, String deployment) {
+        List<String> arns = ecs.listTasks(b -> b.cluster(SeedData.CLUSTER).serviceName(service).desiredStatus(DesiredStatus.STOPPED)).taskArns();
+        if (arns.isEmpty()) return List.of();
+        return ecs.describeTasks(b -> b.cluster(SeedData.CLUSTER).tasks(arns)).tasks().stream()
+                .filter(t -> "TaskFailedToStart".equals(t.stopCodeAsString()) && deployment.equals(t.startedBy())).toList();
+    }
+
     @Test
     void awaitStable_whenTheRolloutFails_stopsAtOnceWithEcsReason(SandboxInfo info, @TempDir Path home) {
         try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
-            // the sandbox's drill: the next rollout of this service is marked FAILED by the circuit breaker
+            // the sandbox's drill: the next deployment's tasks cannot start (its image cannot be pulled)
             ecs.tagResource(b -> b.resourceArn(describe(info, "gateway").serviceArn())
                     .tags(t -> t.key("sandbox:fail-next-rollout").value("1")));
         }
@@ -150,8 +158,58 @@ class EcsServiceTest {
                     .hasMessageContaining("failed tasks");
             // a FAILED rollout does not wait for the timeout
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(1));
+            // as ECS: the failed deployment counted its tasks that failed to start up to the threshold,
+            // max(3, min(200, half of 2 desired)) = 3, each pass starting the 2 missing ones;
+            // the old deployment kept its tasks running
+            Service gateway = describe(info, "gateway");
+            Deployment failed = gateway.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst().orElseThrow();
+            assertThat(failed.rolloutStateAsString()).isEqualTo("FAILED");
+            assertThat(failed.failedTasks()).isEqualTo(4);
+            assertThat(failed.runningCount()).isZero();
+            assertThat(gateway.deployments()).filteredOn(d -> "ACTIVE".equals(d.status())).singleElement()
+                    .satisfies(d -> assertThat(d.rolloutStateAsString()).isEqualTo("COMPLETED"));
+            assertThat(gateway.deploymentConfiguration().deploymentCircuitBreaker().enable()).isTrue();
+            assertThat(gateway.events().get(0).message()).contains("deployment failed: tasks failed to start.");
+            try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+                List<software.amazon.awssdk.services.ecs.model.Task> stopped = failedToStart(ecs, "gateway", failed.id());
+                assertThat(stopped).hasSize(4).allSatisfy(t -> assertThat(t.stoppedReason()).startsWith("CannotPullContainerError"));
+                assertThat(ecs.listTasks(b -> b.cluster(SeedData.CLUSTER).serviceName("gateway")).taskArns()).hasSize(SeedData.SERVICE_TASKS);
+                // a FAILED deployment launches nothing more
+                Thread.sleep(2_500);
+                assertThat(failedToStart(ecs, "gateway", failed.id())).hasSize(4);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
             // the next deployment settles again
             assertThat(ops.ecs("gateway").forceRedeploy().awaitStable(Duration.ofMinutes(2)).matched()).isEqualTo("stable");
+        }
+    }
+
+    @Test
+    void awaitStable_whenTasksFailToStartAndTheCircuitBreakerIsOff_keepsWaitingWhileFailedTasksGrow(SandboxInfo info, @TempDir Path home) {
+        try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+            ecs.updateService(b -> b.cluster(SeedData.CLUSTER).service("api")
+                    .deploymentConfiguration(c -> c.minimumHealthyPercent(100).maximumPercent(200)
+                            .deploymentCircuitBreaker(cb -> cb.enable(false).rollback(false))));
+            ecs.tagResource(b -> b.resourceArn(describe(info, "api").serviceArn())
+                    .tags(t -> t.key("sandbox:fail-next-rollout").value("1")));
+        }
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            // without the breaker ECS never gives up on the deployment: only the timeout ends the wait
+            assertThatThrownBy(() -> ops.ecs("api").forceRedeploy().awaitStable(Duration.ofSeconds(8)))
+                    .isInstanceOf(OpsException.class).hasMessageNotContaining("circuit breaker: tasks failed");
+            Deployment stuck = describe(info, "api").deployments().get(0);
+            assertThat(stuck.rolloutStateAsString()).isEqualTo("IN_PROGRESS");
+            assertThat(stuck.failedTasks()).isGreaterThan(4);
+        } finally {
+            try (EcsClient ecs = SandboxAws.client(info, EcsClient.builder())) {
+                ecs.updateService(b -> b.cluster(SeedData.CLUSTER).service("api")
+                        .deploymentConfiguration(c -> c.minimumHealthyPercent(100).maximumPercent(200)
+                                .deploymentCircuitBreaker(cb -> cb.enable(true).rollback(false))));
+            }
+        }
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            assertThat(ops.ecs("api").forceRedeploy().awaitStable(Duration.ofMinutes(2)).matched()).isEqualTo("stable");
         }
     }
 

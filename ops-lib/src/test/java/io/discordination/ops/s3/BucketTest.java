@@ -171,6 +171,64 @@ class BucketTest {
         }
     }
 
+    /** Current, noncurrent and delete-marker counts of {@code bucket} as the CLI lists them (it pages itself). */
+    private static List<Long> cliCounts(SandboxInfo info, String bucket) throws Exception {
+        JsonNode listing = Json.mapper().readTree(SandboxAws.cli(info, "s3api", "list-object-versions", "--bucket", bucket));
+        long current = 0, currentBytes = 0, noncurrent = 0;
+        for (JsonNode v : listing.path("Versions")) {
+            if (v.path("IsLatest").asBoolean()) {
+                current++;
+                currentBytes += v.path("Size").asLong();
+            } else {
+                noncurrent++;
+            }
+        }
+        return List.of(current, currentBytes, noncurrent, (long) listing.path("DeleteMarkers").size());
+    }
+
+    private static List<Long> counts(BucketUsage u) {
+        return List.of(u.currentObjects(), u.currentBytes(), u.noncurrentVersions(), u.deleteMarkers());
+    }
+
+    @Test
+    void exactUsage_whenOnePrefixHoldsMostObjects_splitsItByItsNextLevelsAndCountsEachVersionOnce(SandboxInfo info, @TempDir Path home)
+            throws Exception {
+        String name = "skewed-" + UUID.randomUUID();
+        try (S3Client s3 = s3(info)) {
+            s3.createBucket(b -> b.bucket(name));
+            s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status("Enabled")));
+            List<String> keys = new ArrayList<>();
+            // one big prefix, itself skewed: big/a/ holds most, two levels deep
+            for (int i = 0; i < 24; i++) keys.add("big/a/" + (i % 3) + "/" + i + ".bin");
+            for (int i = 0; i < 3; i++) keys.add("big/b/" + i + ".bin");
+            // keys that sort around a sub-prefix: its own name without and with a slash, and neighbours
+            keys.addAll(List.of("big/c", "big/c/", "big/c.txt", "big/c-1/x.bin", "big/c/y.bin", "big/d.txt", "small/1.bin", "root.txt"));
+            for (String key : keys) s3.putObject(b -> b.bucket(name).key(key), RequestBody.fromString("content of " + key));
+            // noncurrent versions and delete markers, inside and at the edges of the split parts
+            s3.putObject(b -> b.bucket(name).key("big/a/1/1.bin"), RequestBody.fromString("second version"));
+            s3.putObject(b -> b.bucket(name).key("big/c"), RequestBody.fromString("second version of big/c"));
+            s3.deleteObject(b -> b.bucket(name).key("big/b/2.bin"));
+            s3.deleteObject(b -> b.bucket(name).key("big/c/"));
+        }
+        List<Long> expected = cliCounts(info, name);
+        assertThat(expected).isEqualTo(List.of(33L, expected.get(1), 4L, 2L));
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            Bucket bucket = ops.bucket(name);
+            // pages of 4 entries: every level pages, big/a/ is split by its three sub-prefixes
+            BucketUsage deep = bucket.exactUsage("", 4, 256, 10_000);
+            assertThat(counts(deep)).isEqualTo(expected);
+            // more calls than one flat listing of 37 versions in pages of 4 (10): the tree was split level by level
+            assertThat(deep.calls()).isGreaterThan(10);
+            // few parts: sub-prefixes grouped into key ranges listed whole
+            BucketUsage grouped = bucket.exactUsage("", 4, 3, 10_000);
+            assertThat(counts(grouped)).isEqualTo(expected);
+            // a level naming more sub-prefixes than the bound: the rest listed whole from where it stopped
+            BucketUsage wide = bucket.exactUsage("", 4, 256, 1);
+            assertThat(counts(wide)).isEqualTo(expected);
+            assertThat(bucket.exactUsage("big/").currentObjects()).isEqualTo(31);
+        }
+    }
+
     @Test
     void versions_whenFileDeleted_includesTheDeleteMarker(SandboxInfo info, @TempDir Path home) {
         String key = "attachments/ops-check-" + UUID.randomUUID() + "/a.txt";

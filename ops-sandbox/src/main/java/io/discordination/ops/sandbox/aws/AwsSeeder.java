@@ -257,6 +257,11 @@ public final class AwsSeeder {
                     .taskDefinition("discordination-" + service).desiredCount(SeedData.SERVICE_TASKS)
                     .launchType(LaunchType.FARGATE).networkConfiguration(serviceNetwork)
                     .tags(t -> t.key("Environment").value("prod")));
+            // rolling updates with the deployment circuit breaker on, no automatic rollback; moto's
+            // create-service drops the configuration, its update-service keeps it
+            ecs.updateService(r -> r.cluster(SeedData.CLUSTER).service(service).deploymentConfiguration(c -> c
+                    .minimumHealthyPercent(100).maximumPercent(200)
+                    .deploymentCircuitBreaker(b -> b.enable(true).rollback(false))));
         }
     }
 

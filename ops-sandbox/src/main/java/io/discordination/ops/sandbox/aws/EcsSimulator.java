@@ -43,6 +43,12 @@ import java.util.stream.Collectors;
  * sandbox folder (it is consumed), or for a task started with the container override environment
  * variable {@code SANDBOX_EXIT_CODE}.
  *
+ * <p>A deployment whose tasks cannot start (the service was tagged {@code sandbox:fail-next-rollout}
+ * before it, see sitecustomize.py) gets new tasks on each pass, which stop at once with
+ * {@code TaskFailedToStart}; its old tasks keep running, and ECS's deployment circuit breaker
+ * (moto's patch) counts the failures and marks it FAILED at its threshold, after which it launches
+ * nothing more.
+ *
  * <p>Drills: while a service is tagged {@code sandbox:degraded} (see sitecustomize.py) its
  * containers log what failing tasks log on every pass (the api's 502/503s, the gateway's dropped
  * WebSockets); when a new deployment replaces a service's tasks, their fresh memory
@@ -132,16 +138,23 @@ public final class EcsSimulator {
             List<Task> current = mine.stream().filter(t -> deployment.equals(t.startedBy())).toList();
             List<Task> outdated = mine.stream().filter(t -> !deployment.equals(t.startedBy())).toList();
             int missing = service.desiredCount() - current.size();
-            if (missing > 0) {
-                ecs.runTask(r -> r.cluster(SeedData.CLUSTER).taskDefinition(service.taskDefinition())
+            // a FAILED deployment (the circuit breaker tripped) launches no new tasks
+            boolean failed = "FAILED".equals(service.deployments().get(0).rolloutStateAsString());
+            int started = 0;
+            if (missing > 0 && !failed) {
+                started = (int) ecs.runTask(r -> r.cluster(SeedData.CLUSTER).taskDefinition(service.taskDefinition())
                         .count(missing).group(group).startedBy(deployment)
                         .launchType(service.launchType() != null ? service.launchType() : LaunchType.FARGATE)
-                        .networkConfiguration(service.networkConfiguration()));
+                        .networkConfiguration(service.networkConfiguration()))
+                        .tasks().stream().filter(t -> !"STOPPED".equals(t.lastStatus())).count();
             }
-            for (Task task : outdated) {
-                stop(task.taskArn(), "Scaling activity initiated by (deployment " + deployment + ")");
+            // a rolling update (minimumHealthyPercent 100): the old tasks stop once the new ones run
+            if (current.size() + started >= service.desiredCount()) {
+                for (Task task : outdated) {
+                    stop(task.taskArn(), "Scaling activity initiated by (deployment " + deployment + ")");
+                }
+                if (!outdated.isEmpty() && missing > 0) freshTasksMemory(service.serviceName());
             }
-            if (!outdated.isEmpty() && missing > 0) freshTasksMemory(service.serviceName());
             service.tags().stream().filter(t -> DEGRADED_TAG.equals(t.key())).findFirst()
                     .ifPresent(t -> logFailing(service.serviceName(), t.value()));
             for (int i = 0; i < -missing; i++) {

@@ -51,37 +51,110 @@ try:
 
     _orig_update_service = _Backend.update_service
 
+    # Deployments whose tasks cannot start (id -> the image that cannot be pulled): a service tagged
+    # sandbox:fail-next-rollout gets its next deployment's tasks failing, as when the new image is
+    # missing from the registry. What follows is ECS's: the old deployment keeps its tasks
+    # (minimumHealthyPercent 100), each new task stops with TaskFailedToStart and counts in the new
+    # deployment's failedTasks, and with the deployment circuit breaker on, the deployment turns
+    # FAILED once failedTasks reaches the threshold, max(3, min(200, ceil(0.5 x desiredCount))).
+    _failing_deployments = {}
+
+    def _circuit_breaker(service):
+        config = getattr(service, "deployment_configuration", None) or {}
+        return config.get("deploymentCircuitBreaker") or {}
+
+    def _failure_threshold(desired):
+        return max(3, min(200, -(-desired // 2)))
+
     def _update_service(self, service_properties):
         force = bool(service_properties.get("force_new_deployment"))
         task_definition = service_properties.get("task_definition")
+        name = service_properties.get("service", "").split("/")[-1]
+        try:
+            before = self._get_service(service_properties.get("cluster", "default"), name)
+            previous = dict(before.deployments[0]) if before.deployments else None
+            previous_task_definition = before.task_definition
+        except Exception:
+            previous, previous_task_definition = None, None
         service = _orig_update_service(self, service_properties)
         if task_definition:
             service.task_definition = self.describe_task_definition(task_definition).arn
+        new_deployment = force or task_definition
         message = None
-        if force or task_definition:
+        if new_deployment:
+            if service.deployments and task_definition and previous and service.deployments[0]["id"] == previous["id"]:
+                # a new task definition is a new deployment, with its own id
+                service.deployments[0]["id"] = "ecs-svc/%d" % (uuid.uuid4().int % (32 ** 12))
             message = "(service %s) has started 1 tasks: (deployment %s)." % (service.name, service.deployments[0]["id"]) if service.deployments else None
         tags = {t.get("key"): t.get("value") for t in (service.tags or [])}
-        if (force or task_definition) and "sandbox:fail-next-rollout" in tags:
-            # a drill of a failed rollout: the deployment circuit breaker marks it FAILED, as ECS does
-            # when the new tasks keep failing to start; the tag is used up
+        if new_deployment and "sandbox:fail-next-rollout" in tags and service.deployments and previous:
             service.tags = [t for t in service.tags if t.get("key") != "sandbox:fail-next-rollout"]
-            for deployment in service.deployments:
-                deployment["rolloutState"] = "FAILED"
-                deployment["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
-                deployment["failedTasks"] = service.desired_count
-                deployment["runningCount"] = 0
-                deployment["updatedAt"] = _now()
+            primary = service.deployments[0]
+            now = _now()
+            primary.update({"status": "PRIMARY", "desiredCount": service.desired_count, "runningCount": 0,
+                            "pendingCount": service.desired_count, "failedTasks": 0, "rolloutState": "IN_PROGRESS",
+                            "rolloutStateReason": "ECS deployment %s in progress." % primary["id"],
+                            "taskDefinition": service.task_definition, "createdAt": now, "updatedAt": now})
+            active = dict(previous)
+            active.update({"status": "ACTIVE", "taskDefinition": previous_task_definition, "updatedAt": now})
+            service.deployments = [primary, active]
+            service.running_count = service.desired_count
+            service.pending_count = 0
+            definition = self.describe_task_definition(service.task_definition)
+            image = definition.container_definitions[0].get("image", "?") if definition.container_definitions else "?"
+            _failing_deployments[primary["id"]] = image
             events = list(service.events or [])
-            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(),
-                              "message": "(service %s) (deployment %s) deployment failed: tasks failed to start." % (
-                                  service.name, service.deployments[0]["id"] if service.deployments else "?")})
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": now, "message": message})
             service.events = events[:100]
             return service
-        if (force or task_definition) and "sandbox:degraded" in tags:
+        if new_deployment and "sandbox:degraded" in tags:
             # the drill's incident ends with a new deployment: its tasks start healthy
             service.tags = [t for t in service.tags if t.get("key") != "sandbox:degraded"]
+        if new_deployment and service.deployments:
+            # the new deployment replaces every earlier one
+            service.deployments = service.deployments[:1]
+            _failing_deployments.pop(service.deployments[0]["id"], None)
         _settle(service, message)
         return service
+
+    def _tasks_failed_to_start(backend, tasks, deployment_id):
+        image = _failing_deployments.get(deployment_id)
+        group = tasks[0].group if tasks else ""
+        service = next((s for s in backend.services.values() if "service:" + s.name == group), None)
+        now = _now()
+        for task in tasks:
+            task.desired_status = "STOPPED"
+            task.last_status = "STOPPED"
+            task.stop_code = "TaskFailedToStart"
+            task.stopped_reason = ("CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+                                   "failed to resolve ref %s: not found" % image)
+            task.stopping_at = now
+            task.stopped_at = now
+            task.execution_stopped_at = now
+            task.health_status = "UNKNOWN"
+            for container in task.containers:
+                container.last_status = "STOPPED"
+                container.reason = task.stopped_reason
+        if service is None:
+            return
+        deployment = next((d for d in service.deployments if d["id"] == deployment_id), None)
+        if deployment is None or deployment.get("rolloutState") == "FAILED":
+            return
+        deployment["failedTasks"] = deployment.get("failedTasks", 0) + len(tasks)
+        deployment["pendingCount"] = 0
+        deployment["updatedAt"] = now
+        events = list(service.events or [])
+        for task in tasks:
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": now,
+                              "message": "(service %s) has started 1 tasks: (task %s)." % (service.name, task.id)})
+        breaker = _circuit_breaker(service)
+        if breaker.get("enable") and deployment["failedTasks"] >= _failure_threshold(service.desired_count):
+            deployment["rolloutState"] = "FAILED"
+            deployment["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
+            events.insert(0, {"id": str(uuid.uuid4()), "createdAt": now,
+                              "message": "(service %s) (deployment %s) deployment failed: tasks failed to start." % (
+                                  service.name, deployment_id)})
+        service.events = events[:100]
 
     # Drills: an ECS service tagged sandbox:degraded=health-checks (api) or =memory (gateway) shows
     # what ECS shows while its tasks keep failing: fewer running than desired, a rollout in progress,
@@ -182,7 +255,10 @@ try:
             if any(str(s.get("capacityProvider", "")).startswith("FARGATE") for s in strategy) \
                     or not self.container_instances.get(cluster.name):
                 launch_type = "FARGATE"
-        return _orig_run_task(self, cluster_str, task_definition_str, count, overrides, started_by, tags, launch_type, *rest, **kwargs)
+        tasks = _orig_run_task(self, cluster_str, task_definition_str, count, overrides, started_by, tags, launch_type, *rest, **kwargs)
+        if started_by in _failing_deployments:
+            _tasks_failed_to_start(self, tasks, started_by)
+        return tasks
 
     # list-tasks: --service-name filters (moto ignores it) and the default is desired status RUNNING.
     _orig_list_tasks = _Backend.list_tasks
@@ -853,6 +929,34 @@ try:
     # sandbox's seeder publishes them that way, so moto's own are turned off.
     _s3.S3Backend.get_cloudwatch_metrics = classmethod(lambda cls, account_id, region: [])
     _note("s3-storage-metrics")
+
+    # ListObjectVersions with a key-marker and no version-id-marker lists the keys after the
+    # marker in S3; moto 5.2.1 also drops the first version after it (it assumes the marker is the
+    # last key of its own previous page). Such a request becomes the same one with the marker set
+    # to the last version at or before it, which moto handles as S3 does. Delimiter listings keep
+    # moto's own markers (a common prefix), which it pages correctly.
+    from moto.core.utils import unix_time_millis as _unix_time_millis
+
+    _orig_list_object_versions = _s3.S3Backend.list_object_versions
+
+    def _list_object_versions(self, bucket_name, delimiter=None, key_marker=None, max_keys=1000, prefix="",
+                              version_id_marker=None):
+        if key_marker and not version_id_marker and not delimiter:
+            bucket = self.get_bucket(bucket_name)
+            before = None
+            for name, versions in bucket.keys.iterlists():
+                if name <= key_marker and (before is None or name > before[0]):
+                    before = (name, versions)
+            if before is None:
+                key_marker = None
+            else:
+                # moto orders a key's versions newest first: the last one is the oldest
+                oldest = sorted(before[1], key=lambda v: -_unix_time_millis(v.last_modified))[-1]
+                key_marker, version_id_marker = before[0], oldest.version_id
+        return _orig_list_object_versions(self, bucket_name, delimiter, key_marker, max_keys, prefix, version_id_marker)
+
+    _s3.S3Backend.list_object_versions = _list_object_versions
+    _note("s3-version-key-marker")
 except Exception as error:
     sys.stderr.write("sandbox: moto S3 metrics patch NOT applied: %r\n" % (error,))
 
