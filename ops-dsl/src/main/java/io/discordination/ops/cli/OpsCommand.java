@@ -61,6 +61,7 @@ public final class OpsCommand implements Runnable {
             ReplCommand.class,
             EnvCommand.class,
             AuditCommand.class,
+            RunsCommand.class,
             UndoCommand.class,
             SandboxCommand.class,
             DrillCommand.class,
