@@ -62,6 +62,7 @@ final class RunCommand extends OpsSubcommand {
             Confirmer confirmer = confirmation.confirmer(noInput());
             try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
                 RunHistory history = context.registry().runs();
+                history.requireResumable(resume, RunRecorder.host(), OpsPaths.home().toString());
                 // another machine's run: its journal is the registry's copy
                 boolean fetched = RunRecorder.fetchForResume(history, OpsPaths.home(), resume);
                 Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, given);

@@ -180,14 +180,7 @@ public final class DynamoRunHistory implements RunHistory {
                     .getItem(b -> b.tableName(registry.table()).key(key(runId)).consistentRead(true)).item();
             RunRecord old = item == null || item.isEmpty() ? null : fromItem(item);
             Instant now = Instant.now();
-            if (old != null && old.resumedBy() != null) refuseResumedAlready(old, now);
-            boolean originGone = old != null && host.equals(old.host()) && home.equals(old.home());
-            if (old != null && old.live(now) && !originGone) {
-                throw OpsException.builder("run " + runId + " is in progress right now on " + old.host() + " (" + old.operator()
-                                + ", step " + (old.step() == null ? "-" : old.step()) + ", last heartbeat "
-                                + Duration.between(old.heartbeat(), now).toSeconds() + " s ago); a run is run or resumed by one process at a time")
-                        .hint("wait until it ends or its heartbeat stops (ops runs shows it stale), then resume it; nothing was changed").refused();
-            }
+            requireResumable(old, host, home, now);
             Map<String, String> names = new HashMap<>();
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":by", s(successor), ":op", s(operator == null ? "unknown" : operator),
                     ":at", s(RunRecord.sortable(now)), ":host", s(host)));
@@ -217,6 +210,23 @@ public final class DynamoRunHistory implements RunHistory {
         }
         throw OpsException.builder("run " + runId + " changed while it was being claimed for a resume; try again")
                 .hint("ops runs shows who runs or resumes it; nothing was changed").refused();
+    }
+
+    @Override
+    public void requireResumable(String runId, String host, String home) {
+        requireResumable(find(runId).orElse(null), host, home, Instant.now());
+    }
+
+    private void requireResumable(RunRecord old, String host, String home, Instant now) {
+        if (old == null) return;
+        if (old.resumedBy() != null) refuseResumedAlready(old, now);
+        boolean originGone = host.equals(old.host()) && home.equals(old.home());
+        if (old.live(now) && !originGone) {
+            throw OpsException.builder("run " + old.runId() + " is in progress right now on " + old.host() + " (" + old.operator()
+                            + ", step " + (old.step() == null ? "-" : old.step()) + ", last heartbeat "
+                            + Duration.between(old.heartbeat(), now).toSeconds() + " s ago); a run is run or resumed by one process at a time")
+                    .hint("wait until it ends or its heartbeat stops (ops runs shows it stale), then resume it; nothing was changed").refused();
+        }
     }
 
     private void refuseResumedAlready(RunRecord old, Instant now) {

@@ -50,6 +50,13 @@ public interface RunHistory {
      */
     void claimResume(String runId, String successor, String operator, String host, String home);
 
+    /**
+     * Refuses, as {@link #claimResume} would and without writing, a resume of {@code runId} that
+     * cannot be claimed: checked before its journal is read, so that a resume going on elsewhere is
+     * named as such (exit 3) even when the journal's copy already says who resumes it.
+     */
+    void requireResumable(String runId, String host, String home);
+
     /** Stores the whole journal of {@code runId} where other machines can read it. Throws when it cannot. */
     void putJournal(String runId, byte[] content);
 
