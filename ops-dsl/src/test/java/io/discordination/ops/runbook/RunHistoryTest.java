@@ -3,7 +3,9 @@ package io.discordination.ops.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.runbook.testing.Cli;
+import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SandboxOperator;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Run history and handoff between two operators, as two machines would have them: two OPS_HOMEs,
- * two IAM users of the sandbox's moto, one environment with a {@code registry:} section (a table
- * with the control plane's schema and a journal bucket, made here). The first operator's run is a
+ * two IAM users of the sandbox's moto ({@code Sandbox.operator}), one environment with a
+ * {@code registry:} section (a table with the control plane's schema and a journal bucket of this
+ * test's own, so that other tests' runs in the sandbox's table do not mix in). The first operator's run is a
  * real process, held inside a step and killed with SIGKILL; the second sees it, sees it go stale,
  * resumes it from the registry's copy of its journal and finishes it. Checked with the AWS SDK and
  * the aws CLI.
@@ -95,7 +96,7 @@ class RunHistoryTest {
     }
 
     @BeforeAll
-    static void controlPlane(SandboxInfo sandbox) throws IOException {
+    static void controlPlane(SandboxInfo sandbox, Sandbox control) throws IOException {
         info = sandbox;
         String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
         table = "runs-test-" + suffix;
@@ -106,8 +107,8 @@ class RunHistoryTest {
         }
         probe = Files.createDirectories(tmp.resolve("probe"));
         env = writeEnvironment("runs-test.yaml", table);
-        alice = operator("alice-" + suffix, tmp.resolve("alice"));
-        bob = operator("bob-" + suffix, tmp.resolve("bob"));
+        alice = operator(control, "runs-alice", tmp.resolve("alice"));
+        bob = operator(control, "runs-bob", tmp.resolve("bob"));
     }
 
     @org.junit.jupiter.api.BeforeEach
@@ -318,13 +319,10 @@ class RunHistoryTest {
         }
     }
 
-    private static Operator operator(String user, Path home) throws IOException {
-        try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(info.awsEndpoint()))
-                .credentialsProvider(sandboxCredentials()).httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            String arn = iam.createUser(b -> b.userName(user)).user().arn();
-            AccessKey key = iam.createAccessKey(b -> b.userName(user)).accessKey();
-            return new Operator(arn, key.accessKeyId(), key.secretAccessKey(), new Cli(Files.createDirectories(home), Cli.projectRoot()));
-        }
+    /** A distinct IAM user of the sandbox (setup's helper), with its own OPS_HOME: a second machine. */
+    private static Operator operator(Sandbox sandbox, String user, Path home) throws IOException {
+        SandboxOperator op = sandbox.operator(user);
+        return new Operator(op.arn(), op.accessKeyId(), op.secretAccessKey(), new Cli(Files.createDirectories(home), Cli.projectRoot()));
     }
 
     private static Map<String, AttributeValue> runItem(String runId, String environment, Instant started, String state) {
