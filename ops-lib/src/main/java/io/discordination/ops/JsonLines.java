@@ -41,7 +41,13 @@ public final class JsonLines {
         List<T> records = new ArrayList<>();
         List<Integer> skipped = new ArrayList<>();
         if (!Files.exists(file)) return new Read<>(records, skipped);
-        byte[] bytes = Files.readAllBytes(file);
+        return read(Files.readAllBytes(file), type);
+    }
+
+    /** Reads JSON lines that are not in a file (an S3 object's bytes) as {@link #read(Path, Class)} reads a file. */
+    public static <T> Read<T> read(byte[] bytes, Class<T> type) {
+        List<T> records = new ArrayList<>();
+        List<Integer> skipped = new ArrayList<>();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         int start = 0;

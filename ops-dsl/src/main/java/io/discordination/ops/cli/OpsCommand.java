@@ -62,6 +62,7 @@ public final class OpsCommand implements Runnable {
             EnvCommand.class,
             AuditCommand.class,
             SetupCommand.class,
+            RunsCommand.class,
             UndoCommand.class,
             SandboxCommand.class,
             DrillCommand.class,

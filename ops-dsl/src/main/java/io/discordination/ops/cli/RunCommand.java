@@ -7,7 +7,9 @@ import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
 import io.discordination.ops.runbook.Journal;
+import io.discordination.ops.registry.RunHistory;
 import io.discordination.ops.runbook.Resume;
+import io.discordination.ops.runbook.RunRecorder;
 import io.discordination.ops.runbook.RunLock;
 import io.discordination.ops.runbook.Runbook;
 import picocli.CommandLine.Command;
@@ -52,28 +54,48 @@ final class RunCommand extends OpsSubcommand {
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), err());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Map<String, String> given = arguments.params(rb);
-        if (resume == null) return run(rb, rb.bind(given), null, ahead.get());
-        // held until the resumed run ends: a second resume of the same run at the same time is refused
+        if (resume == null) return run(rb, rb.bind(given), null, ahead.get(), null);
+        Journal.fileOf(OpsPaths.home(), resume); // a run id that is no file name is bad input before anything is read
+        // held until the resumed run ends: a second resume of the same run at the same time on this machine is refused
         try (RunLock ignored = RunLock.acquire(OpsPaths.home(), resume, "being resumed by ops run --resume " + resume)) {
-            Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, given);
-            String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
-                    ? Environment.named(environment.name()).name() : environment.name();
-            if (!from.environment().equals(named)) {
-                throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + named)
-                        .hint("resume it with --env " + from.environment()).invalidInput();
-            }
-            Map<String, Object> values = rb.bind(from.parameters());
             Environment env = ahead.get();
-            from.requireSameEnvironmentFile(env.source());
-            return run(rb, values, from, env);
+            Confirmer confirmer = confirmation.confirmer(noInput());
+            try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
+                RunHistory history = context.registry().runs();
+                history.requireResumable(resume, RunRecorder.host(), OpsPaths.home().toString());
+                // another machine's run: its journal is the registry's copy
+                boolean fetched = RunRecorder.fetchForResume(history, OpsPaths.home(), resume);
+                Resume from = Resume.from(Journal.read(OpsPaths.home(), resume), rb, given);
+                String named = environment.name().contains("/") || environment.name().endsWith(".yaml")
+                        ? Environment.named(environment.name()).name() : environment.name();
+                if (!from.environment().equals(named)) {
+                    throw OpsException.builder("run " + resume + " ran in environment " + from.environment() + ", not " + named)
+                            .hint("resume it with --env " + from.environment()).invalidInput();
+                }
+                Map<String, Object> values = rb.bind(from.parameters());
+                from.requireSameEnvironmentFile(env.source(), !fetched);
+                return run(rb, values, from, env, context);
+            }
         }
     }
 
-    private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
-        Confirmer confirmer = confirmation.confirmer(noInput());
-        try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
-            if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());
-            return RunbookInvocation.execute(context, rb, values, from, output, spec);
+    /** Runs {@code rb}; a resume passes the context it opened to read the old run, and records itself as its successor first. */
+    private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env, OpsContext opened) {
+        if (opened == null) {
+            try (OpsContext context = RunbookInvocation.open(env, false, confirmation.confirmer(noInput()), spec)) {
+                return RunbookInvocation.execute(context, rb, values, null, output, spec);
+            }
         }
+        RunHistory history = opened.registry().runs();
+        String identity = history.central() ? opened.awsIdentity() : null;
+        // across machines, the registry's conditional write is what makes a run resumed once
+        history.claimResume(from.runId(), opened.runId(), identity, RunRecorder.host(), OpsPaths.home().toString());
+        Journal.recordSuccessor(OpsPaths.home(), from.runId(), opened.runId(), identity, RunRecorder.host(), opened.redactor());
+        try {
+            history.putJournal(from.runId(), java.nio.file.Files.readAllBytes(Journal.fileOf(OpsPaths.home(), from.runId())));
+        } catch (java.io.IOException | RuntimeException e) {
+            // the registry's claim is what refuses a second resume; the copy of the old journal only shows it
+        }
+        return RunbookInvocation.execute(opened, rb, values, from, output, spec);
     }
 }

@@ -44,6 +44,8 @@ public final class Journal {
 
     private final Path file;
     private final Redactor redactor;
+    private volatile java.util.function.Consumer<JournalEvent> observer = e -> {
+    };
 
     private Journal(Path file, Redactor redactor) {
         this.file = file;
@@ -72,9 +74,9 @@ public final class Journal {
      * Records in the journal of {@code runId} that run {@code successor} resumes it, so that a later
      * {@code --resume runId} is refused and names the successor. The caller holds {@link RunLock} on {@code runId}.
      */
-    public static void recordSuccessor(Path opsHome, String runId, String successor, Redactor redactor) {
+    public static void recordSuccessor(Path opsHome, String runId, String successor, String identity, String host, Redactor redactor) {
         new Journal(fileOf(opsHome, runId), redactor)
-                .append(new JournalEvent.ResumedBy(Instant.now(), runId, Operator.osUser().user(), successor));
+                .append(new JournalEvent.ResumedBy(Instant.now(), runId, Operator.osUser().user(), successor, identity, host));
     }
 
     /** The SHA-256 of a file's bytes as hex, or null when it cannot be read: what a resume compares an environment file by. */
@@ -94,7 +96,15 @@ public final class Journal {
         return file;
     }
 
-    /** Writes one line and forces it to disk before returning. */
+    /**
+     * Has {@code observer} told of each line once it is on disk (the run's {@link RunRecorder}); what
+     * the observer throws never fails the run.
+     */
+    public void observe(java.util.function.Consumer<JournalEvent> observer) {
+        this.observer = observer;
+    }
+
+    /** Writes one line and forces it to disk before returning, then tells the observer. */
     public void append(JournalEvent event) {
         byte[] line = (redactor.redact(Json.write(event)) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -107,6 +117,11 @@ public final class Journal {
         } catch (IOException e) {
             throw OpsException.builder("Cannot write the run journal " + file + ": " + e.getMessage())
                     .hint("check that OPS_HOME is writable").cause(e).build();
+        }
+        try {
+            observer.accept(event);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Journal.class).debug("the journal's observer failed", e);
         }
     }
 
@@ -175,6 +190,11 @@ public final class Journal {
             return e instanceof JournalEvent.StepFinished || e instanceof JournalEvent.StepSkipped
                     ? ((JournalEvent.StepEvent) e).key() : null;
         }
+    }
+
+    /** A journal read from its bytes (the registry's copy of another machine's run); {@code source} names where they came from. */
+    public static Recorded parse(Path source, byte[] content) {
+        return new Recorded(source, JsonLines.read(content, JournalEvent.class).records());
     }
 
     /**

@@ -62,12 +62,19 @@ public sealed interface JournalEvent {
 
     /**
      * The first line: the runbook (name, file, content hash, step keys), the environment (name, file,
-     * the file's hash), the mode, the parameters as shown (secrets {@code ****}), the run it resumes and who ran it.
+     * the file's hash), the mode, the parameters as shown (secrets {@code ****}), the run it resumes and who ran it:
+     * the OS user ({@code operator}), with a registry the AWS caller identity ({@code identity}), the host, and for a
+     * resumed run who ran the run it resumes ({@code resumedFromOperator}), so a handed-over run names both operators.
      */
     @JsonTypeName("run-started")
     record RunStarted(Instant time, String runId, String runbook, String file, String contentHash, List<String> steps,
                       String environment, String mode, Map<String, String> parameters, String resumedFrom, String operator,
-                      String environmentFile, String environmentHash) implements JournalEvent {
+                      String environmentFile, String environmentHash, String identity, String host,
+                      String resumedFromOperator) implements JournalEvent {
+        /** Who ran it: the AWS caller identity when there was one, else the OS user. */
+        public String who() {
+            return identity != null ? identity : operator;
+        }
     }
 
     @JsonTypeName("step-started")
@@ -119,8 +126,11 @@ public sealed interface JournalEvent {
             implements JournalEvent {
     }
 
-    /** Written into an earlier run's journal when run {@code resumedBy} resumes it: that run may not be resumed again. */
+    /**
+     * Written into an earlier run's journal when run {@code resumedBy} resumes it: that run may not be resumed again.
+     * {@code operator} is the resumer's OS user, {@code identity} its AWS caller identity (with a registry), {@code host} its machine.
+     */
     @JsonTypeName("resumed-by")
-    record ResumedBy(Instant time, String runId, String operator, String resumedBy) implements JournalEvent {
+    record ResumedBy(Instant time, String runId, String operator, String resumedBy, String identity, String host) implements JournalEvent {
     }
 }

@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public record Resume(String runId, String environment, Map<String, String> parameters, Set<String> finishedSteps,
                      List<String> interruptedSteps, List<String> warnings, Map<String, JsonNode> results,
-                     String environmentFile, String environmentHash) {
+                     String environmentFile, String environmentHash, String operator) {
 
     public static Resume from(Journal.Recorded recorded, Runbook runbook, Map<String, String> given) {
         JournalEvent.RunStarted start = recorded.start();
@@ -89,7 +89,7 @@ public record Resume(String runId, String environment, Map<String, String> param
                     + "'; it runs again (check what it did before: ops audit --run " + runId + ")");
         }
         return new Resume(runId, start.environment(), values, recorded.finishedSteps(), interrupted, warnings,
-                recorded.finishedResults(), start.environmentFile(), start.environmentHash());
+                recorded.finishedResults(), start.environmentFile(), start.environmentHash(), start.who());
     }
 
     /**
@@ -98,9 +98,17 @@ public record Resume(String runId, String environment, Map<String, String> param
      * this check recorded no file and pass.
      */
     public void requireSameEnvironmentFile(java.nio.file.Path file) {
+        requireSameEnvironmentFile(file, true);
+    }
+
+    /**
+     * As {@link #requireSameEnvironmentFile(java.nio.file.Path)}; for a run that ran on another
+     * machine ({@code sameMachine} false) the path may differ, as installations do, but the content may not.
+     */
+    public void requireSameEnvironmentFile(java.nio.file.Path file, boolean sameMachine) {
         if (environmentFile == null || file == null) return;
         String path = file.toAbsolutePath().normalize().toString();
-        if (!path.equals(environmentFile)) {
+        if (sameMachine && !path.equals(environmentFile)) {
             throw OpsException.builder("run " + runId + " ran with the environment file " + environmentFile + ", not " + path)
                     .hint("resume it with --env " + environmentFile).invalidInput();
         }

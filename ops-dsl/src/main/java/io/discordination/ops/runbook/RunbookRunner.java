@@ -94,12 +94,16 @@ public final class RunbookRunner {
         RunState.install(context, state);
 
         if (journal != null) {
+            RunRecorder recorder = RunRecorder.start(context, journal, this::fence, listener::warning);
+            if (recorder != null) journal.observe(recorder::journaled);
             java.nio.file.Path envFile = context.environment().source();
+            // with a registry, the run is the team's: it names the AWS caller identity, as the audit does
+            String identity = recorder == null ? null : context.awsIdentity();
             journal.append(new JournalEvent.RunStarted(Instant.now(), context.runId(), runbook.name(),
                     runbook.source().file().toAbsolutePath().toString(), runbook.source().contentHash(),
                     runbook.steps().stream().map(Step::key).toList(), context.environment().name(), mode, shown, resumedFrom,
                     Operator.osUser().user(), envFile == null ? null : envFile.toAbsolutePath().normalize().toString(),
-                    Journal.hashOf(envFile)));
+                    Journal.hashOf(envFile), identity, RunRecorder.host(), resume == null ? null : resume.operator()));
         }
         List<RunReport.StepReport> reports = new ArrayList<>();
         String outcome = "ok";
@@ -186,6 +190,14 @@ public final class RunbookRunner {
         String effect = context.gate().interrupted(reason);
         journal.append(JournalEvent.RunInterrupted.of(context.runId(), step, reason + (effect == null ? "" : "; in flight: " + effect)));
         return step;
+    }
+
+    /**
+     * What the run's registry writes must prove: that it still holds the leases it took. This is
+     * where the run's leases plug in; until the run takes leases it holds none.
+     */
+    private java.util.List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> fence() {
+        return io.discordination.ops.registry.Fence.NONE.conditions();
     }
 
     /**

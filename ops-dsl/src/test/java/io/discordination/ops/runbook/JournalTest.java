@@ -30,7 +30,7 @@ class JournalTest extends ProbeCliTest {
     void append_whenEachEventIsWritten_carriesOnlyItsOwnFieldsAndReadsBackAsItsType() throws IOException {
         Journal journal = Journal.create(cli.home(), "typed-run", new Redactor());
         journal.append(new JournalEvent.RunStarted(Instant.now(), "typed-run", "probe", "/r/probe.jsh", "abc",
-                List.of("action:Append"), "test", "run", Map.of("label", "x"), null, "root", "/e/test.yaml", "def"));
+                List.of("action:Append"), "test", "run", Map.of("label", "x"), null, "root", "/e/test.yaml", "def", null, null, null));
         journal.append(new JournalEvent.StepStarted(Instant.now(), "typed-run", 1, "action", "Append"));
         journal.append(new JournalEvent.StepFinished(Instant.now(), "typed-run", 1, "action", "Append", 5L, "{}",
                 Json.mapper().readTree("{\"value\":1}")));
@@ -66,7 +66,7 @@ class JournalTest extends ProbeCliTest {
         journal.append(new JournalEvent.StepFailed(Instant.now(), "other-run", 2, "check", "Breaks", 7L, "it broke"));
         journal.append(new JournalEvent.StepSkipped(Instant.now(), "other-run", 1, "action", "Append", "finished in run r0", null));
         journal.append(new JournalEvent.RunInterrupted(Instant.now(), "other-run", null, null, null, "SIGINT", "interrupted", 130));
-        journal.append(new JournalEvent.ResumedBy(Instant.now(), "other-run", "root", "next-run"));
+        journal.append(new JournalEvent.ResumedBy(Instant.now(), "other-run", "root", "next-run", null, null));
 
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(journal.file())) lines.add(Json.mapper().readTree(line));

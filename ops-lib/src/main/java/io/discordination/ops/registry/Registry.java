@@ -98,6 +98,11 @@ public final class Registry {
         return new AuditTrail(environment, topology.auditLogGroup().required(), required, spool, redactor, errors, logs, notices);
     }
 
+    /** The runs of this environment, every operator's: in the registry, or this machine's journals without one. */
+    public RunHistory runs() {
+        return central() ? new DynamoRunHistory(this) : new LocalRunHistory(opsHome, environment);
+    }
+
     /** One line for stderr, said once per command, when team state stays on this machine. */
     public String localNotice() {
         return "environment " + environment + " has no registry: section; runs, leases and the audit trail stay in "

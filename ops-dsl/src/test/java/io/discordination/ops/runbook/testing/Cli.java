@@ -59,6 +59,11 @@ public final class Cli {
 
     /** Starts {@code ops args...} in a child JVM with this JVM's class path; output goes to files under home. */
     public Process start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with {@code environment} added to the child's environment variables (credentials, settings). */
+    public Process start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
@@ -66,6 +71,7 @@ public final class Cli {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("OPS_HOME");
+        pb.environment().putAll(environment);
         pb.redirectOutput(home.resolve("child.out").toFile()).redirectError(home.resolve("child.err").toFile());
         return pb.start();
     }
