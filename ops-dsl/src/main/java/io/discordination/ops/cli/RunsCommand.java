@@ -107,25 +107,12 @@ final class RunsCommand extends OpsSubcommand {
         return operator.startsWith("arn:") ? operator.substring(operator.lastIndexOf(':') + 1) : operator;
     }
 
-    static Map<String, Object> shown(RunRecord r, Instant now) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", r.runId());
-        m.put("environment", r.environment());
-        m.put("runbook", r.runbook());
-        m.put("operator", r.operator());
-        m.put("host", r.host());
-        m.put("started", r.started());
-        m.put("state", r.state());
-        m.put("shown", r.shownState(now));
-        m.put("stale", r.stale(now));
-        m.put("step", r.step());
-        m.put("heartbeat", r.heartbeat());
-        m.put("finished", r.finished());
-        m.put("exitCode", r.exitCode());
-        m.put("resumedFrom", r.resumedFrom());
-        m.put("resumedBy", r.resumedBy());
-        m.put("resumedByOperator", r.resumedByOperator());
-        return m;
+    /** A run as JSON: every field of its record, with how it is shown ({@code shown}) and whether it is stale. */
+    static com.fasterxml.jackson.databind.node.ObjectNode shown(RunRecord r, Instant now) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = io.discordination.ops.Json.mapper().valueToTree(r);
+        node.put("shown", r.shownState(now));
+        node.put("stale", r.stale(now));
+        return node;
     }
 
     /** {@code ops runs show RUN_ID}: one run's steps and their outcomes. */

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,13 +28,7 @@ class LocalRunHistoryTest extends ProbeCliTest {
         Files.writeString(probeDir.resolve("block"), "");
         Process held = cli.start("run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(), "-p", "label=k");
         try {
-            Path marker = probeDir.resolve("resume-marker");
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-            while (!(Files.exists(marker) && Files.readAllLines(marker).size() >= 4)) {
-                assertThat(held.isAlive()).as("the held run ended early").isTrue();
-                assertThat(Instant.now()).isBefore(deadline);
-                Thread.sleep(50);
-            }
+            Cli.awaitLines(probeDir.resolve("resume-marker"), 4, held); // its first action done, the second held
             Cli.Result live = cli.run("runs", "--env", env.toString(), "--active", "-o", "json");
             assertThat(live.exitCode()).as(live.all()).isZero();
             JsonNode active = Json.mapper().readTree(live.out());
