@@ -92,11 +92,8 @@ final class RunsCommand extends OpsSubcommand {
         Environment env = environment.load();
         OpsContext context = OpsContext.builder().environment(env).opsHome(OpsPaths.home()).dryRun().build();
         Registry registry = context.registry();
-        if (!registry.central()) {
-            if (!command.quiet()) command.err().println("ops: " + registry.localNotice());
-        } else {
-            RunRecorder.sendUnsent(registry.runs(), OpsPaths.home(), env.name(), m -> command.err().println("ops: " + m));
-        }
+        RegistryNotice.say(registry, command.spec);
+        RunRecorder.sendUnsent(registry.runs(), OpsPaths.home(), env.name(), m -> command.err().println("ops: " + m));
         command.err().flush();
         return context;
     }
