@@ -92,11 +92,8 @@ final class RunsCommand extends OpsSubcommand {
         Environment env = environment.load();
         OpsContext context = OpsContext.builder().environment(env).opsHome(OpsPaths.home()).dryRun().build();
         Registry registry = context.registry();
-        if (!registry.central()) {
-            if (!command.quiet()) command.err().println("ops: " + registry.localNotice());
-        } else {
-            RunRecorder.sendUnsent(registry.runs(), OpsPaths.home(), env.name(), m -> command.err().println("ops: " + m));
-        }
+        RegistryNotice.say(registry, command.spec);
+        RunRecorder.sendUnsent(registry.runs(), OpsPaths.home(), env.name(), m -> command.err().println("ops: " + m));
         command.err().flush();
         return context;
     }
@@ -107,25 +104,12 @@ final class RunsCommand extends OpsSubcommand {
         return operator.startsWith("arn:") ? operator.substring(operator.lastIndexOf(':') + 1) : operator;
     }
 
-    static Map<String, Object> shown(RunRecord r, Instant now) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", r.runId());
-        m.put("environment", r.environment());
-        m.put("runbook", r.runbook());
-        m.put("operator", r.operator());
-        m.put("host", r.host());
-        m.put("started", r.started());
-        m.put("state", r.state());
-        m.put("shown", r.shownState(now));
-        m.put("stale", r.stale(now));
-        m.put("step", r.step());
-        m.put("heartbeat", r.heartbeat());
-        m.put("finished", r.finished());
-        m.put("exitCode", r.exitCode());
-        m.put("resumedFrom", r.resumedFrom());
-        m.put("resumedBy", r.resumedBy());
-        m.put("resumedByOperator", r.resumedByOperator());
-        return m;
+    /** A run as JSON: every field of its record, with how it is shown ({@code shown}) and whether it is stale. */
+    static com.fasterxml.jackson.databind.node.ObjectNode shown(RunRecord r, Instant now) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = io.discordination.ops.Json.mapper().valueToTree(r);
+        node.put("shown", r.shownState(now));
+        node.put("stale", r.stale(now));
+        return node;
     }
 
     /** {@code ops runs show RUN_ID}: one run's steps and their outcomes. */

@@ -132,7 +132,7 @@ class RunHistoryTest {
                 "-p", "label=a");
         Process resumed = null;
         try {
-            awaitLines(marker, 2, first); // step 1 done, step 2 appended and held
+            Cli.awaitLines(marker, 2, first); // step 1 done, step 2 appended and held
             List<String> started = journals(alice.cli().home());
             started.removeAll(before);
             assertThat(started).hasSize(1);
@@ -174,7 +174,7 @@ class RunHistoryTest {
             // the second operator resumes it from its own OPS_HOME; the step it died in runs again and is held
             resumed = bob.cli().start(bob.variables(), "run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(),
                     "--resume", runId);
-            awaitLines(marker, 3, resumed);
+            Cli.awaitLines(marker, 3, resumed);
 
             // a second resume at the same time, from another machine, is refused; so is one from the first machine
             Operator carol = new Operator(alice.arn(), alice.keyId(), alice.secret(), new Cli(Files.createDirectories(tmp.resolve("carol")),
@@ -402,15 +402,5 @@ class RunHistoryTest {
             last = read.get();
         }
         return last;
-    }
-
-    private static void awaitLines(Path file, int n, Process child) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline)) {
-            if (Files.exists(file) && Files.readAllLines(file).size() >= n) return;
-            assertThat(child.isAlive()).as("the child run ended early").isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError(file + " did not get " + n + " lines");
     }
 }

@@ -85,7 +85,7 @@ class RunSafetyTest extends ProbeCliTest {
         Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
         try {
             Path marker = probeDir.resolve("lock-marker");
-            awaitLines(marker, 1, holder);
+            Cli.awaitLines(marker, 1, holder);
             String holderRun = onlyJournal().getFileName().toString().replace(".jsonl", "");
 
             Cli.Result second = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
@@ -151,15 +151,5 @@ class RunSafetyTest extends ProbeCliTest {
             assertThat(all).hasSize(1);
             return all.get(0);
         }
-    }
-
-    private static void awaitLines(Path file, int n, Process child) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline)) {
-            if (Files.exists(file) && Files.readAllLines(file).size() >= n) return;
-            assertThat(child.isAlive()).as("the child run ended early").isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError(file + " did not get " + n + " lines");
     }
 }

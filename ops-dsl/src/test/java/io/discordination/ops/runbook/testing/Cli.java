@@ -81,6 +81,17 @@ public final class Cli {
         return new Result(code, Files.readString(home.resolve("child.out")), Files.readString(home.resolve("child.err")));
     }
 
+    /** Waits (90 s at most) until {@code file} has {@code n} lines, failing as soon as {@code child}, the run writing it, ended. */
+    public static void awaitLines(Path file, int n, Process child) throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+        while (java.time.Instant.now().isBefore(deadline)) {
+            if (Files.exists(file) && Files.readAllLines(file).size() >= n) return;
+            if (!child.isAlive()) throw new AssertionError("the child run ended early");
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " did not get " + n + " lines");
+    }
+
     private static void restore(String key, String value) {
         if (value == null) System.clearProperty(key);
         else System.setProperty(key, value);
