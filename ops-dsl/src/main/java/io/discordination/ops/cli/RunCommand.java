@@ -6,6 +6,11 @@ import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.EffectGuard;
+import io.discordination.ops.registry.ApprovalPolicy;
+import io.discordination.ops.runbook.RunListener;
+import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.runbook.Journal;
 import io.discordination.ops.runbook.Resume;
 import io.discordination.ops.runbook.RunLock;
@@ -15,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
@@ -71,9 +77,34 @@ final class RunCommand extends OpsSubcommand {
 
     private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env) {
         Confirmer confirmer = confirmation.confirmer(noInput());
-        try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
+        ApprovalPolicy policy = SavedPlans.policy(env);
+        Optional<ApprovalPolicy.Rule> rule = needsApproval(policy, rb, values, env);
+        EffectGuard guard = policy.hasDestructiveRule() ? SavedPlans.destructiveNeedsPlan(env, rb.name()) : null;
+        try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec, guard)) {
+            if (rule.isPresent()) {
+                Effect run = Effect.on("ops", "runbook " + rb.name()).verb("run").param("rule", rule.get().text()).build();
+                throw context.gate().refuse(run, SavedPlans.needsPlan(env, rb, policy, rule.get()));
+            }
             if (from != null) Journal.recordSuccessor(OpsPaths.home(), from.runId(), context.runId(), context.redactor());
             return RunbookInvocation.execute(context, rb, values, from, output, spec);
+        }
+    }
+
+    /**
+     * The approvals rule that makes this run need an approved plan: one naming the runbook (and its
+     * parameter values), else {@code destructive} when a silent dry run of it plans a destructive
+     * effect. Decided before anything runs; the run's guard still refuses a destructive effect the
+     * dry run did not foresee.
+     */
+    private Optional<ApprovalPolicy.Rule> needsApproval(ApprovalPolicy policy, Runbook rb, Map<String, Object> values, Environment env) {
+        if (policy.isEmpty()) return Optional.empty();
+        Map<String, String> shown = rb.shown(values);
+        Optional<ApprovalPolicy.Rule> named = policy.matchByName(rb.name(), shown);
+        if (named.isPresent() || !policy.hasDestructiveRule()) return named;
+        try (OpsContext planning = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null), spec)) {
+            new RunbookRunner(planning, RunListener.NONE, false).run(rb, values, null);
+            boolean destructive = planning.plan().entries().stream().anyMatch(e -> e.effect().destructive());
+            return policy.match(rb.name(), shown, destructive);
         }
     }
 }
