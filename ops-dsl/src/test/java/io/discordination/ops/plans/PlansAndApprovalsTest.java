@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.discordination.ops.Json;
 import io.discordination.ops.cli.OpsCommand;
 import io.discordination.ops.runbook.testing.Cli;
+import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SandboxOperator;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
@@ -73,7 +73,7 @@ class PlansAndApprovalsTest {
     }
 
     @BeforeAll
-    static void operatorsAndControlPlane(SandboxInfo info) throws IOException {
+    static void operatorsAndControlPlane(SandboxInfo info, Sandbox box) throws IOException {
         sandbox = info;
         // production's file, its variables pointed at the sandbox (what ops sandbox env exports), policy and all
         String text = Files.readString(Cli.projectRoot().resolve("environments/prod.yaml"));
@@ -83,12 +83,10 @@ class PlansAndApprovalsTest {
         }
         assertThat(text).doesNotContain("${AWS_ENDPOINT_URL", "${DATABASE_URL}", "${REDIS_URL}");
         prod = Files.writeString(home.resolve("prod.yaml"), text);
-        try (IamClient iam = aws(IamClient.builder())) {
-            alice = operator(iam, "alice-" + RUN);
-            bob = operator(iam, "bob-" + RUN);
-        }
+        alice = keys(box.operator("plans-alice"));
+        bob = keys(box.operator("plans-bob"));
         try (DynamoDbClient dynamo = aws(DynamoDbClient.builder())) {
-            // the contract's schema (deploy/control-plane.yaml), unless the sandbox made the table already
+            // the contract's schema, as deploy/control-plane.yaml makes it; the sandbox deploys that template, so this is a fallback
             dynamo.createTable(b -> b.tableName(TABLE)
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
                             a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
@@ -122,10 +120,9 @@ class PlansAndApprovalsTest {
         }
     }
 
-    private static Map<String, String> operator(IamClient iam, String name) {
-        iam.createUser(b -> b.userName(name));
-        AccessKey key = iam.createAccessKey(b -> b.userName(name)).accessKey();
-        return Map.of("AWS_ACCESS_KEY_ID", key.accessKeyId(), "AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
+    /** An IAM user of the emulator (the sandbox's second operators), as the variables that carry its keys. */
+    private static Map<String, String> keys(SandboxOperator operator) {
+        return Map.of("AWS_ACCESS_KEY_ID", operator.accessKeyId(), "AWS_SECRET_ACCESS_KEY", operator.secretAccessKey());
     }
 
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C aws(B builder) {
@@ -219,7 +216,7 @@ class PlansAndApprovalsTest {
         String planId = save("restore-db-backup", "--param", "target=" + target);
         Map<String, AttributeValue> planItem = item(planId, "plan");
         assertThat(planItem.get("state").s()).isEqualTo("planned");
-        assertThat(planItem.get("operator").s()).endsWith(":user/alice-" + RUN);
+        assertThat(planItem.get("operator").s()).endsWith(":user/plans-alice");
         JsonNode file = Json.mapper().readTree(home.resolve("plans/" + planId + ".json").toFile());
         assertThat(file.path("approvalsRequired").asInt()).isEqualTo(1);
         assertThat(file.path("effects").get(0).path("target").asText()).isEqualTo("rds instance " + target);
@@ -237,12 +234,12 @@ class PlansAndApprovalsTest {
         assertThat(pending.out()).contains(planId);
         Result approved = ops(bob, "approve", planId, "--env", prod.toString());
         assertThat(approved.exitCode()).as(approved.all()).isZero();
-        assertThat(item(planId, "approval#" + item(planId, "plan").get("operator").s().replace("alice", "bob")))
+        assertThat(item(planId, "approval#" + item(planId, "plan").get("operator").s().replace("plans-alice", "plans-bob")))
                 .containsKey("fingerprint");
 
         Result applied = opsProcess(alice, "apply", planId, "--env", prod.toString(), "--yes", "--confirm-env", "prod");
         assertThat(applied.exitCode()).as(applied.all()).isZero();
-        assertThat(applied.out()).contains("approved by", "bob-" + RUN, "Plan " + planId + " applied");
+        assertThat(applied.out()).contains("approved by", "user/plans-bob", "Plan " + planId + " applied");
         assertThat(instance(target)).isPresent();
         assertThat(item(planId, "plan").get("state").s()).isEqualTo("applied");
 
