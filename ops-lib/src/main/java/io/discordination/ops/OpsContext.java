@@ -10,6 +10,7 @@ import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.AuditLog;
 import io.discordination.ops.gate.CentralTrail;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.EffectGuard;
 import io.discordination.ops.gate.ExecutingGate;
 import io.discordination.ops.gate.Gate;
 import io.discordination.ops.gate.Mode;
@@ -125,7 +126,8 @@ public final class OpsContext implements AutoCloseable {
         this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
                 AwsErrors.of(place, "CloudWatch Logs"), b.notices);
         this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
-                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome), trail);
+                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome), trail,
+                b.guard);
         this.handles = new HandleContext(gate, place, redactor, runId, b.progressStyle, b.progressOut);
         // records an earlier command could not ship go now, in the background
         if (trail instanceof AuditTrail central && central.backlog()) central.shipSoon();
@@ -436,6 +438,7 @@ public final class OpsContext implements AutoCloseable {
         private String environmentName;
         private Mode mode = Mode.EXECUTE;
         private Confirmer confirmer;
+        private EffectGuard guard = EffectGuard.NONE;
         private Path opsHome = OpsPaths.home();
         private String runId;
         private Progress.Style progressStyle = Progress.Style.QUIET;
@@ -448,6 +451,8 @@ public final class OpsContext implements AutoCloseable {
         public Builder mode(Mode mode) { this.mode = Objects.requireNonNull(mode); return this; }
         public Builder dryRun() { return mode(Mode.DRY_RUN); }
         public Builder confirmer(Confirmer confirmer) { this.confirmer = confirmer; return this; }
+        /** What every effect of a run is checked against first: a saved plan's effects ({@code ops apply}), an approvals policy. */
+        public Builder guard(EffectGuard guard) { this.guard = guard == null ? EffectGuard.NONE : guard; return this; }
         public Builder opsHome(Path opsHome) { this.opsHome = opsHome.toAbsolutePath().normalize(); return this; }
         public Builder runId(String runId) { this.runId = runId; return this; }
         public Builder progress(Progress.Style style, PrintStream out) { this.progressStyle = style; this.progressOut = out; return this; }

@@ -4,6 +4,7 @@ import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
+import io.discordination.ops.registry.ApprovalPolicy;
 import io.discordination.ops.runbook.StepCommands;
 import io.discordination.ops.runbook.Parameter;
 import io.discordination.ops.runbook.Runbook;
@@ -49,6 +50,7 @@ final class DescribeCommand extends OpsSubcommand {
             if (!"local".equals(environment)) throw unreadable;
         }
         StepCommands template = StepCommands.forDocs(env, rb.parameters());
+        List<String> approvals = approvals(env, rb);
         PrintWriter out = out();
         if (output.isJson()) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -67,12 +69,18 @@ final class DescribeCommand extends OpsSubcommand {
                 m.put("commands", s.shownCommands(template));
                 return m;
             }).toList());
+            if (!approvals.isEmpty()) json.put("approvals", approvals);
             output.print(out, json);
             return ExitCode.OK;
         }
         out.println(rb.title() + "  (" + rb.name() + ", " + rb.source().displayName() + ")");
         if (rb.section() != null) out.println("Section: " + rb.section());
         if (rb.symptoms() != null) out.println("Symptoms: " + rb.symptoms());
+        if (!approvals.isEmpty()) {
+            int required = SavedPlans.policy(env).required();
+            out.println("Approvals (" + env.name() + "): " + SavedPlans.approvals(required) + " by another operator when "
+                    + String.join("; or ", approvals) + ": ops plan " + rb.name() + " --save, ops approve PLAN_ID, ops apply PLAN_ID");
+        }
         out.println();
         if (!rb.parameters().isEmpty()) {
             Table t = Table.with("PARAMETER", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION");
@@ -96,6 +104,20 @@ final class DescribeCommand extends OpsSubcommand {
             err().flush();
         }
         return ExitCode.OK;
+    }
+
+    /** The approvals rules of {@code env} that can apply to {@code rb}, in words. */
+    private static List<String> approvals(Environment env, Runbook rb) {
+        if (env == null) return List.of();
+        List<String> rules = new java.util.ArrayList<>();
+        List<ApprovalPolicy.Rule> named = SavedPlans.policy(env).rules().stream().sorted(
+                java.util.Comparator.comparing(ApprovalPolicy.Rule::destructive)).toList();
+        for (ApprovalPolicy.Rule r : named) {
+            if (r.destructive()) rules.add("its plan has a destructive effect (rule 'destructive')");
+            else if (r.runbook().equals(rb.name())) rules.add(r.values().isEmpty() ? "it runs (rule '" + r.text() + "')"
+                    : "run with " + r.text().substring(r.runbook().length()).trim() + " (rule '" + r.text() + "')");
+        }
+        return rules;
     }
 
     static Map<String, Object> parameterJson(Parameter p) {

@@ -6,6 +6,11 @@ import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.gate.Effect;
+import io.discordination.ops.gate.EffectGuard;
+import io.discordination.ops.registry.ApprovalPolicy;
+import io.discordination.ops.runbook.RunListener;
+import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.runbook.Journal;
 import io.discordination.ops.registry.RunHistory;
 import io.discordination.ops.runbook.Resume;
@@ -17,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code ops run NAME}: runs a runbook, confirming destructive effects, journaling each step. */
@@ -60,7 +66,7 @@ final class RunCommand extends OpsSubcommand {
         try (RunLock ignored = RunLock.acquire(OpsPaths.home(), resume, "being resumed by ops run --resume " + resume)) {
             Environment env = ahead.get();
             Confirmer confirmer = confirmation.confirmer(noInput());
-            try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
+            try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec, guard(env, rb))) {
                 RunHistory history = context.registry().runs();
                 history.requireResumable(resume, RunRecorder.host(), OpsPaths.home().toString());
                 // another machine's run: its journal is the registry's copy
@@ -79,13 +85,18 @@ final class RunCommand extends OpsSubcommand {
         }
     }
 
-    /** Runs {@code rb}; a resume passes the context it opened to read the old run, and records itself as its successor first. */
+    /**
+     * Runs {@code rb}; a resume passes the context it opened to read the old run, and records itself as its
+     * successor first. A run the environment's approvals policy covers is refused before anything runs.
+     */
     private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env, OpsContext opened) {
         if (opened == null) {
-            try (OpsContext context = RunbookInvocation.open(env, false, confirmation.confirmer(noInput()), spec)) {
+            try (OpsContext context = RunbookInvocation.open(env, false, confirmation.confirmer(noInput()), spec, guard(env, rb))) {
+                refuseWithoutApprovedPlan(context, rb, values, env);
                 return RunbookInvocation.execute(context, rb, values, null, output, spec);
             }
         }
+        refuseWithoutApprovedPlan(opened, rb, values, env);
         RunHistory history = opened.registry().runs();
         String identity = history.central() ? opened.awsIdentity() : null;
         // across machines, the registry's conditional write is what makes a run resumed once
@@ -97,5 +108,39 @@ final class RunCommand extends OpsSubcommand {
             // the registry's claim is what refuses a second resume; the copy of the old journal only shows it
         }
         return RunbookInvocation.execute(opened, rb, values, from, output, spec);
+    }
+
+    /** With a policy that covers destructive runbooks: the guard that refuses a destructive effect outside an applied plan. */
+    private static EffectGuard guard(Environment env, Runbook rb) {
+        ApprovalPolicy policy = SavedPlans.policy(env);
+        return policy.hasDestructiveRule() ? SavedPlans.destructiveNeedsPlan(env, rb.name()) : null;
+    }
+
+    /** Refuses (exit 3, audited, nothing changed) a run the approvals policy says needs an approved plan. */
+    private void refuseWithoutApprovedPlan(OpsContext context, Runbook rb, Map<String, Object> values, Environment env) {
+        ApprovalPolicy policy = SavedPlans.policy(env);
+        Optional<ApprovalPolicy.Rule> rule = needsApproval(policy, rb, values, env);
+        if (rule.isPresent()) {
+            Effect run = Effect.on("ops", "runbook " + rb.name()).verb("run").param("rule", rule.get().text()).build();
+            throw context.gate().refuse(run, SavedPlans.needsPlan(env, rb, policy, rule.get()));
+        }
+    }
+
+    /**
+     * The approvals rule that makes this run need an approved plan: one naming the runbook (and its
+     * parameter values), else {@code destructive} when a silent dry run of it plans a destructive
+     * effect. Decided before anything runs; the run's guard still refuses a destructive effect the
+     * dry run did not foresee.
+     */
+    private Optional<ApprovalPolicy.Rule> needsApproval(ApprovalPolicy policy, Runbook rb, Map<String, Object> values, Environment env) {
+        if (policy.isEmpty()) return Optional.empty();
+        Map<String, String> shown = rb.shown(values);
+        Optional<ApprovalPolicy.Rule> named = policy.matchByName(rb.name(), shown);
+        if (named.isPresent() || !policy.hasDestructiveRule()) return named;
+        try (OpsContext planning = RunbookInvocation.open(env, true, Confirmer.nonInteractive(false, null), spec)) {
+            new RunbookRunner(planning, RunListener.NONE, false).run(rb, values, null);
+            boolean destructive = planning.plan().entries().stream().anyMatch(e -> e.effect().destructive());
+            return policy.match(rb.name(), shown, destructive);
+        }
     }
 }

@@ -77,8 +77,14 @@ final class RunbookInvocation {
 
     /** The context, its progress quiet with {@code --quiet}. */
     static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer, CommandSpec spec) {
+        return open(environment, dryRun, confirmer, spec, null);
+    }
+
+    /** As above, every effect of a run checked against {@code guard} first (a saved plan's effects, an approvals policy). */
+    static OpsContext open(Environment environment, boolean dryRun, Confirmer confirmer, CommandSpec spec,
+                           io.discordination.ops.gate.EffectGuard guard) {
         OpsContext.Builder b = OpsContext.builder().environment(environment).opsHome(OpsPaths.home())
-                .confirmer(confirmer).progress(OpsCommand.of(spec).quiet() ? Progress.Style.QUIET : Progress.detectStyle(), System.err)
+                .confirmer(confirmer).guard(guard).progress(OpsCommand.of(spec).quiet() ? Progress.Style.QUIET : Progress.detectStyle(), System.err)
                 .notices(notices(spec));
         if (dryRun) b.dryRun();
         OpsContext context = b.build();
@@ -106,6 +112,15 @@ final class RunbookInvocation {
      */
     static ExitCode execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
                        OutputOption output, CommandSpec spec) {
+        return execute(context, runbook, values, resume, output, spec, null);
+    }
+
+    /**
+     * As above; {@code after} (may be null) is called with the report once the runbook is done, before
+     * the JSON is printed, and the fields it returns are added to that JSON ({@code planId}).
+     */
+    static ExitCode execute(OpsContext context, Runbook runbook, Map<String, Object> values, Resume resume,
+                       OutputOption output, CommandSpec spec, java.util.function.Function<RunReport, Map<String, ?>> after) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         OpsCommand globals = OpsCommand.of(spec);
@@ -121,7 +136,12 @@ final class RunbookInvocation {
                 globals.environmentOr("local"), err)) {
             report = runner.run(runbook, values, resume);
         }
-        if (output.isJson()) output.print(out, calls.annotate(report));
+        Map<String, ?> extra = after == null ? Map.of() : after.apply(report);
+        if (output.isJson()) {
+            com.fasterxml.jackson.databind.JsonNode tree = calls.annotate(report);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode object) extra.forEach(object::putPOJO);
+            output.print(out, tree);
+        }
         // at a terminal the reporter's FAILED or DECLINED line is the one report; piped, stderr gets it too
         if (!report.ok()) {
             if (output.isJson() || System.console() == null) err.println("ops: " + TerminalText.escape(String.valueOf(report.error())));

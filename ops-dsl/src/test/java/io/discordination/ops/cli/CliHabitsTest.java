@@ -98,7 +98,7 @@ class CliHabitsTest {
         String shown = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bash.waitFor()).as(shown).isZero();
 
-        assertThat(shown).contains("pl=> plan\n", "run flush-re=> flush-redis-cache\n", "--env prod plan kick=> kick-from-voice\n",
+        assertThat(shown).contains("pl=> plan plans\n", "run flush-re=> flush-redis-cache\n", "--env prod plan kick=> kick-from-voice\n",
                 "run flush-redis-cache --param => scope= confirm=\n", "plan rate-limit-bypass -p bl=> block=\n",
                 "plan flush-redis-cache --no-=> --no-input\n", "sandbox st=> status\n", "-F _ops_complete");
     }

@@ -34,6 +34,7 @@ public final class ExecutingGate implements Gate {
     private final Plan plan = new Plan();
     private final TargetLocks locks;
     private final CentralTrail trail;
+    private final EffectGuard guard;
     private final List<Effect> applied = new CopyOnWriteArrayList<>();
     /** The effect whose code is running, for {@link #interrupted}: at most one, effects run one after another. */
     private volatile InFlight inFlight;
@@ -50,7 +51,14 @@ public final class ExecutingGate implements Gate {
     /** As above; every record then goes on to {@code trail} ({@link CentralTrail#NONE}: none). */
     public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
                          String runId, Supplier<String> awsIdentity, TargetLocks locks, CentralTrail trail) {
+        this(environment, confirmer, audit, redactor, runId, awsIdentity, locks, trail, EffectGuard.NONE);
+    }
+
+    /** As above; {@code guard} is asked about every effect first, and one it refuses is audited and refused. */
+    public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
+                         String runId, Supplier<String> awsIdentity, TargetLocks locks, CentralTrail trail, EffectGuard guard) {
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.guard = guard == null ? EffectGuard.NONE : guard;
         this.environment = Objects.requireNonNull(environment, "environment");
         this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -106,6 +114,11 @@ public final class ExecutingGate implements Gate {
                        java.util.function.Function<? super T, Effect> undo) {
         Objects.requireNonNull(effect, "effect");
         Operator who = operatorFor(effect);
+        String guarded = guard.refusal(effect.redacted(redactor));
+        if (guarded != null) {
+            appendAndShip(record("refused", who, effect, guarded, null));
+            throw Refusals.refused(effect, guarded, environment.name(), applied, redactor);
+        }
         if (effect.destructive()) {
             Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment);
             if (!decision.approved()) {

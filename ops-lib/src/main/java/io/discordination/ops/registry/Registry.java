@@ -103,6 +103,11 @@ public final class Registry {
         return central() ? new DynamoRunHistory(this) : new LocalRunHistory(opsHome, environment);
     }
 
+    /** Saved plans and their approvals ({@code ops plan --save}, {@code ops approve}, {@code ops apply}). */
+    public Plans plans() {
+        return new Plans(this);
+    }
+
     /** One line for stderr, said once per command, when team state stays on this machine. */
     public String localNotice() {
         return "environment " + environment + " has no registry: section; runs, leases and the audit trail stay in "

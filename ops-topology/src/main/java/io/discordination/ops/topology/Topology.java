@@ -15,11 +15,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param name        the environment's name (absent: the file's name)
  * @param isProtected destructive effects need the operator to type the name first (prod)
+ * @param approvals   which runs need a saved plan approved by another operator (the two-person rule)
  */
 public record Topology(String name, @JsonProperty("protected") boolean isProtected, AwsTopology aws, EcsTopology ecs,
                        LogsTopology logs, RdsTopology rds, PostgresTopology postgres, RedisTopology redis,
                        S3Topology s3, WafTopology waf, SecretsTopology secrets, LiveKitTopology livekit,
-                       RegistryTopology registry, AuditTopology audit) {
+                       RegistryTopology registry, AuditTopology audit, ApprovalsTopology approvals) {
     public Topology {
         aws = aws == null ? AwsTopology.empty() : aws;
         ecs = ecs == null ? EcsTopology.empty() : ecs;
@@ -33,5 +34,13 @@ public record Topology(String name, @JsonProperty("protected") boolean isProtect
         livekit = livekit == null ? LiveKitTopology.empty() : livekit;
         registry = registry == null ? RegistryTopology.empty() : registry;
         audit = audit == null ? AuditTopology.empty() : audit;
+        approvals = approvals == null ? ApprovalsTopology.empty() : approvals;
+    }
+
+    /** A topology without an {@code approvals:} section. */
+    public Topology(String name, boolean isProtected, AwsTopology aws, EcsTopology ecs, LogsTopology logs, RdsTopology rds,
+                    PostgresTopology postgres, RedisTopology redis, S3Topology s3, WafTopology waf, SecretsTopology secrets,
+                    LiveKitTopology livekit, RegistryTopology registry, AuditTopology audit) {
+        this(name, isProtected, aws, ecs, logs, rds, postgres, redis, s3, waf, secrets, livekit, registry, audit, null);
     }
 }
