@@ -190,7 +190,8 @@ class AuditTrailTest {
         long puts;
         try (OpsContext ctx = context(false)) {
             awaitShipped((AuditTrail) ctx.auditTrail());
-            puts = ctx.awsCalls().snapshot().calls("CloudWatchLogs:PutLogEvents");
+            puts = ctx.auditTrailCalls().snapshot().calls("CloudWatchLogs:PutLogEvents");
+            assertThat(ctx.awsCalls().snapshot().isEmpty()).as("the trail's calls are not the run's").isTrue();
         }
 
         // 10,000 small | 1 small + 5 large | 1 large + huge | two days ago | now
