@@ -99,6 +99,8 @@ public final class OpsContext implements AutoCloseable {
     private final HandleContext handles;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final AwsCalls awsCalls = new AwsCalls();
+    private final AwsCalls auditTrailCalls = new AwsCalls();
+    private final Lazy<CloudWatchLogsClient> auditTrailLogs = new Lazy<>(this::auditTrailClient);
     private final CallCounter redisCommands = new CallCounter();
     private final CallCounter postgresStatements = new CallCounter();
     /** The AWS clients made so far, one per client type. */
@@ -124,7 +126,7 @@ public final class OpsContext implements AutoCloseable {
         Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
         HandleContext.Place place = new HandleContext.Place(environment.name(), environment.source(), topology.aws());
         this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
-                AwsErrors.of(place, "CloudWatch Logs"), b.notices);
+                AwsErrors.of(place, "CloudWatch Logs"), auditTrailLogs, b.notices);
         this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
                 : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome), trail,
                 b.guard);
@@ -209,11 +211,7 @@ public final class OpsContext implements AutoCloseable {
         if (closed) throw new OpsException("This OpsContext is closed; open a new one");
         SdkClient existing = awsClients.get(type);
         if (existing != null) return type.cast(existing);
-        AwsTopology aws = topology.aws();
-        B b = builder.get();
-        b.region(Region.of(aws.regionOrDefault()));
-        aws.endpoint().optional().map(java.net.URI::create).ifPresent(b::endpointOverride);
-        b.credentialsProvider(awsCredentials());
+        B b = placed(builder.get());
         b.httpClientBuilder(UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(60)));
@@ -222,6 +220,34 @@ public final class OpsContext implements AutoCloseable {
         awsClients.put(type, created);
         closeables.push(created);
         return created;
+    }
+
+    /** {@code b} with this environment's region, endpoint and credentials. */
+    private <B extends AwsClientBuilder<B, ?>> B placed(B b) {
+        AwsTopology aws = topology.aws();
+        b.region(Region.of(aws.regionOrDefault()));
+        aws.endpoint().optional().map(java.net.URI::create).ifPresent(b::endpointOverride);
+        b.credentialsProvider(awsCredentials());
+        return b;
+    }
+
+    /**
+     * The central audit trail's own CloudWatch Logs client: short timeouts, standard retries, and
+     * its calls counted apart ({@link #auditTrailCalls()}), so that shipping in the background never
+     * shows up among a step's calls.
+     */
+    private CloudWatchLogsClient auditTrailClient() {
+        return placed(CloudWatchLogsClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).addExecutionInterceptor(auditTrailCalls))
+                .build();
+    }
+
+    /** The calls the central audit trail made (shipping, reading), apart from {@link #awsCalls()}. */
+    public AwsCalls auditTrailCalls() {
+        return auditTrailCalls;
     }
 
     /** Every AWS call this context's clients made, per service and operation. */

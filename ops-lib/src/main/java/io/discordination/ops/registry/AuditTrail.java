@@ -346,6 +346,7 @@ public final class AuditTrail implements CentralTrail, AutoCloseable {
             // a new spool (or one replaced by a shorter file): a new stream, from its first byte
             if (size == 0) return;
             position = newSpool();
+            createStream(position.stream(), timeout);
             writePosition(position);
         }
         if (position.inFlight() != null) position = settle(position, timeout);

@@ -86,12 +86,12 @@ public final class Registry {
 
     /**
      * The central audit trail fed from {@code spool} ({@code registry.auditLogGroup}), shipping with
-     * the context's CloudWatch Logs client; {@code required}: destructive effects need it
+     * {@code logs} (a client of its own, with short timeouts); {@code required}: destructive effects need it
      * ({@code audit.requireCentral}). Without a log group: records stay in the spool, and a
      * required trail refuses every destructive effect, saying why.
      */
     public CentralTrail auditTrail(AuditLog spool, Redactor redactor, boolean required, AwsErrors errors,
-                                   Consumer<String> notices) {
+                                   Supplier<CloudWatchLogsClient> logs, Consumer<String> notices) {
         if (!central() || !topology.auditLogGroup().isWritten()) {
             return AuditTrail.missing(required, "environment " + environment + " has no registry.auditLogGroup to ship its audit records to");
         }

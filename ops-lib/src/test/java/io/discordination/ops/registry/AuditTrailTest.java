@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +157,52 @@ class AuditTrailTest {
         String streams = SandboxAws.cli(info, "logs", "describe-log-streams", "--log-group-name", group);
         assertThat(Json.mapper().readTree(streams).path("logStreams")).singleElement()
                 .satisfies(s -> assertThat(s.path("logStreamName").asText()).startsWith(AuditTrail.host() + "/trail-"));
+        assertThat(notices).isEmpty();
+    }
+
+    @Test
+    void ship_whenTheBacklogExceedsOneCall_splitsItByCountBytesAndTimeSpanAndSortsEachBatch() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        StringBuilder spooled = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        // 10,001 small records, newest first: more than one call holds, and out of time order
+        for (int i = 0; i < 10_001; i++) {
+            String id = "small-" + i;
+            expected.add(id);
+            spooled.append("{\"id\":\"").append(id).append("\",\"time\":\"").append(now.minusMillis(i)).append("\"}\n");
+        }
+        // six records of 200 KB: five fill a call's megabyte; one of 300 KB, too large for an event
+        String large = "x".repeat(200 * 1024);
+        for (int i = 0; i < 6; i++) {
+            expected.add("large-" + i);
+            spooled.append(Json.write(Map.of("id", "large-" + i, "time", now.toString(), "reason", large))).append('\n');
+        }
+        expected.add("huge");
+        spooled.append(Json.write(Map.of("id", "huge", "time", now.toString(), "reason", "y".repeat(300 * 1024)))).append('\n');
+        // two days apart: one call spans at most a day
+        expected.add("two-days-ago");
+        spooled.append(Json.write(Map.of("id", "two-days-ago", "time", now.minus(java.time.Duration.ofDays(2)).toString()))).append('\n');
+        expected.add("now");
+        spooled.append(Json.write(Map.of("id", "now", "time", now.toString()))).append('\n');
+        Files.createDirectories(spool().getParent());
+        Files.writeString(spool(), spooled);
+
+        long puts;
+        try (OpsContext ctx = context(false)) {
+            awaitShipped((AuditTrail) ctx.auditTrail());
+            puts = ctx.auditTrailCalls().snapshot().calls("CloudWatchLogs:PutLogEvents");
+            assertThat(ctx.awsCalls().snapshot().isEmpty()).as("the trail's calls are not the run's").isTrue();
+        }
+
+        // 10,000 small | 1 small + 5 large | 1 large + huge | two days ago | now
+        assertThat(puts).isEqualTo(5);
+        JsonNode messages = Json.mapper().readTree(SandboxAws.cli(info, "logs", "filter-log-events", "--log-group-name", group,
+                "--query", "events[].message"));
+        List<JsonNode> central = new ArrayList<>();
+        for (JsonNode m : messages) central.add(Json.mapper().readTree(m.asText()));
+        assertThat(ids(central)).hasSize(expected.size()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(central).filteredOn(r -> r.path("id").asText().equals("huge")).singleElement()
+                .satisfies(r -> assertThat(r.path("truncated").asText()).contains("the spool has it whole"));
         assertThat(notices).isEmpty();
     }
 
