@@ -192,7 +192,8 @@ public final class Bucket {
      * call. The tree is split as it is listed, and its parts are listed in parallel,
      * {@value #EXACT_PARALLELISM} at a time, with a progress bar over the parts found so far:
      * <ul>
-     *   <li>each part that is a prefix is listed one level deep (a {@code /} delimiter listing): the
+     *   <li>a part that holds at most 1,000 versions is counted from its first page (one call);</li>
+     *   <li>a bigger part that is a prefix is listed one level deep (a {@code /} delimiter listing): the
      *   versions at that level are counted from it, and its sub-prefixes become parts of their own,
      *   each split the same way, so a big prefix is split by its next level however deep it sits;</li>
      *   <li>the fan-out is bounded: at most {@value #EXACT_MAX_PARTS} parts in all; when a level has
@@ -205,7 +206,8 @@ public final class Bucket {
      *   listing itself).</li>
      * </ul>
      * Cost: one ListObjectVersions call per 1,000 versions of each part (500M objects: about
-     * 500,000 calls), plus one call per part that is split (at most {@value #EXACT_MAX_PARTS}),
+     * 500,000 calls; a bucket of at most 1,000 versions: one call), plus two calls per part that is
+     * split (its first page, then its level; at most {@value #EXACT_MAX_PARTS} parts),
      * plus the delimiter listings of split levels (one call per 1,000 entries of a level that is not
      * wide), plus at most one call per key range that reads past its end. Wall time: that of the
      * largest part (a wide level is one part). Memory: the sub-prefixes of the levels being split
@@ -294,8 +296,20 @@ public final class Bucket {
             }
         }
 
-        /** One level of {@code prefix}: its versions counted, its sub-prefixes made parts. */
+        /**
+         * {@code prefix} counted from one page when it holds no more (a small part costs one call);
+         * else one level of it: its versions counted, its sub-prefixes made parts.
+         */
         void split(String prefix) {
+            ListObjectVersionsResponse whole = aws.call("s3:ListBucketVersions", where + " prefix " + prefix, () -> s3().listObjectVersions(b -> b
+                    .bucket(bucket).prefix(prefix.isEmpty() ? null : prefix).maxKeys(pageSize)));
+            calls.incrementAndGet();
+            if (!Boolean.TRUE.equals(whole.isTruncated())) {
+                Tally all = new Tally();
+                all.add(whole, null, null, null);
+                add(all);
+                return;
+            }
             Tally level = new Tally();
             List<String> subs = new ArrayList<>();
             String keyMarker = null;
