@@ -74,7 +74,8 @@ final class SetupCommand extends OpsSubcommand {
         }
         String region = env.topology().aws().regionOrDefault();
         PrintWriter out = out();
-        try (OpsContext context = RunbookInvocation.open(env, false, confirmation.confirmer(noInput()), spec)) {
+        io.discordination.ops.gate.Confirmer confirmer = confirmation.confirmer(noInput());
+        try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
             ControlPlaneSetup setup = new ControlPlaneSetup(context.registry(), region, retentionDays);
             ControlPlaneSetup.Plan plan = setup.inspect();
             if (!output.isJson()) print(out, "Control plane of " + env.name() + " (" + context.registry().describe() + "):", plan);
@@ -89,7 +90,9 @@ final class SetupCommand extends OpsSubcommand {
                         : "cannot complete it: " + plan.conflicts().size() + " conflict(s); nothing will be changed");
                 out.flush();
             }
-            List<Effect> applied = plan.apply(context.gate());
+            // a trail the environment requires cannot be required before it exists: its creation is confirmed here
+            List<Effect> applied = plan.apply(context.gate(),
+                    env.topology().audit().requiresCentral() ? effect -> confirmer.decide(effect, env) : null);
             ControlPlaneSetup.Plan after = setup.inspect();
             if (output.isJson()) {
                 output.print(out, report(plan, applied, after, context.runId()));

@@ -1,6 +1,7 @@
 package io.discordination.ops.cli;
 
 import io.discordination.ops.Json;
+import io.discordination.ops.runbook.testing.Cli;
 import io.discordination.ops.sandbox.SandboxInfo;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -8,12 +9,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,28 +29,9 @@ class SecondOperatorShellTest {
     @TempDir
     Path secondHome;
 
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private Result ops(Path home, Map<String, String> variables, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dops.root=" + System.getProperty("ops.root"), "-Dops.home=" + home,
-                OpsCommand.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("OPS_") || k.startsWith("AWS_"));
-        pb.environment().putAll(variables);
-        Path out = Files.createTempFile(secondHome.getParent(), "out", ".txt");
-        Path err = Files.createTempFile(secondHome.getParent(), "err", ".txt");
-        try {
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            int code = p.waitFor();
-            return new Result(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private static Cli.Result ops(Path home, Map<String, String> variables, String... args) throws IOException, InterruptedException {
+        Cli cli = new Cli(home, Cli.projectRoot());
+        return cli.finish(cli.start(variables, args));
     }
 
     private static Map<String, String> exports(String script) {
@@ -66,14 +45,14 @@ class SecondOperatorShellTest {
 
     @Test
     void operatorShell_withAnotherOpsHome_usesTheSandboxAsThatOperator_andAnExplicitEnvStillWins(SandboxInfo sandbox) throws Exception {
-        Result printed = ops(sandbox.opsHome(), Map.of(), "sandbox", "env", "--operator", "shell-dave");
+        Cli.Result printed = ops(sandbox.opsHome(), Map.of(), "sandbox", "env", "--operator", "shell-dave");
         assertThat(printed.exitCode()).as(printed.err()).isZero();
         Map<String, String> dave = exports(printed.out());
         assertThat(dave).containsEntry("OPS_ENV", sandbox.environmentFile().toString()).containsKeys("AWS_ACCESS_KEY_ID", "OPS_SANDBOX_ACCESS_KEY_ID");
         assertThat(dave.get("AWS_ACCESS_KEY_ID")).isEqualTo(dave.get("OPS_SANDBOX_ACCESS_KEY_ID")).isNotEqualTo(sandbox.accessKeyId());
         assertThat(printed.out()).contains("user/shell-dave");
 
-        Result shown = ops(secondHome, dave, "env", "--output", "json");
+        Cli.Result shown = ops(secondHome, dave, "env", "--output", "json");
         assertThat(shown.exitCode()).as(shown.err()).isZero();
         Map<?, ?> json = Json.mapper().readValue(shown.out(), Map.class);
         assertThat(json.get("source")).isEqualTo(sandbox.environmentFile().toString());
@@ -85,14 +64,14 @@ class SecondOperatorShellTest {
 
         Path other = secondHome.resolve("other.yaml");
         Files.writeString(other, "name: other\nprotected: false\n");
-        Result explicit = ops(secondHome, dave, "--env", other.toString(), "env", "--output", "json");
+        Cli.Result explicit = ops(secondHome, dave, "--env", other.toString(), "env", "--output", "json");
         assertThat(explicit.exitCode()).as(explicit.err()).isZero();
         assertThat(Json.mapper().readValue(explicit.out(), Map.class).get("source")).isEqualTo(other.toString());
     }
 
     @Test
     void operatorShell_whenTheNameIsNoIamUserName_isBadInputInOneLine(SandboxInfo sandbox) throws Exception {
-        Result r = ops(sandbox.opsHome(), Map.of(), "sandbox", "env", "--operator", "../../x");
+        Cli.Result r = ops(sandbox.opsHome(), Map.of(), "sandbox", "env", "--operator", "../../x");
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -103,7 +82,7 @@ class SecondOperatorShellTest {
     @Test
     void opsEnv_namingAFileThatIsNotThere_isAnErrorNamingIt() throws Exception {
         Path missing = secondHome.resolve("gone/local.yaml");
-        Result r = ops(secondHome, Map.of("OPS_ENV", missing.toString()), "env");
+        Cli.Result r = ops(secondHome, Map.of("OPS_ENV", missing.toString()), "env");
 
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains(missing.toString());

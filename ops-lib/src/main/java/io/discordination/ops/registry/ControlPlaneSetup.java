@@ -77,7 +77,10 @@ public final class ControlPlaneSetup {
     }
 
     /** The effect that completes one resource (the table, the log group, the bucket), and its code. */
-    private record Step(Effect effect, Gate.Action<Void> action) {
+    private record Step(Effect effect, Gate.Action<Void> action, boolean createsTrail) {
+        Step(Effect effect, Gate.Action<Void> action) {
+            this(effect, action, false);
+        }
     }
 
     private static Effect.Builder withParams(Effect.Builder builder, Map<String, Object> params) {
@@ -114,6 +117,8 @@ public final class ControlPlaneSetup {
         table(registry.dynamo(), table, items, steps);
         logGroup(registry.logs(), group, items, steps);
         bucket(registry.s3(), bucket, registry.topology().journalPrefixOrDefault(), items, steps);
+        // the audit trail first: the records of the other changes can then go to it
+        steps.sort(java.util.Comparator.comparing((Step st) -> !st.createsTrail()));
         return new Plan(registry.environment(), table, group, bucket, registry.topology().journalPrefixOrDefault(), items, steps);
     }
 
@@ -187,6 +192,19 @@ public final class ControlPlaneSetup {
          * {@code gate}; returns the effects applied. Refused (nothing changed) when a part conflicts.
          */
         public List<Effect> apply(Gate gate) {
+            return apply(gate, null);
+        }
+
+        /**
+         * {@link #apply(Gate)} for an environment that requires its central audit trail
+         * ({@code audit.requireCentral}) while that trail's log group does not exist yet: the gate
+         * would refuse every destructive effect, the one that creates the trail too. That effect is
+         * then confirmed by {@code confirmFirst} (the gate's own confirmer: same prompt, same
+         * protected-environment name) and handed to the gate as a non-destructive one; its records
+         * wait in the local spool and are shipped as soon as the group exists, before the next effect.
+         * A refusal there is audited by the gate. Null {@code confirmFirst}: as {@link #apply(Gate)}.
+         */
+        public List<Effect> apply(Gate gate, java.util.function.Function<Effect, io.discordination.ops.gate.Confirmer.Decision> confirmFirst) {
             if (!conflicts().isEmpty()) {
                 Item first = conflicts().get(0);
                 throw OpsException.builder("the control plane of " + environment + " cannot be completed: " + first.resource() + " "
@@ -195,8 +213,15 @@ public final class ControlPlaneSetup {
             }
             List<Effect> applied = new ArrayList<>();
             for (Step step : steps) {
-                gate.apply(step.effect(), step.action(), () -> null);
-                applied.add(step.effect());
+                Effect effect = step.effect();
+                if (step.createsTrail() && confirmFirst != null) {
+                    io.discordination.ops.gate.Confirmer.Decision decision = confirmFirst.apply(effect);
+                    if (!decision.approved()) throw gate.refuse(effect, decision.reason());
+                    effect = new Effect(effect.system(), effect.target(), effect.verb(), effect.parameters(), false,
+                            effect.inverse(), effect.command(), effect.template());
+                }
+                gate.apply(effect, step.action(), () -> null);
+                applied.add(effect);
             }
             return applied;
         }
@@ -400,7 +425,7 @@ public final class ControlPlaneSetup {
             if (create) logs.createLogGroup(r -> r.logGroupName(group));
             logs.putRetentionPolicy(r -> r.logGroupName(group).retentionInDays(retentionDays));
             return null;
-        }));
+        }, create));
     }
 
     // --- the bucket --------------------------------------------------------------------------------------
