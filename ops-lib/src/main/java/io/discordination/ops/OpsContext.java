@@ -123,7 +123,9 @@ public final class OpsContext implements AutoCloseable {
         this.runId = b.runId != null ? b.runId : newRunId();
         environment.secrets().forEach(redactor::register);
         AuditLog audit = AuditLog.forEnvironment(opsHome, environment.name(), redactor);
-        Confirmer confirmer = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
+        Confirmer asked = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
+        // the prompt says what an effect touches and whether it was used lately; looked up only when a person is asked
+        Confirmer confirmer = asked.isInteractive() && !asked.assumesYes() ? asked.describing(PromptContext.of(this)) : asked;
         HandleContext.Place place = new HandleContext.Place(environment.name(), environment.source(), topology.aws());
         this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
                 AwsErrors.of(place, "CloudWatch Logs"), auditTrailLogs, b.notices);

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,6 +36,16 @@ public final class Confirmer {
         static Decision no(String reason) { return new Decision(false, reason); }
     }
 
+    /**
+     * What the prompt says about an effect besides its own fields: what it touches and how much,
+     * whether the target was used lately ({@code touches: ...}, {@code last used: ...}). Asked only
+     * when a person is about to be asked; it should be quick.
+     */
+    @FunctionalInterface
+    public interface Describer {
+        List<String> about(Effect effect);
+    }
+
     private static final String ANY_ENVIRONMENT = "*";
 
     /** The reason of a refusal because the operator answered no at the prompt. */
@@ -43,12 +54,25 @@ public final class Confirmer {
     private final boolean yes;
     private final String typedEnvironment;
     private final Prompt prompt;
+    private final Describer describer;
     private volatile String confirmedEnvironment;
 
     private Confirmer(boolean yes, String typedEnvironment, Prompt prompt) {
+        this(yes, typedEnvironment, prompt, null);
+    }
+
+    private Confirmer(boolean yes, String typedEnvironment, Prompt prompt, Describer describer) {
         this.yes = yes;
         this.typedEnvironment = typedEnvironment;
         this.prompt = prompt;
+        this.describer = describer;
+    }
+
+    /** The same rules, the prompt also showing what {@code describer} says about each effect. */
+    public Confirmer describing(Describer describer) {
+        Confirmer c = new Confirmer(yes, typedEnvironment, prompt, describer);
+        c.confirmedEnvironment = confirmedEnvironment;
+        return c;
     }
 
     /** Asks at the process's terminal when there is one; without one, behaves as {@link #nonInteractive}. */
@@ -105,7 +129,15 @@ public final class Confirmer {
     }
 
     /** Decides for one destructive effect in {@code environment}. */
-    public synchronized Decision decide(Effect effect, Environment environment) {
+    public Decision decide(Effect effect, Environment environment) {
+        return decide(effect, environment, null);
+    }
+
+    /**
+     * As above; {@code undo} is the prompt's undo line ({@code ops undo RUN reverses it}, {@code cannot be
+     * undone}), null for the effect's own inverse or "cannot be undone".
+     */
+    public synchronized Decision decide(Effect effect, Environment environment, String undo) {
         boolean described = false;
         if (environment.isProtected() && !environmentConfirmed(environment.name())) {
             if (environment.name().equals(typedEnvironment)) {
@@ -114,7 +146,7 @@ public final class Confirmer {
                 return Decision.no("environment " + environment.name() + " is protected: type its name in a terminal, or pass --confirm-env "
                         + environment.name());
             } else {
-                String answer = prompt.ask(describe(effect) + "Environment " + environment.name()
+                String answer = prompt.ask(describe(effect, undo) + "Environment " + environment.name()
                         + " is protected. Type its name to go on: ");
                 if (answer == null || !answer.trim().equals(environment.name())) {
                     return Decision.no("the environment name was not typed");
@@ -127,9 +159,20 @@ public final class Confirmer {
         if (prompt == null) {
             return Decision.no("it is destructive and there is no terminal to confirm it: re-run with --yes to approve");
         }
-        String answer = prompt.ask((described ? "" : describe(effect)) + "Apply this destructive effect in " + environment.name() + "? [y/N] ");
+        String answer = prompt.ask((described ? "" : describe(effect, undo)) + "Apply this destructive effect in " + environment.name() + "? [y/N] ");
         if (answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes")) return Decision.yes();
         return Decision.no(answer == null ? "not confirmed: the input ended" : DECLINED);
+    }
+
+    /** What the describer says; a describer that fails says nothing rather than stopping the prompt. */
+    private List<String> about(Effect effect) {
+        if (describer == null) return List.of();
+        try {
+            List<String> lines = describer.about(effect);
+            return lines == null ? List.of() : lines;
+        } catch (RuntimeException e) {
+            return List.of("context: could not be read (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private boolean environmentConfirmed(String name) {
@@ -137,12 +180,18 @@ public final class Confirmer {
     }
 
     /** The effect as the prompt shows it; its parts may name remote things (a room), so each is escaped onto its line. */
-    private static String describe(Effect effect) {
+    private String describe(Effect effect, String undo) {
         StringBuilder sb = new StringBuilder("\n  ").append(TerminalText.escape(effect.summary())).append('\n');
         // the resolved values ("keys=5000", "addressesAfter=12"): how much it touches, as the plan shows it
         if (!effect.parameters().isEmpty()) sb.append("  with:       ").append(TerminalText.escape(Effect.parametersText(effect.parameters()))).append('\n');
         if (effect.command() != null) sb.append("  command:    ").append(TerminalText.escape(Effect.shownCommand(effect.command()))).append('\n');
-        sb.append("  undo:       ").append(effect.inverse() == null ? "cannot be undone" : TerminalText.escape(effect.inverse())).append('\n');
+        for (String line : about(effect)) {
+            int colon = line.indexOf(": ");
+            String label = colon > 0 && colon < 11 ? line.substring(0, colon + 1) : "";
+            sb.append("  ").append(String.format("%-12s", label)).append(TerminalText.escape(line.substring(label.length()).strip())).append('\n');
+        }
+        String undoText = undo != null ? undo : effect.inverse() == null ? "cannot be undone" : effect.inverse();
+        sb.append("  undo:       ").append(TerminalText.escape(undoText)).append('\n');
         return sb.toString();
     }
 }

@@ -120,7 +120,7 @@ public final class ExecutingGate implements Gate {
             throw Refusals.refused(effect, guarded, environment.name(), applied, redactor);
         }
         if (effect.destructive()) {
-            Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment);
+            Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment, undoLine(effect, undo != null));
             if (!decision.approved()) {
                 appendAndShip(record("refused", who, effect, decision.reason(), null));
                 throw Refusals.refused(effect, decision.reason(), environment.name(), applied, redactor);
@@ -180,6 +180,13 @@ public final class ExecutingGate implements Gate {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The prompt's undo line: whether ops undo can reverse the effect once it has run (the plan says the same). */
+    private String undoLine(Effect effect, boolean undoable) {
+        String inverse = effect.inverse() == null ? null : redactor.redact(effect.inverse());
+        if (undoable) return "ops undo " + runId + " reverses it" + (inverse == null ? "" : ": " + inverse);
+        return inverse == null ? "cannot be undone" : "not by ops undo; by hand: " + inverse;
     }
 
     /** Writes an "interrupted" audit record for the effect in flight, if any. */
