@@ -58,6 +58,7 @@ final class ReplCommand extends OpsSubcommand {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (OpsContext context = RunbookInvocation.open(env, dryRun, confirmer(in), spec);
              Ops.Scope ignored = Ops.use(context)) {
+            if (!dryRun) RegistryNotice.say(context.registry(), spec);
             String banner = "ops repl: environment " + env.name() + (dryRun ? " (dry run)" : "")
                     + "; the library is imported (try: ecs(\"api\").status()). ";
             return groovy ? groovy(in, banner + "Type :help for the entry points, :exit to leave.")

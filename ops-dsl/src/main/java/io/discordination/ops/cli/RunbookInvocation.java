@@ -89,8 +89,6 @@ final class RunbookInvocation {
         if (dryRun) b.dryRun();
         OpsContext context = b.build();
         Redaction.use(context.redactor());
-        // a run (or an executing REPL, an undo) writes the audit trail and a journal: say where they stay
-        if (!dryRun) RegistryNotice.say(context.registry(), spec);
         return context;
     }
 
@@ -123,6 +121,8 @@ final class RunbookInvocation {
                        OutputOption output, CommandSpec spec, java.util.function.Function<RunReport, Map<String, ?>> after) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // a run writes the audit trail and a journal: say where they stay (after bad input was ruled out)
+        if (!context.isDryRun()) RegistryNotice.say(context.registry(), spec);
         OpsCommand globals = OpsCommand.of(spec);
         boolean debug = OpsCommand.debugRequested(spec);
         ConsoleReporter reporter = new ConsoleReporter(out, err, output.isJson()).quiet(globals.quiet())

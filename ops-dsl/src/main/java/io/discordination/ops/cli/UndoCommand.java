@@ -106,6 +106,7 @@ final class UndoCommand extends OpsSubcommand {
         Confirmer confirmer = confirmation.confirmer(noInput());
         List<Step> result = new ArrayList<>(steps);
         try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
+            RegistryNotice.say(context.registry(), spec);
             for (Step s : remaining) {
                 if (!output.isJson()) {
                     out().println("undoing: " + TerminalText.escape(context.redactor().redact(s.inverse().summary())));
