@@ -93,8 +93,11 @@ class SetupCommandTest {
     }
 
     @AfterAll
-    static void stopMoto() {
+    static void stopMoto() throws IOException {
         if (motoPid > 0) moto.stop(motoPid, Duration.ofSeconds(5));
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     @BeforeEach
