@@ -91,8 +91,8 @@ class RunSafetyTest extends ProbeCliTest {
             Cli.Result second = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
 
             assertThat(second.exitCode()).as(second.all()).isEqualTo(3);
-            assertThat(second.err()).contains("Refused: append file " + marker + ": run " + holderRun,
-                    "is changing the same target right now");
+            assertThat(second.err()).contains("Refused: append file " + marker + ": test:file " + marker + " is held by ",
+                    "(runbook hold on host ", ", run " + holderRun + ")", "two runs never change one target at once");
             assertThat(Files.readAllLines(marker)).containsExactly("a");
             assertThat(audit("test")).extracting(a -> a.get("event").asText() + " " + a.get("runId").asText())
                     .contains("refused " + second.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1"));
