@@ -80,6 +80,60 @@ class LeasesTest {
     }
 
     @Test
+    void twoOperators_rotatingOneSecretAtOnce_theSecondIsRefusedNamingTheFirst_andWithWaitStartsAfterIt(SandboxInfo sandbox)
+            throws Exception {
+        Cli aliceCli = cli("rotate-alice");
+        Cli bobCli = cli("rotate-bob");
+        String target = "secret:discordination/jwt-secret";
+        long before = plane.leaseItem(ENV, target).map(i -> ControlPlaneFixture.number(i, "token")).orElse(0L);
+        Instant start = Instant.now().minusSeconds(1);
+        Process first = aliceCli.start("run", "rotate-secrets", "--env", aliceEnv.toString(), "-p", "secret=jwt", "--yes");
+        Cli.Result plan;
+        Cli.Result refused;
+        Cli.Result waited;
+        Cli.Result alicesRun;
+        String aliceRun;
+        try {
+            aliceRun = ControlPlaneFixture.text(awaitHeld(target, before, first), "runId");
+            plan = bobCli.run("plan", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt");
+            refused = bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes");
+            waited = bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes", "--wait", "2m");
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            alicesRun = aliceCli.finish(first);
+        } finally {
+            first.destroyForcibly();
+        }
+
+        assertThat(alicesRun.exitCode()).as(alicesRun.all()).isZero();
+        String holder = target + " is held by " + alice.arn() + " since ";
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("Held now: " + target + " by " + alice.arn() + " since ", "run " + aliceRun + ")");
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(3);
+        assertThat(refused.err()).contains(holder, "(runbook rotate-secrets on host ", "run " + aliceRun + ")",
+                "two runs never change one target at once");
+        assertThat(waited.exitCode()).as(waited.all()).isZero();
+        assertThat(waited.err()).contains("ops: waiting for " + target + ", held by " + alice.arn() + " since ",
+                "ops: " + target + " is free after ");
+
+        // bob's rotation started after alice's run ended: her last audit record is before his first start
+        List<JsonNode> alices = audit(aliceCli.home());
+        Instant aliceEnded = Instant.parse(alices.get(alices.size() - 1).get("time").asText());
+        List<JsonNode> bobs = audit(bobCli.home());
+        assertThat(bobs).extracting(a -> a.get("event").asText() + " " + a.get("effect").get("verb").asText())
+                .startsWith("refused rotate-secret", "started rotate-secret");
+        assertThat(Instant.parse(bobs.get(1).get("time").asText())).isAfter(aliceEnded);
+        assertThat(bobs.get(1).get("operator").get("aws").asText()).isEqualTo(bob.arn());
+        // two rotations, one per operator, read with the SDK
+        try (var secrets = plane.client(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder(),
+                sandbox.accessKeyId(), sandbox.secretAccessKey())) {
+            long rotations = secrets.listSecretVersionIds(b -> b.secretId("discordination/jwt-secret").includeDeprecated(true))
+                    .versions().stream().filter(v -> v.createdDate() != null && v.createdDate().isAfter(start)).count();
+            assertThat(rotations).isEqualTo(2);
+        }
+        assertThat(ControlPlaneFixture.number(plane.leaseItem(ENV, target).orElseThrow(), "token")).isEqualTo(before + 2);
+    }
+
+    @Test
     void killedHolder_whenItsLeaseExpires_theResumedRunTakesItOverWithAHigherToken_andTheStaleTokenCannotWrite() throws Exception {
         Cli aliceCli = cli("kill-alice");
         Files.writeString(probe.resolve("block"), "");
