@@ -11,7 +11,9 @@ import io.discordination.ops.runbook.RunbookLoader;
 import io.discordination.ops.runbook.RunbookRunner;
 import io.discordination.ops.runbook.ScriptCache;
 import io.discordination.ops.runbook.testing.Cli;
+import io.discordination.ops.sandbox.Sandbox;
 import io.discordination.ops.sandbox.SandboxInfo;
+import io.discordination.ops.sandbox.SandboxOperator;
 import io.discordination.ops.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,14 +57,14 @@ class LeasesTest {
     static Path tmp;
 
     private static ControlPlaneFixture plane;
-    private static ControlPlaneFixture.Operator alice;
-    private static ControlPlaneFixture.Operator bob;
+    private static SandboxOperator alice;
+    private static SandboxOperator bob;
     private static Path probe;
     private static Path aliceEnv;
     private static Path bobEnv;
 
     @BeforeAll
-    static void controlPlane(SandboxInfo sandbox) throws Exception {
+    static void controlPlane(Sandbox sandbox) throws Exception {
         plane = new ControlPlaneFixture(sandbox);
         alice = plane.operator("leases-alice");
         bob = plane.operator("leases-bob");
@@ -87,21 +89,31 @@ class LeasesTest {
         String target = "secret:discordination/jwt-secret";
         long before = plane.leaseItem(ENV, target).map(i -> ControlPlaneFixture.number(i, "token")).orElse(0L);
         Instant start = Instant.now().minusSeconds(1);
-        Process first = aliceCli.start("run", "rotate-secrets", "--env", aliceEnv.toString(), "-p", "secret=jwt", "--yes");
+        // the sandbox's ECS agent paused: alice's run holds its leases in its first redeployment until it is resumed
+        agent(sandbox, "pause");
+        Process first = null;
+        ExecutorService waiting = Executors.newSingleThreadExecutor();
         Cli.Result plan;
         Cli.Result refused;
         Cli.Result waited;
         Cli.Result alicesRun;
         String aliceRun;
         try {
+            first = aliceCli.start("run", "rotate-secrets", "--env", aliceEnv.toString(), "-p", "secret=jwt", "--yes");
             aliceRun = ControlPlaneFixture.text(awaitHeld(target, before, first), "runId");
             plan = bobCli.run("plan", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt");
             refused = bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes");
-            waited = bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes", "--wait", "2m");
+            Future<Cli.Result> bobWaits = waiting.submit(() ->
+                    bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes", "--wait", "2m"));
+            Thread.sleep(1500); // bob reaches the secret's lease and waits on it
+            agent(sandbox, "resume");
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
             alicesRun = aliceCli.finish(first);
+            waited = bobWaits.get(90, TimeUnit.SECONDS);
         } finally {
-            first.destroyForcibly();
+            agent(sandbox, "resume");
+            if (first != null) first.destroyForcibly();
+            waiting.shutdownNow();
         }
 
         assertThat(alicesRun.exitCode()).as(alicesRun.all()).isZero();
@@ -131,6 +143,15 @@ class LeasesTest {
             assertThat(rotations).isEqualTo(2);
         }
         assertThat(ControlPlaneFixture.number(plane.leaseItem(ENV, target).orElseThrow(), "token")).isEqualTo(before + 2);
+    }
+
+    /** {@code POST /sandbox/ecs/pause|resume} of the sandbox's agent: ECS replaces no tasks while paused. */
+    private static void agent(SandboxInfo sandbox, String what) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.livekitUrl() + "/sandbox/ecs/" + what))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     @Test
