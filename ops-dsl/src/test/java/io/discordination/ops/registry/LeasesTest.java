@@ -105,7 +105,7 @@ class LeasesTest {
             refused = bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes");
             Future<Cli.Result> bobWaits = waiting.submit(() ->
                     bobCli.run("run", "rotate-secrets", "--env", bobEnv.toString(), "-p", "secret=jwt", "--yes", "--wait", "2m"));
-            Thread.sleep(1500); // bob reaches the secret's lease and waits on it
+            // alice goes on: bob's run reaches the secret's lease (two checks) long before her two redeployments end
             agent(sandbox, "resume");
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
             alicesRun = aliceCli.finish(first);
@@ -160,7 +160,7 @@ class LeasesTest {
         Files.writeString(probe.resolve("block"), "");
         String target = target("lock-marker");
         long before = plane.leaseItem(ENV, target).map(i -> ControlPlaneFixture.number(i, "token")).orElse(0L);
-        Process holder = aliceCli.start(List.of("-D" + RunLeases.EXPIRY_PROPERTY + "=8s"),
+        Process holder = aliceCli.start(List.of("-D" + RunLeases.EXPIRY_PROPERTY + "=6s"),
                 "run", Cli.testRunbook("hold.jsh").toString(), "--env", aliceEnv.toString(), "-p", "label=a");
         Map<String, AttributeValue> held;
         try {

@@ -151,7 +151,7 @@ public final class RunLeases implements Fence, AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw refusal(target, what, by, leases, null);
                 }
-                pause = Math.min(500, pause * 2);
+                pause = Math.min(300, pause * 2);
             }
         }
     }
