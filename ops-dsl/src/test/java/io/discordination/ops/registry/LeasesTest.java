@@ -259,6 +259,8 @@ class LeasesTest {
             while (!"broken".equals(lastLabel())) Thread.sleep(20);
             Cli bobCli = cli("breaker");
 
+            Cli.Result table = bobCli.run("leases", "--env", bobEnv.toString());
+            Cli.Result json = bobCli.run("leases", "--env", bobEnv.toString(), "--output", "json");
             Cli.Result unknown = bobCli.run("leases", "break", "test:file /no/such/lease", "--env", bobEnv.toString(), "--yes");
             Cli.Result unconfirmed = bobCli.run("--no-input", "leases", "break", target, "--env", bobEnv.toString());
             Cli.Result broken = bobCli.run("leases", "break", target, "--env", bobEnv.toString(), "--yes");
@@ -266,6 +268,17 @@ class LeasesTest {
             Files.delete(gate);
             RunReport report = run.get(60, TimeUnit.SECONDS);
 
+            assertThat(table.exitCode()).as(table.all()).isZero();
+            assertThat(table.out()).contains("TARGET", "EXPIRES").containsPattern("\\Q" + target + "\\E +held +\\Q" + alice.arn()
+                    + "\\E +" + context.runId() + " +lease-pair ");
+            JsonNode listed = null;
+            for (JsonNode l : Json.mapper().readTree(json.out())) if (l.get("target").asText().equals(target)) listed = l;
+            assertThat(listed).as(json.out()).isNotNull();
+            assertThat(listed.get("state").asText()).isEqualTo("held");
+            assertThat(listed.get("holder").asText()).isEqualTo(alice.arn());
+            assertThat(listed.get("runId").asText()).isEqualTo(context.runId());
+            assertThat(listed.get("token").asLong()).isEqualTo(ControlPlaneFixture.number(held, "token"));
+            assertThat(listed.get("expires").asText()).startsWith("expires in ");
             assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(2);
             assertThat(unknown.err()).contains("No lease of test:file /no/such/lease in " + ENV);
             assertThat(unconfirmed.exitCode()).as(unconfirmed.all()).isEqualTo(3);

@@ -110,6 +110,26 @@ class RunSafetyTest extends ProbeCliTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void run_whenTheHolderOfALocalLeaseIsKilled_theNextRunTakesTheTargetAtOnce() throws Exception {
+        Files.writeString(probeDir.resolve("block"), "");
+        Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
+        Path marker = probeDir.resolve("lock-marker");
+        try {
+            awaitLines(marker, 1, holder);
+        } finally {
+            holder.destroyForcibly(); // kill -9: the OS drops its lock, there is nothing to wait for
+        }
+        assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Files.delete(probeDir.resolve("block"));
+
+        Cli.Result next = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
+
+        assertThat(next.exitCode()).as(next.all()).isZero();
+        assertThat(Files.readAllLines(marker)).containsExactly("a", "b");
+    }
+
+    @Test
     void run_withDebug_whenAStepFails_printsTheStackTraceAfterTheErrorLine() {
         Cli.Result plain = cli.run("run", Cli.testRunbook("broken-step.jsh").toString(), "--env", env.toString());
         Cli.Result debug = cli.run("--debug", "run", Cli.testRunbook("broken-step.jsh").toString(), "--env", env.toString());
