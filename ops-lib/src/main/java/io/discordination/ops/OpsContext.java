@@ -131,6 +131,10 @@ public final class OpsContext implements AutoCloseable {
         // the run's leases before the registry, whose fence they are
         this.leases = b.mode == Mode.DRY_RUN ? null : new RunLeases(() -> registry().leases(), this::leaseHolder,
                 environment.name(), runId, RunLeases.configuredExpiry());
+        // the registry unreachable: this machine's lock, unless the environment requires the central trail
+        if (leases != null && !topology.audit().requiresCentral()) {
+            leases.fallBackTo(() -> new io.discordination.ops.registry.LocalLeases(opsHome.resolve("locks"), environment.name()), b.notices);
+        }
         HandleContext.Place place = new HandleContext.Place(environment.name(), environment.source(), topology.aws());
         this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
                 AwsErrors.of(place, "CloudWatch Logs"), auditTrailLogs, b.notices);

@@ -54,15 +54,21 @@ public final class RunLeases implements Fence, AutoCloseable {
     private volatile Duration wait;
     private volatile Consumer<String> waitingOut;
     private volatile String lost;
+    /** Where a lease goes when the registry cannot be reached (this machine's lock files); null: such an effect is refused. */
+    private volatile Supplier<Leases> fallback;
+    private volatile Consumer<String> notices = line -> { };
     private ScheduledExecutorService heartbeat;
 
     /** A lease held, and until when it is known to hold. */
     private static final class Held {
         final Lease lease;
+        /** Where it is held: the registry's store, or this machine's when the registry could not be reached. */
+        final Leases store;
         volatile long expiresAt;
 
-        Held(Lease lease) {
+        Held(Lease lease, Leases store) {
             this.lease = lease;
+            this.store = store;
             this.expiresAt = lease.expiresAt();
         }
     }
@@ -84,6 +90,16 @@ public final class RunLeases implements Fence, AutoCloseable {
     public static Duration configuredExpiry() {
         String set = System.getProperty(EXPIRY_PROPERTY);
         return set == null || set.isBlank() ? DEFAULT_EXPIRY : Durations.parse(set);
+    }
+
+    /**
+     * When the registry cannot be reached for a lease, take this machine's ({@code fallback}) instead
+     * and say so through {@code notices}; without it (an environment that requires the central trail)
+     * such an effect is refused.
+     */
+    public void fallBackTo(Supplier<Leases> fallback, Consumer<String> notices) {
+        this.fallback = fallback;
+        this.notices = notices;
     }
 
     /** Names the runbook the run runs, for whoever finds its leases. */
@@ -114,7 +130,24 @@ public final class RunLeases implements Fence, AutoCloseable {
     public Lease take(String target, String what) {
         Held mine = held.get(target);
         if (mine != null) return mine.lease;
-        Leases leases = store.get();
+        try {
+            return take(store.get(), target, what);
+        } catch (Leases.Busy | OpsException e) {
+            throw e;
+        } catch (RuntimeException unreachable) {
+            Supplier<Leases> local = fallback;
+            if (local == null || !store.get().expires()) {
+                throw OpsException.builder("Refused: " + what + ": the lease of " + target + " cannot be taken: "
+                                + unreachable.getMessage()).environment(environment)
+                        .hint("nothing was changed; check the registry (ops setup --env " + environment + ") and run again").refused();
+            }
+            notices.accept("the registry cannot be reached for the lease of " + target + " (" + unreachable.getMessage()
+                    + "); this machine's lock holds it instead, other machines do not see it");
+            return take(local.get(), target, what);
+        }
+    }
+
+    private Lease take(Leases leases, String target, String what) {
         Leases.Claim claim = new Leases.Claim(holder.get(), Host.name(), runId, runbook, ProcessHandle.current().pid());
         long started = System.currentTimeMillis();
         Duration waitFor = wait;
@@ -131,7 +164,7 @@ public final class RunLeases implements Fence, AutoCloseable {
                             + "; going on with " + what);
                 }
                 synchronized (this) {
-                    held.put(target, new Held(lease));
+                    held.put(target, new Held(lease, leases));
                     if (leases.expires()) startHeartbeat(leases);
                 }
                 return lease;
@@ -179,7 +212,9 @@ public final class RunLeases implements Fence, AutoCloseable {
     @Override
     public List<TransactWriteItem> conditions() {
         if (held.isEmpty()) return List.of();
-        return store.get().fence(held()).conditions();
+        List<TransactWriteItem> checks = new ArrayList<>();
+        for (Held h : held.values()) checks.addAll(h.store.fence(List.of(h.lease)).conditions());
+        return checks;
     }
 
     /**
@@ -195,10 +230,9 @@ public final class RunLeases implements Fence, AutoCloseable {
         }
         if (beat != null) beat.shutdownNow();
         if (held.isEmpty()) return;
-        Leases leases = store.get();
         for (Held h : new ArrayList<>(held.values())) {
             try {
-                leases.release(h.lease);
+                h.store.release(h.lease);
             } catch (RuntimeException e) {
                 // it expires by itself within the expiry
                 LOG.warn("could not release the lease of {}: {}", h.lease.target(), e.getMessage());
@@ -216,11 +250,12 @@ public final class RunLeases implements Fence, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        heartbeat.scheduleWithFixedDelay(() -> renewAll(leases), period, period, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private void renewAll(Leases leases) {
+    private void renewAll() {
         for (Held h : held.values()) {
+            Leases leases = h.store;
             long now = System.currentTimeMillis();
             long until = now + expiry.toMillis();
             try {
