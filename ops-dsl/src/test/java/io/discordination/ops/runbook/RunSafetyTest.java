@@ -116,7 +116,7 @@ class RunSafetyTest extends ProbeCliTest {
         Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
         Path marker = probeDir.resolve("lock-marker");
         try {
-            awaitLines(marker, 1, holder);
+            Cli.awaitLines(marker, 1, holder);
         } finally {
             holder.destroyForcibly(); // kill -9: the OS drops its lock, there is nothing to wait for
         }
