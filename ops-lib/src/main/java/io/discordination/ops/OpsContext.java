@@ -16,7 +16,6 @@ import io.discordination.ops.gate.Gate;
 import io.discordination.ops.gate.Mode;
 import io.discordination.ops.gate.Plan;
 import io.discordination.ops.gate.PlanningGate;
-import io.discordination.ops.gate.TargetLocks;
 import io.discordination.ops.livekit.LiveKit;
 import io.discordination.ops.livekit.LiveKitClients;
 import io.discordination.ops.logs.LogGroup;
@@ -28,6 +27,7 @@ import io.discordination.ops.redis.Redis;
 import io.discordination.ops.redis.RedisConnections;
 import io.discordination.ops.registry.AuditTrail;
 import io.discordination.ops.registry.Registry;
+import io.discordination.ops.registry.RunLeases;
 import io.discordination.ops.s3.Bucket;
 import io.discordination.ops.secrets.SecretsManagerSecret;
 import io.discordination.ops.text.Progress;
@@ -112,6 +112,8 @@ public final class OpsContext implements AutoCloseable {
     private final Lazy<LiveKitClients> livekitClients;
     private volatile String awsIdentity;
     private volatile Registry registry;
+    /** The leases this context's run takes; null for a plan, which takes none. */
+    private final RunLeases leases;
     private boolean closed;
 
     private OpsContext(Builder b) {
@@ -126,11 +128,18 @@ public final class OpsContext implements AutoCloseable {
         Confirmer asked = b.confirmer != null ? b.confirmer : Confirmer.terminal(false);
         // the prompt says what an effect touches and whether it was used lately; looked up only when a person is asked
         Confirmer confirmer = asked.isInteractive() && !asked.assumesYes() ? asked.describing(PromptContext.of(this)) : asked;
+        // the run's leases before the registry, whose fence they are
+        this.leases = b.mode == Mode.DRY_RUN ? null : new RunLeases(() -> registry().leases(), this::leaseHolder,
+                environment.name(), runId, RunLeases.configuredExpiry());
+        // the registry unreachable: this machine's lock, unless the environment requires the central trail
+        if (leases != null && !topology.audit().requiresCentral()) {
+            leases.fallBackTo(() -> new io.discordination.ops.registry.LocalLeases(opsHome.resolve("locks"), environment.name()), b.notices);
+        }
         HandleContext.Place place = new HandleContext.Place(environment.name(), environment.source(), topology.aws());
         this.trail = registry().auditTrail(audit, redactor, topology.audit().requiresCentral(),
                 AwsErrors.of(place, "CloudWatch Logs"), auditTrailLogs, b.notices);
         this.gate = b.mode == Mode.DRY_RUN ? new PlanningGate(environment.name(), audit, redactor)
-                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, TargetLocks.under(opsHome), trail,
+                : new ExecutingGate(environment, confirmer, audit, redactor, runId, this::awsIdentity, leases, trail,
                 b.guard);
         this.handles = new HandleContext(gate, place, redactor, runId, b.progressStyle, b.progressOut);
         // records an earlier command could not ship go now, in the background
@@ -306,12 +315,26 @@ public final class OpsContext implements AutoCloseable {
                 if (registry == null) {
                     registry = new Registry(topology.registry(), environment.name(), opsHome,
                             () -> awsClient(DynamoDbClient.class, DynamoDbClient::builder),
-                            () -> awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder), this::s3Client);
+                            () -> awsClient(CloudWatchLogsClient.class, CloudWatchLogsClient::builder), this::s3Client,
+                            leases == null ? io.discordination.ops.registry.Fence.NONE : leases);
                 }
                 r = registry;
             }
         }
         return r;
+    }
+
+    /**
+     * The leases this run holds and takes ({@link RunLeases}): name its runbook, make it wait for a
+     * held target; null for a plan, which takes none.
+     */
+    public RunLeases leases() {
+        return leases;
+    }
+
+    /** Who holds this run's leases: the AWS caller identity with a registry table, else the OS user. */
+    private String leaseHolder() {
+        return topology.registry().configured() ? awsIdentity() : System.getProperty("user.name");
     }
 
     private S3Client s3Client() {
@@ -410,6 +433,8 @@ public final class OpsContext implements AutoCloseable {
 
     private synchronized void closeClients() {
         if (closed) return;
+        // the leases first: their release needs the clients closed below
+        if (leases != null) leases.close();
         closed = true;
         while (!closeables.isEmpty()) {
             AutoCloseable c = closeables.pop();

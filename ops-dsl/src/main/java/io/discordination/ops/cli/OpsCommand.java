@@ -67,6 +67,7 @@ public final class OpsCommand implements Runnable {
             SetupCommand.class,
             RunsCommand.class,
             UndoCommand.class,
+            LeasesCommand.class,
             SandboxCommand.class,
             DrillCommand.class,
             CommandLine.HelpCommand.class,

@@ -17,10 +17,13 @@ import io.discordination.ops.runbook.Resume;
 import io.discordination.ops.runbook.RunRecorder;
 import io.discordination.ops.runbook.RunLock;
 import io.discordination.ops.runbook.Runbook;
+import io.discordination.ops.text.Durations;
+import io.discordination.ops.text.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -34,7 +37,8 @@ import java.util.function.Supplier;
                 "  ops run compromised-account --env prod -p user=<uuid>   type prod, then y/N",
                 "  ops --env prod --no-input run compromised-account -p user=<uuid> --yes \\",
                 "      --confirm-env prod",
-                "  ops run api-not-responding --resume 20250101-120000-a1b2"},
+                "  ops run api-not-responding --resume 20250101-120000-a1b2",
+                "  ops run rotate-secrets -p secret=jwt --wait 10m   waits while another run holds the secret"},
         description = {"Run a runbook step by step. Destructive effects are confirmed (y/N at a terminal, --yes, and the "
                 + "environment's name for protected ones); every step is journaled under OPS_HOME/runs/."})
 final class RunCommand extends OpsSubcommand {
@@ -52,11 +56,20 @@ final class RunCommand extends OpsSubcommand {
                     + "skipped (their results restored), checks run again. A run is resumed once, by one process at a time.")
     String resume;
 
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "When another run holds the lease of a target this run changes, wait for it up to DURATION (30s, 10m), "
+                    + "saying on whom, then go on; still held then: exit 3. Without it such a run is refused at once.")
+    String waitFor;
+
     @Mixin
     OutputOption output;
 
+    /** {@code --wait} as parsed, before anything else: a bad duration is bad input. */
+    private Duration wait;
+
     @Override
     protected ExitCode execute() {
+        wait = waitFor == null ? null : Durations.parse(waitFor);
         Supplier<Environment> ahead = RunbookInvocation.environmentAhead(environment.name(), err());
         Runbook rb = RunbookInvocation.loadForRun(arguments.runbook);
         Map<String, String> given = arguments.params(rb);
@@ -92,11 +105,13 @@ final class RunCommand extends OpsSubcommand {
     private ExitCode run(Runbook rb, Map<String, Object> values, Resume from, Environment env, OpsContext opened) {
         if (opened == null) {
             try (OpsContext context = RunbookInvocation.open(env, false, confirmation.confirmer(noInput()), spec, guard(env, rb))) {
+                waitForLeases(context);
                 refuseWithoutApprovedPlan(context, rb, values, env);
                 return RunbookInvocation.execute(context, rb, values, null, output, spec);
             }
         }
         refuseWithoutApprovedPlan(opened, rb, values, env);
+        waitForLeases(opened);
         RunHistory history = opened.registry().runs();
         String identity = history.central() ? opened.awsIdentity() : null;
         // across machines, the registry's conditional write is what makes a run resumed once
@@ -142,5 +157,14 @@ final class RunCommand extends OpsSubcommand {
             boolean destructive = planning.plan().entries().stream().anyMatch(e -> e.effect().destructive());
             return policy.match(rb.name(), shown, destructive);
         }
+    }
+
+    /** With {@code --wait}: a target another run holds is waited for, a line on stderr saying on whom. */
+    private void waitForLeases(OpsContext context) {
+        if (wait == null) return;
+        context.leases().waitUpTo(wait, line -> {
+            err().println(TerminalText.escape(line));
+            err().flush();
+        });
     }
 }

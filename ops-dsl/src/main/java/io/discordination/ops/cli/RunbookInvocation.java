@@ -5,6 +5,8 @@ import io.discordination.ops.OpsContext;
 import io.discordination.ops.OpsPaths;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Confirmer;
+import io.discordination.ops.registry.Lease;
+import io.discordination.ops.registry.LeaseTargets;
 import io.discordination.ops.runbook.Resume;
 import io.discordination.ops.runbook.RunReport;
 import io.discordination.ops.runbook.Runbook;
@@ -137,10 +139,21 @@ final class RunbookInvocation {
             report = runner.run(runbook, values, resume);
         }
         Map<String, ?> extra = after == null ? Map.of() : after.apply(report);
+        // a plan takes no lease, but says who holds the targets it would change now
+        java.util.List<Lease> held = context.isDryRun() ? heldTargets(context) : java.util.List.of();
         if (output.isJson()) {
             com.fasterxml.jackson.databind.JsonNode tree = calls.annotate(report);
-            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode object) extra.forEach(object::putPOJO);
+            if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                extra.forEach(object::putPOJO);
+                if (context.isDryRun()) object.set("leaseHolders", io.discordination.ops.Json.mapper().valueToTree(held));
+            }
             output.print(out, tree);
+        } else if (!held.isEmpty()) {
+            for (Lease l : held) {
+                out.println("Held now: " + TerminalText.escape(l.target()) + " by " + TerminalText.escape(l.describe()) + ", "
+                        + l.expiryText(System.currentTimeMillis()) + "; a run waits for it with --wait or is refused");
+            }
+            out.flush();
         }
         // at a terminal the reporter's FAILED or DECLINED line is the one report; piped, stderr gets it too
         if (!report.ok()) {
@@ -153,5 +166,22 @@ final class RunbookInvocation {
             err.flush();
         }
         return ExitCode.of(report.exitCode());
+    }
+
+    /** The unexpired leases of the targets a plan would change, one read for all of them; none when the plan changes nothing. */
+    private static java.util.List<Lease> heldTargets(OpsContext context) {
+        java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+        for (io.discordination.ops.gate.Effect e : context.plan().effects()) {
+            String target = LeaseTargets.of(e);
+            if (target != null) targets.add(target);
+        }
+        if (targets.isEmpty()) return java.util.List.of();
+        long now = System.currentTimeMillis();
+        try {
+            return context.registry().leases().find(targets).values().stream().filter(l -> l.activeAt(now)).toList();
+        } catch (RuntimeException unreadable) {
+            // the plan stands without them; a run would find out
+            return java.util.List.of();
+        }
     }
 }

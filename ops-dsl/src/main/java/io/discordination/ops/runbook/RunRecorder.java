@@ -8,7 +8,6 @@ import io.discordination.ops.registry.RunRecord;
 import io.discordination.ops.text.Durations;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,11 +88,7 @@ public final class RunRecorder {
 
     /** The host name this machine's runs record. */
     public static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return io.discordination.ops.registry.Host.name();
     }
 
     /** Called after each journal line is on disk. */

@@ -26,7 +26,7 @@ import java.util.Set;
  * actions record their effects, verify steps are not polled, nothing changes), an executing
  * context runs, writing the run's {@link Journal}. The runbook's {@link Policy policies} are
  * checked first, so a run they refuse changes nothing. Steps run in order; the first failure stops
- * the run, and the report lists the effects already applied. A run holds its {@link RunLock}. Parameters must be bound ({@link Runbook#bind}) before, so bad input never gets here.
+ * the run, and the report lists the effects already applied. A run holds its {@link RunLock}, and the leases of the targets it changes until it ends ({@link io.discordination.ops.registry.RunLeases}). Parameters must be bound ({@link Runbook#bind}) before, so bad input never gets here.
  *
  * <pre>{@code
  * RunReport report = new RunbookRunner(context, listener).run(runbook, runbook.bind(params), null);
@@ -64,7 +64,11 @@ public final class RunbookRunner {
         if (context.isDryRun()) return runLocked(runbook, values, resume);
         // the run's own lock: while it goes on, no one can resume it
         try (RunLock ignored = RunLock.acquire(context.opsHome(), context.runId(), "run " + context.runId() + " of " + runbook.name())) {
+            if (context.leases() != null) context.leases().runbook(runbook.name());
             return runLocked(runbook, values, resume);
+        } finally {
+            // the run's leases last until it ends: no other run slips in between two of its effects
+            if (context.leases() != null) context.leases().close();
         }
     }
 

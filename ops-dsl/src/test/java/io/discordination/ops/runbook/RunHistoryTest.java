@@ -171,6 +171,9 @@ class RunHistoryTest {
             assertThat(shared).contains("\"event\":\"run-started\"", "\"identity\":\"" + alice.arn() + "\"",
                     "\"event\":\"step-started\",\"runId\":\"" + runId + "\",\"step\":2");
 
+            // the dead run still holds its target's lease (for up to a minute): the second operator breaks it
+            Cli.Result broken = bob.run("leases", "break", "test:file " + marker, "--env", env.toString(), "--yes");
+            assertThat(broken.exitCode()).as(broken.all()).isZero();
             // the second operator resumes it from its own OPS_HOME; the step it died in runs again and is held
             resumed = bob.cli().start(bob.variables(), "run", Cli.testRunbook("resume.jsh").toString(), "--env", env.toString(),
                     "--resume", runId);

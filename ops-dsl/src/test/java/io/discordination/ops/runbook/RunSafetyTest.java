@@ -91,8 +91,8 @@ class RunSafetyTest extends ProbeCliTest {
             Cli.Result second = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
 
             assertThat(second.exitCode()).as(second.all()).isEqualTo(3);
-            assertThat(second.err()).contains("Refused: append file " + marker + ": run " + holderRun,
-                    "is changing the same target right now");
+            assertThat(second.err()).contains("Refused: append file " + marker + ": test:file " + marker + " is held by ",
+                    "(runbook hold on host ", ", run " + holderRun + ")", "two runs never change one target at once");
             assertThat(Files.readAllLines(marker)).containsExactly("a");
             assertThat(audit("test")).extracting(a -> a.get("event").asText() + " " + a.get("runId").asText())
                     .contains("refused " + second.out().replaceFirst("(?s).*Run (\\S+) refused.*", "$1"));
@@ -107,6 +107,26 @@ class RunSafetyTest extends ProbeCliTest {
         } finally {
             holder.destroyForcibly(); // never leave a child blocked on the probe's file
         }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void run_whenTheHolderOfALocalLeaseIsKilled_theNextRunTakesTheTargetAtOnce() throws Exception {
+        Files.writeString(probeDir.resolve("block"), "");
+        Process holder = cli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=a");
+        Path marker = probeDir.resolve("lock-marker");
+        try {
+            Cli.awaitLines(marker, 1, holder);
+        } finally {
+            holder.destroyForcibly(); // kill -9: the OS drops its lock, there is nothing to wait for
+        }
+        assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Files.delete(probeDir.resolve("block"));
+
+        Cli.Result next = cli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=b");
+
+        assertThat(next.exitCode()).as(next.all()).isZero();
+        assertThat(Files.readAllLines(marker)).containsExactly("a", "b");
     }
 
     @Test

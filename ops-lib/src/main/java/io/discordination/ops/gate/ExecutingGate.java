@@ -3,6 +3,8 @@ package io.discordination.ops.gate;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.Redactor;
 import io.discordination.ops.env.Environment;
+import io.discordination.ops.registry.LeaseTargets;
+import io.discordination.ops.registry.RunLeases;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,15 +15,16 @@ import java.util.function.Supplier;
 /**
  * The gate of a run: carries effects out. A destructive effect is confirmed first ({@link Confirmer});
  * the audit log gets a "started" line on disk before the effect's code runs and an "ok" or "failed"
- * line after it. With {@link TargetLocks}, an effect holds its target's lock while it runs, and one
- * whose target another run holds is refused. A refusal changes nothing and is audited; its hint
- * names the effects this gate already applied, or says that nothing was changed. Each record is
- * handed to the {@link CentralTrail} after the effect; when the environment requires the central
- * trail, a destructive effect's records so far (its "started" line included) must reach it before
- * the effect's code runs, or the effect is refused.
+ * line after it. With {@link RunLeases}, the run takes the lease of an effect's target
+ * ({@link LeaseTargets}) before the effect and keeps it until the run ends; an effect whose target
+ * another run holds is refused (or waited for), and once the run lost a lease its next effect is
+ * refused. A refusal changes nothing and is audited; its hint names the effects this gate already
+ * applied, or says that nothing was changed. Each record is handed to the {@link CentralTrail}
+ * after the effect; when the environment requires the central trail, a destructive effect's records
+ * so far (its "started" line included) must reach it before the effect's code runs, or the effect is refused.
  *
  * <pre>{@code
- * Gate gate = new ExecutingGate(environment, Confirmer.terminal(false), audit, redactor, runId, identity, TargetLocks.under(home));
+ * Gate gate = new ExecutingGate(environment, Confirmer.terminal(false), audit, redactor, runId, identity, leases);
  * }</pre>
  */
 public final class ExecutingGate implements Gate {
@@ -32,7 +35,7 @@ public final class ExecutingGate implements Gate {
     private final String runId;
     private final Supplier<String> awsIdentity;
     private final Plan plan = new Plan();
-    private final TargetLocks locks;
+    private final RunLeases leases;
     private final CentralTrail trail;
     private final EffectGuard guard;
     private final List<Effect> applied = new CopyOnWriteArrayList<>();
@@ -42,21 +45,21 @@ public final class ExecutingGate implements Gate {
     private record InFlight(Effect effect, Operator who, long startNanos) {
     }
 
-    /** With {@code locks}, each effect holds its target's lock while it runs ({@link TargetLocks}); null locks nothing. */
+    /** With {@code leases}, the run leases each effect's target before it ({@link RunLeases}); null leases nothing. */
     public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
-                         String runId, Supplier<String> awsIdentity, TargetLocks locks) {
-        this(environment, confirmer, audit, redactor, runId, awsIdentity, locks, CentralTrail.NONE);
+                         String runId, Supplier<String> awsIdentity, RunLeases leases) {
+        this(environment, confirmer, audit, redactor, runId, awsIdentity, leases, CentralTrail.NONE);
     }
 
     /** As above; every record then goes on to {@code trail} ({@link CentralTrail#NONE}: none). */
     public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
-                         String runId, Supplier<String> awsIdentity, TargetLocks locks, CentralTrail trail) {
-        this(environment, confirmer, audit, redactor, runId, awsIdentity, locks, trail, EffectGuard.NONE);
+                         String runId, Supplier<String> awsIdentity, RunLeases leases, CentralTrail trail) {
+        this(environment, confirmer, audit, redactor, runId, awsIdentity, leases, trail, EffectGuard.NONE);
     }
 
     /** As above; {@code guard} is asked about every effect first, and one it refuses is audited and refused. */
     public ExecutingGate(Environment environment, Confirmer confirmer, AuditLog audit, Redactor redactor,
-                         String runId, Supplier<String> awsIdentity, TargetLocks locks, CentralTrail trail, EffectGuard guard) {
+                         String runId, Supplier<String> awsIdentity, RunLeases leases, CentralTrail trail, EffectGuard guard) {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.guard = guard == null ? EffectGuard.NONE : guard;
         this.environment = Objects.requireNonNull(environment, "environment");
@@ -65,7 +68,7 @@ public final class ExecutingGate implements Gate {
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.runId = runId;
         this.awsIdentity = awsIdentity;
-        this.locks = locks;
+        this.leases = leases;
     }
 
     @Override
@@ -102,7 +105,7 @@ public final class ExecutingGate implements Gate {
         return confirmer.isInteractive() && !confirmer.assumesYes();
     }
 
-    /** Confirms a destructive effect, takes its target's lock, audits it and performs it; {@code planned} is not used. */
+    /** Takes the lease of the effect's target, confirms a destructive effect, audits it and performs it; {@code planned} is not used. */
     @Override
     public <T> T apply(Effect effect, Action<T> action, Supplier<? extends T> planned) {
         return apply(effect, action, planned, null);
@@ -119,6 +122,19 @@ public final class ExecutingGate implements Gate {
             appendAndShip(record("refused", who, effect, guarded, null));
             throw Refusals.refused(effect, guarded, environment.name(), applied, redactor);
         }
+        if (leases != null) {
+            // the lease first: nobody is asked to confirm an effect another run's lease refuses
+            Effect shown = effect.redacted(redactor);
+            String target = LeaseTargets.of(shown);
+            try {
+                if (target != null) leases.take(target, shown.summary());
+                leases.requireHeld(shown.summary());
+            } catch (OpsException.RefusedException busy) {
+                appendAndShip(record("refused", who, effect, busy.what(), null));
+                throw OpsException.builder(busy.what()).environment(environment.name())
+                        .hint(busy.hint() + "; " + Refusals.whatChanged(applied)).refused();
+            }
+        }
         if (effect.destructive()) {
             Confirmer.Decision decision = confirmer.decide(effect.redacted(redactor), environment, undoLine(effect, undo != null));
             if (!decision.approved()) {
@@ -126,17 +142,7 @@ public final class ExecutingGate implements Gate {
                 throw Refusals.refused(effect, decision.reason(), environment.name(), applied, redactor);
             }
         }
-        TargetLocks.Held held;
-        try {
-            held = locks == null ? null : locks.acquire(environment.name(), effect.redacted(redactor), runId);
-        } catch (OpsException.RefusedException busy) {
-            appendAndShip(record("refused", who, effect, busy.what(), null));
-            throw OpsException.builder(busy.what()).environment(environment.name())
-                    .hint(busy.hint() + "; " + Refusals.whatChanged(applied)).refused();
-        }
-        try (TargetLocks.Held ignored = held) {
-            return perform(effect, action, who, undo);
-        }
+        return perform(effect, action, who, undo);
     }
 
     private <T> T perform(Effect effect, Action<T> action, Operator who, java.util.function.Function<? super T, Effect> undo) {

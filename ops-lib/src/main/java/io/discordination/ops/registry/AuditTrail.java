@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -603,22 +602,7 @@ public final class AuditTrail implements CentralTrail, AutoCloseable {
 
     /** This machine's name, as log stream names carry it (no {@code :} or {@code *}). */
     static String host() {
-        String name = System.getenv("HOSTNAME");
-        if (name == null || name.isBlank()) {
-            try {
-                name = Files.readString(Path.of("/etc/hostname")).trim();
-            } catch (IOException | RuntimeException e) {
-                name = null;
-            }
-        }
-        if (name == null || name.isBlank()) {
-            try {
-                name = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                name = "unknown-host";
-            }
-        }
-        return name.replaceAll("[^A-Za-z0-9._-]", "-");
+        return Host.name().replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     // --- reading ---

@@ -37,15 +37,24 @@ public final class Registry {
     private final Supplier<CloudWatchLogsClient> logs;
     private final Supplier<S3Client> s3;
     private final java.util.concurrent.atomic.AtomicBoolean noticed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Fence fence;
+    private volatile Leases leases;
 
     public Registry(RegistryTopology topology, String environment, Path opsHome, Supplier<DynamoDbClient> dynamo,
                     Supplier<CloudWatchLogsClient> logs, Supplier<S3Client> s3) {
+        this(topology, environment, opsHome, dynamo, logs, s3, Fence.NONE);
+    }
+
+    /** With {@code fence}: the condition checks of the leases the context's run holds ({@link RunLeases}), read at each write. */
+    public Registry(RegistryTopology topology, String environment, Path opsHome, Supplier<DynamoDbClient> dynamo,
+                    Supplier<CloudWatchLogsClient> logs, Supplier<S3Client> s3, Fence fence) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.opsHome = Objects.requireNonNull(opsHome, "opsHome");
         this.dynamo = dynamo;
         this.logs = logs;
         this.s3 = s3;
+        this.fence = Objects.requireNonNull(fence, "fence");
     }
 
     /** True when team state is in AWS (the environment has {@code registry:}); false: local files. */
@@ -106,6 +115,33 @@ public final class Registry {
     /** Saved plans and their approvals ({@code ops plan --save}, {@code ops approve}, {@code ops apply}). */
     public Plans plans() {
         return new Plans(this);
+    }
+
+    /**
+     * The environment's leases: items of the registry table with a {@code registry:} section
+     * ({@link DynamoLeases}), else lock files under {@code OPS_HOME/locks} ({@link LocalLeases}).
+     */
+    public Leases leases() {
+        Leases l = leases;
+        if (l == null) {
+            synchronized (this) {
+                if (leases == null) {
+                    leases = central() ? new DynamoLeases(dynamo, table(), environment)
+                            : new LocalLeases(opsHome.resolve("locks"), environment);
+                }
+                l = leases;
+            }
+        }
+        return l;
+    }
+
+    /**
+     * What a registry write of this context's run must prove: a condition check per lease it holds
+     * now (still its run, still its token). Put them into the write's TransactWriteItems; a run that
+     * lost a lease then cannot write. {@link Fence#NONE} outside a run.
+     */
+    public Fence fence() {
+        return fence;
     }
 
     /** One line for stderr, said once per command, when team state stays on this machine. */

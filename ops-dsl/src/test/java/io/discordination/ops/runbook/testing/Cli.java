@@ -59,15 +59,27 @@ public final class Cli {
 
     /** Starts {@code ops args...} in a child JVM with this JVM's class path; output goes to files under home. */
     public Process start(String... args) throws IOException {
-        return start(java.util.Map.of(), args);
+        return start(List.of(), java.util.Map.of(), args);
     }
 
     /** As {@link #start(String...)}, with {@code environment} added to the child's environment variables (credentials, settings). */
     public Process start(java.util.Map<String, String> environment, String... args) throws IOException {
+        return start(List.of(), environment, args);
+    }
+
+    /** As {@link #start(String...)}, with system properties for the child ({@code -Dops.lease.expiry=3s}). */
+    public Process start(List<String> jvmOptions, String... args) throws IOException {
+        return start(jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with system properties and environment variables for the child. */
+    public Process start(List<String> jvmOptions, java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
-                "-Dops.root=" + root, "-Dops.home=" + home, OpsCommand.class.getName()));
+                "-Dops.root=" + root, "-Dops.home=" + home));
+        command.addAll(jvmOptions);
+        command.add(OpsCommand.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("OPS_HOME");

@@ -1059,6 +1059,33 @@ except Exception as error:
     sys.stderr.write("sandbox: moto IAM patch NOT applied: %r\n" % (error,))
 
 try:
+    import functools
+    import threading
+
+    from moto.dynamodb import models as _dynamodb
+
+    # moto_server serves requests on threads and moto's DynamoDB evaluates a condition and then
+    # writes the item with no lock between: two conditional writes at once both pass (two runs
+    # take one lease). DynamoDB serializes the writes of an item, so a condition holds for the
+    # write it guards; one lock around moto's item reads and writes gives the same.
+    _dynamodb_lock = threading.RLock()
+
+    def _serialized(method):
+        @functools.wraps(method)
+        def locked(self, *args, **kwargs):
+            with _dynamodb_lock:
+                return method(self, *args, **kwargs)
+        return locked
+
+    for _name in ("put_item", "get_item", "update_item", "delete_item", "query", "scan", "transact_write_items",
+                  "transact_get_items", "execute_statement", "execute_transaction"):
+        if hasattr(_dynamodb.DynamoDBBackend, _name):
+            setattr(_dynamodb.DynamoDBBackend, _name, _serialized(getattr(_dynamodb.DynamoDBBackend, _name)))
+    _note("dynamodb-atomic-conditions")
+except Exception as error:
+    sys.stderr.write("sandbox: moto DynamoDB lock patch NOT applied: %r\n" % (error,))
+
+try:
     import logging
 
     # one line per request makes the log grow without telling anything; errors still show
