@@ -89,7 +89,7 @@ class SandboxControlPlaneTest {
                     .collect(Collectors.toMap(Policy::policyName, p -> p));
             assertThat(policies).containsKeys("discordination-ops-operator", "discordination-ops-auditor");
             assertThat(actions(aws, policies.get("discordination-ops-operator"))).containsExactlyInAnyOrder(
-                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+                    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
                     "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem",
                     "logs:CreateLogStream", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams",
                     "s3:GetObject", "s3:PutObject", "s3:ListBucket", "sts:GetCallerIdentity");
