@@ -21,10 +21,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
@@ -85,26 +81,7 @@ class PlansAndApprovalsTest {
         prod = Files.writeString(home.resolve("prod.yaml"), text);
         alice = keys(box.operator("plans-alice"));
         bob = keys(box.operator("plans-bob"));
-        try (DynamoDbClient dynamo = aws(DynamoDbClient.builder())) {
-            // the contract's schema, as deploy/control-plane.yaml makes it; the sandbox deploys that template, so this is a fallback
-            dynamo.createTable(b -> b.tableName(TABLE)
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("kind").attributeType(ScalarAttributeType.S),
-                            a -> a.attributeName("at").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                    .globalSecondaryIndexes(g -> g.indexName("by-kind")
-                            .keySchema(k -> k.attributeName("kind").keyType(KeyType.HASH), k -> k.attributeName("at").keyType(KeyType.RANGE))
-                            .projection(p -> p.projectionType(ProjectionType.ALL)))
-                    .billingMode("PAY_PER_REQUEST"));
-        } catch (ResourceInUseException exists) {
-            // made by the sandbox
-        }
-        try (var logs = aws(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder())) {
-            logs.createLogGroup(b -> b.logGroupName("/discordination/ops/audit"));
-        } catch (software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException exists) {
-            // made by the sandbox
-        }
+        // the sandbox deploys deploy/control-plane.yaml at up: the registry table and the audit log group are there
     }
 
     @AfterAll
