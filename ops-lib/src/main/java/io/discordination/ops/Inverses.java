@@ -20,7 +20,7 @@ public final class Inverses {
 
     /** The verbs an inverse can have, the ones {@link #perform} knows how to carry out. */
     public static final List<String> VERBS = List.of("unblock", "enable-account", "put-delete-marker", "restore-version",
-            "delete-instance", "delete-snapshot", "restore-previous-version");
+            "delete-instance", "delete-snapshot", "restore-previous-version", "force-redeploy");
 
     /** Carries out {@code inverse} in {@code context}; returns the handle's result. */
     public static Object perform(OpsContext context, Effect inverse) {
@@ -41,9 +41,20 @@ public final class Inverses {
             case "delete-instance" -> context.rds(text(p, "instance")).deleteRestored();
             case "delete-snapshot" -> context.rds(text(p, "instance")).deleteSnapshot(text(p, "snapshot"));
             case "restore-previous-version" -> context.secret(text(p, "secretId")).restorePrevious(text(p, "version"), text(p, "current"));
+            // not an inverse of its own (a rolling restart has none): the redeploy after a secret moved back
+            case "force-redeploy" -> context.ecs(shortServiceName(context, text(p, "service"))).forceRedeploy().awaitStable();
             default -> throw OpsException.builder("Cannot undo '" + inverse.verb() + "': no handle performs it")
                     .hint("undo it by hand: " + inverse.command()).invalidInput();
         };
+    }
+
+    /** The environment's short name ({@code api}) of the ECS service {@code service} names. */
+    private static String shortServiceName(OpsContext context, String service) {
+        return context.environment().topology().ecs().services().entrySet().stream()
+                .filter(e -> service.equals(e.getValue().optional().orElse(null))).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> OpsException.builder("ECS service " + service + " is not one of environment "
+                        + context.environment().name() + "'s services").hint("undo it in the environment the run used (--env); "
+                        + "nothing more was changed").invalidInput());
     }
 
     private static String text(Map<String, Object> parameters, String name) {

@@ -91,8 +91,9 @@ final class UndoCommand extends OpsSubcommand {
                 steps.add(new Step(at, r.effect(), r.undo(), undone.contains(key(at, r.effect())) ? "undone" : "to undo"));
             }
         }
+        redeploysAfterSecrets(finished, steps, undone);
         boolean anyUndone = steps.stream().anyMatch(s -> "undone".equals(s.status()));
-        List<Step> remaining = steps.stream().filter(s -> "to undo".equals(s.status())).toList();
+        List<Step> remaining = steps.stream().filter(s -> "to undo".equals(s.status()) || REDEPLOY.equals(s.status())).toList();
         if (anyUndone && remaining.isEmpty()) {
             throw OpsException.builder("Run " + runId + " was already undone").environment(env.name())
                     .hint("its inverses are recorded in " + done + "; nothing was changed").refused();
@@ -123,11 +124,49 @@ final class UndoCommand extends OpsSubcommand {
         return ExitCode.OK;
     }
 
+    /** The status of a redeploy that follows a secret moved back, so the services load the restored value. */
+    private static final String REDEPLOY = "then redeploy";
+
+    /**
+     * A run that rotated a secret and then redeployed services made them load the new value; moving
+     * AWSCURRENT back does not reach them. So when a secret is to be moved back, each service the run
+     * redeployed after that rotation is redeployed again, once, after every inverse has run.
+     */
+    private static void redeploysAfterSecrets(List<AuditLog.Record> finishedNewestFirst, List<Step> steps, Set<String> undone) {
+        Instant rotated = null;
+        for (Step s : steps) {
+            if (s.inverse() != null && "restore-previous-version".equals(s.inverse().verb())) {
+                Instant at = Instant.parse(s.finishedAt());
+                if (rotated == null || at.isBefore(rotated)) rotated = at;
+            }
+        }
+        if (rotated == null) return;
+        Set<String> services = new HashSet<>();
+        List<AuditLog.Record> oldestFirst = new ArrayList<>(finishedNewestFirst);
+        java.util.Collections.reverse(oldestFirst);
+        for (AuditLog.Record r : oldestFirst) {
+            Effect e = r.effect();
+            if (!"force-redeploy".equals(e.verb()) || r.time().isBefore(rotated) || !services.add(e.target())) continue;
+            Effect again = Effect.on(e.system(), e.target()).verb("force-redeploy")
+                    .param("cluster", e.parameters().get("cluster")).param("service", e.parameters().get("service"))
+                    .destructive().command(io.discordination.ops.ecs.EcsService.FORCE_REDEPLOY
+                            .with("cluster", String.valueOf(e.parameters().get("cluster")))
+                            .with("service", String.valueOf(e.parameters().get("service")))).build();
+            String at = r.time().toString();
+            steps.add(new Step(at, e, again, undone.contains(key(at, e)) ? "undone" : REDEPLOY));
+        }
+    }
+
     private void printPlan(String env, List<Step> steps) {
         out().println("Undo of run " + runId + " in " + env + " (newest first):");
         for (Step s : steps) {
             Effect shown = s.inverse() != null ? s.inverse() : s.effect();
             String label = s.inverse() != null ? s.status() : "CANNOT BE UNDONE";
+            if (REDEPLOY.equals(s.status())) {
+                out().println("  " + REDEPLOY + ": " + TerminalText.escape(shown.summary())
+                        + "   (it loaded the rotated secret; this loads the restored one)");
+                continue;
+            }
             out().println("  " + label + ": " + TerminalText.escape(shown.summary())
                     + (s.inverse() != null ? "   (inverse of " + TerminalText.escape(s.effect().summary()) + ")"
                     : "   (" + TerminalText.escape(s.status()) + ")"));

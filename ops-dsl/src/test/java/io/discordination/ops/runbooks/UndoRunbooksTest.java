@@ -256,12 +256,25 @@ class UndoRunbooksTest {
             String rotated = current(sm, SeedData.JWT_SECRET_ID);
             assertThat(rotated).isNotEqualTo(before);
 
+            java.time.Instant beforeUndo = java.time.Instant.now();
             Cli.Result undo = ops.undo(SandboxRunbookSupport.runId(run), "--yes");
 
             assertThat(undo.exitCode()).as(undo.all()).isZero();
             assertThat(undo.out()).contains("to undo: restore-previous-version secret " + SeedData.JWT_SECRET_ID,
-                    "until they are redeployed", "CANNOT BE UNDONE: force-redeploy");
+                    "until they are redeployed", "CANNOT BE UNDONE: force-redeploy",
+                    "then redeploy: force-redeploy ecs service " + SeedData.CLUSTER + "/api",
+                    "then redeploy: force-redeploy ecs service " + SeedData.CLUSTER + "/gateway");
             assertThat(current(sm, SeedData.JWT_SECRET_ID)).isEqualTo(before);
+            // the services load the restored value: each got a new deployment after the undo began (ECS, read with the SDK)
+            try (software.amazon.awssdk.services.ecs.EcsClient ecs = ops.aws(software.amazon.awssdk.services.ecs.EcsClient.builder())) {
+                for (String service : SeedData.SERVICES) {
+                    var primary = ecs.describeServices(b -> b.cluster(SeedData.CLUSTER).services(service)).services().get(0)
+                            .deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst().orElseThrow();
+                    assertThat(primary.createdAt()).as(service).isAfter(beforeUndo);
+                }
+            }
+            // the redeploys ran after the secret moved back, in the undo's audit run
+            assertThat(undo.out().indexOf("undoing: force-redeploy")).isGreaterThan(undo.out().indexOf("undoing: restore-previous-version"));
         }
     }
 
