@@ -12,8 +12,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,29 @@ public final class SandboxAws {
     public static OpsContext context(SandboxInfo info, Path home, Confirmer confirmer, Mode mode) {
         return OpsContext.builder().environment(Environment.load(info.environmentFile())).opsHome(home)
                 .confirmer(confirmer).mode(mode).build();
+    }
+
+    /**
+     * Executes, approving destructive effects, on the sandbox's environment without its {@code registry:}
+     * section: team state (leases, the audit trail) stays in {@code home}. Contexts in different homes
+     * then take no lease from one another, so a test can make many writers of one target race, as other
+     * tools (or ops without a registry) do; with the registry, runs never overlap on one target.
+     */
+    public static OpsContext contextWithoutRegistry(SandboxInfo info, Path home) {
+        try {
+            List<String> kept = new ArrayList<>();
+            boolean inRegistry = false;
+            for (String line : Files.readAllLines(info.environmentFile())) {
+                if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) inRegistry = line.startsWith("registry:");
+                if (!inRegistry) kept.add(line);
+            }
+            Files.createDirectories(home);
+            Path file = Files.write(home.resolve("local-without-registry.yaml"), kept);
+            return OpsContext.builder().environment(Environment.load(file)).opsHome(home)
+                    .confirmer(Confirmer.nonInteractive(true, null)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Executes with no one to confirm: every destructive effect is refused. */

@@ -117,7 +117,7 @@ class WafIpSetTest {
                 String address = addresses.get(i);
                 Path ownHome = home.resolve("ctx-" + i);
                 futures.add(pool.submit(() -> {
-                    try (OpsContext ops = SandboxAws.context(info, ownHome)) {
+                    try (OpsContext ops = SandboxAws.contextWithoutRegistry(info, ownHome)) {
                         go.await();
                         return ops.waf().block(address);
                     }
@@ -202,7 +202,7 @@ class WafIpSetTest {
                 List<String> mine = addresses.subList(5 * i, 5 * i + 5);
                 Path ownHome = home.resolve("ctx-" + i);
                 futures.add(pool.submit(() -> {
-                    try (OpsContext ops = SandboxAws.context(info, ownHome)) {
+                    try (OpsContext ops = SandboxAws.contextWithoutRegistry(info, ownHome)) {
                         go.await();
                         return ops.waf().block(mine);
                     }
