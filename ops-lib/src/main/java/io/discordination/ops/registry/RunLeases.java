@@ -230,13 +230,20 @@ public final class RunLeases implements Fence, AutoCloseable {
         }
         if (beat != null) beat.shutdownNow();
         if (held.isEmpty()) return;
-        for (Held h : new ArrayList<>(held.values())) {
-            try {
-                h.store.release(h.lease);
-            } catch (RuntimeException e) {
-                // it expires by itself within the expiry
-                LOG.warn("could not release the lease of {}: {}", h.lease.target(), e.getMessage());
+        // a thread being stopped (a pool shut down around a context) would fail the release call at once and
+        // leave the target held until its expiry: release first, then hand the interrupt back
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (Held h : new ArrayList<>(held.values())) {
+                try {
+                    h.store.release(h.lease);
+                } catch (RuntimeException e) {
+                    // it expires by itself within the expiry
+                    LOG.warn("could not release the lease of {}: {}", h.lease.target(), e.getMessage());
+                }
             }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
         held.clear();
         lost = null;
