@@ -2,6 +2,7 @@ package io.discordination.ops.cli;
 
 import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsContext;
+import io.discordination.ops.OpsPaths;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Effect;
@@ -76,6 +77,10 @@ final class SetupCommand extends OpsSubcommand {
         PrintWriter out = out();
         io.discordination.ops.gate.Confirmer confirmer = confirmation.confirmer(noInput());
         try (OpsContext context = RunbookInvocation.open(env, false, confirmer, spec)) {
+            // the registry table may be what this command is about to create: where it cannot take a lease in it
+            // (even under audit.requireCentral), each change is locked on this machine instead
+            context.leases().fallBackTo(() -> new io.discordination.ops.registry.LocalLeases(
+                    OpsPaths.home().resolve("locks"), env.name()), line -> { });
             ControlPlaneSetup setup = new ControlPlaneSetup(context.registry(), region, retentionDays);
             ControlPlaneSetup.Plan plan = setup.inspect();
             if (!output.isJson()) print(out, "Control plane of " + env.name() + " (" + context.registry().describe() + "):", plan);
