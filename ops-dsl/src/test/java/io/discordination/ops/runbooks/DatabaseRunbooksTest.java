@@ -153,7 +153,7 @@ class DatabaseRunbooksTest {
         AreaARunbookSupport ops = new AreaARunbookSupport(sandbox, home);
         Cli.Result first = ops.run("create-db-backup");
         assertThat(first.exitCode()).as(first.all()).isZero();
-        String runId = SandboxRunbookSupport.cutJournalAfter(first, "Manual RDS snapshot");
+        String runId = ops.cutJournalAfter(first, "Manual RDS snapshot");
         Set<String> before = snapshotIds(ops);
 
         Cli.Result resumed = ops.resume("create-db-backup", runId);
@@ -313,7 +313,7 @@ class DatabaseRunbooksTest {
             List<Integer> pids = pids(idle);
             Cli.Result first = ops.run("connection-pool-exhaustion", "idle-for=1s");
             assertThat(first.exitCode()).as(first.all()).isZero();
-            String runId = SandboxRunbookSupport.cutJournalAfter(first, "Kill idle connections");
+            String runId = ops.cutJournalAfter(first, "Kill idle connections");
 
             Cli.Result resumed = ops.resume("connection-pool-exhaustion", runId);
 

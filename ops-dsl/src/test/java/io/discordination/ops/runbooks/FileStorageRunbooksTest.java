@@ -217,7 +217,7 @@ class FileStorageRunbooksTest {
             ensureDeleted(s3);
             Cli.Result first = ops.run("restore-deleted-file", FILE);
             assertThat(first.exitCode()).as(first.all()).isZero();
-            String runId = SandboxRunbookSupport.cutJournalAfter(first, "Restore specific version");
+            String runId = ops.cutJournalAfter(first, "Restore specific version");
             List<String> before = versions(s3).stream().map(ObjectVersion::versionId).toList();
 
             Cli.Result resumed = ops.resume("restore-deleted-file", runId);

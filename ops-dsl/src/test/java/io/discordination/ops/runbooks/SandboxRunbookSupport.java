@@ -84,9 +84,21 @@ abstract class SandboxRunbookSupport {
 
     /**
      * Cuts the journal of the run that printed {@code r} right after the step-finished line of
-     * {@code stepTitle}: what a run killed just after that step leaves on disk. Returns the run id.
+     * {@code stepTitle}: what a run killed just after that step leaves, on disk and in the registry's
+     * journal prefix (the sandbox has a registry: a killed run's copy there ends where the local one
+     * does, and a resume reads the longer of the two). Returns the run id.
      */
-    static String cutJournalAfter(Cli.Result r, String stepTitle) {
+    String cutJournalAfter(Cli.Result r, String stepTitle) {
+        String runId = cutLocalJournalAfter(r, stepTitle);
+        Path file = Path.of(r.out().replaceFirst("(?s).*Journal: (\\S+).*", "$1"));
+        try (software.amazon.awssdk.services.s3.S3Client s3 = aws(software.amazon.awssdk.services.s3.S3Client.builder().forcePathStyle(true))) {
+            s3.putObject(b -> b.bucket(io.discordination.ops.sandbox.SeedData.JOURNAL_BUCKET).key(io.discordination.ops.sandbox.SeedData.JOURNAL_PREFIX + runId + ".jsonl"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
+        }
+        return runId;
+    }
+
+    private static String cutLocalJournalAfter(Cli.Result r, String stepTitle) {
         String journal = r.out().replaceFirst("(?s).*Journal: (\\S+).*", "$1");
         Path file = Path.of(journal);
         try {
