@@ -147,13 +147,9 @@ final class UndoCommand extends OpsSubcommand {
         for (AuditLog.Record r : oldestFirst) {
             Effect e = r.effect();
             if (!"force-redeploy".equals(e.verb()) || r.time().isBefore(rotated) || !services.add(e.target())) continue;
-            Effect again = Effect.on(e.system(), e.target()).verb("force-redeploy")
-                    .param("cluster", e.parameters().get("cluster")).param("service", e.parameters().get("service"))
-                    .destructive().command(io.discordination.ops.ecs.EcsService.FORCE_REDEPLOY
-                            .with("cluster", String.valueOf(e.parameters().get("cluster")))
-                            .with("service", String.valueOf(e.parameters().get("service")))).build();
+            // the recorded redeploy, as the handle described it, is what runs again
             String at = r.time().toString();
-            steps.add(new Step(at, e, again, undone.contains(key(at, e)) ? "undone" : REDEPLOY));
+            steps.add(new Step(at, e, e, undone.contains(key(at, e)) ? "undone" : REDEPLOY));
         }
     }
 
