@@ -2,7 +2,6 @@ package io.discordination.ops.cli;
 
 import io.discordination.ops.ExitCode;
 import io.discordination.ops.OpsContext;
-import io.discordination.ops.OpsPaths;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.env.Environment;
 import io.discordination.ops.gate.Effect;
@@ -80,7 +79,7 @@ final class SetupCommand extends OpsSubcommand {
             // the registry table may be what this command is about to create: where it cannot take a lease in it
             // (even under audit.requireCentral), each change is locked on this machine instead
             context.leases().fallBackTo(() -> new io.discordination.ops.registry.LocalLeases(
-                    OpsPaths.home().resolve("locks"), env.name()), line -> { });
+                    context.opsHome().resolve("locks"), env.name()), line -> { });
             ControlPlaneSetup setup = new ControlPlaneSetup(context.registry(), region, retentionDays);
             ControlPlaneSetup.Plan plan = setup.inspect();
             if (!output.isJson()) print(out, "Control plane of " + env.name() + " (" + context.registry().describe() + "):", plan);
