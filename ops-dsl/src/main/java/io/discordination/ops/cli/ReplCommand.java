@@ -59,9 +59,14 @@ final class ReplCommand extends OpsSubcommand {
         try (OpsContext context = RunbookInvocation.open(env, dryRun, confirmer(in), spec);
              Ops.Scope ignored = Ops.use(context)) {
             if (!dryRun) RegistryNotice.say(context.registry(), spec);
+            // a REPL is no run: a line's effects hold their targets' leases while the line runs, not while the shell is open
+            Runnable release = () -> {
+                if (context.leases() != null) context.leases().close();
+            };
+            ReplExecution.afterEachSnippet(release);
             String banner = "ops repl: environment " + env.name() + (dryRun ? " (dry run)" : "")
                     + "; the library is imported (try: ecs(\"api\").status()). ";
-            return groovy ? groovy(in, banner + "Type :help for the entry points, :exit to leave.")
+            return groovy ? groovy(in, banner + "Type :help for the entry points, :exit to leave.", release)
                     : jshell(banner + "Type help() for the entry points, /exit to leave.");
         }
     }
@@ -111,7 +116,7 @@ final class ReplCommand extends OpsSubcommand {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
-    private ExitCode groovy(BufferedReader in, String banner) throws Exception {
+    private ExitCode groovy(BufferedReader in, String banner, Runnable afterStatement) throws Exception {
         PrintWriter out = out();
         Binding binding = new Binding();
         String help = ReplHelp.text(":exit");
@@ -138,7 +143,12 @@ final class ReplCommand extends OpsSubcommand {
             }
             pending.append(line).append('\n');
             try {
-                Object value = shell.evaluate(pending.toString(), "repl.groovy");
+                Object value;
+                try {
+                    value = shell.evaluate(pending.toString(), "repl.groovy");
+                } finally {
+                    afterStatement.run(); // before its value is shown (a statement cut short by a line break ran nothing)
+                }
                 pending.setLength(0);
                 // a value may be remote text (a log line, a room name): redacted, and escaped for the terminal
                 out.println("==> " + TerminalText.escapeKeepingLines(Ops.context().redactor().redact(String.valueOf(value))));

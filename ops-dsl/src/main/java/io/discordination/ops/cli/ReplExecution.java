@@ -20,13 +20,16 @@ import java.util.Map;
  * races it and gets nothing, while the tool's user input stream switches the editor to reading
  * one answer, the way it serves {@code System.in} to snippets that run in a remote JVM.
  * Found by JShell through {@code META-INF/services}; the {@code ops repl} command installs
- * {@link #prompt()} in its {@link Confirmer}.
+ * {@link #prompt()} in its {@link Confirmer}, and through {@link #afterEachSnippet} lets go of the
+ * leases a snippet took once it ends.
  *
  * <pre>{@code Confirmer.asking(ReplExecution.prompt(), false)}</pre>
  */
 public final class ReplExecution implements ExecutionControlProvider {
     /** The environment of the running REPL: JShell makes the provider through the service loader, so it cannot be handed in. */
     private static volatile ExecutionEnv current;
+    /** Runs after each snippet, however it ended ({@link #afterEachSnippet}). */
+    private static volatile Runnable afterSnippet = () -> { };
 
     @Override
     public String name() {
@@ -36,7 +39,59 @@ public final class ReplExecution implements ExecutionControlProvider {
     @Override
     public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
         current = env;
-        return new LocalExecutionControlProvider().generate(env, parameters);
+        return new AfterEachSnippet(new LocalExecutionControlProvider().generate(env, parameters));
+    }
+
+    /** Has {@code action} run after each snippet the REPL evaluates, whether it returned, threw or was stopped. */
+    static void afterEachSnippet(Runnable action) {
+        afterSnippet = action;
+    }
+
+    /** JShell's local execution, with {@link #afterSnippet} run after each invocation of a snippet. */
+    private record AfterEachSnippet(ExecutionControl local) implements ExecutionControl {
+        @Override
+        public String invoke(String className, String methodName) throws RunException, EngineTerminationException, InternalException {
+            try {
+                return local.invoke(className, methodName);
+            } finally {
+                afterSnippet.run();
+            }
+        }
+
+        @Override
+        public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+            local.load(cbcs);
+        }
+
+        @Override
+        public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+            local.redefine(cbcs);
+        }
+
+        @Override
+        public String varValue(String className, String varName) throws RunException, EngineTerminationException, InternalException {
+            return local.varValue(className, varName);
+        }
+
+        @Override
+        public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+            local.addToClasspath(path);
+        }
+
+        @Override
+        public void stop() throws EngineTerminationException, InternalException {
+            local.stop();
+        }
+
+        @Override
+        public Object extensionCommand(String command, Object arg) throws RunException, EngineTerminationException, InternalException {
+            return local.extensionCommand(command, arg);
+        }
+
+        @Override
+        public void close() {
+            local.close();
+        }
     }
 
     /** Asks at the REPL's terminal: the question on the tool's output, one line read through the tool's input. */

@@ -121,6 +121,22 @@ class ReplTest {
         return out;
     }
 
+    /**
+     * The {@code expiresAt} of the sandbox's lease on api, as the aws CLI reads the registry table: 0
+     * once released, "None" when no run ever took it.
+     */
+    private static String apiLeaseExpiry() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "get-item", "--table-name", "discordination-ops", "--consistent-read",
+                "--key", "{\"pk\":{\"S\":\"lease#local#ecs:discordination-prod/api\"},\"sk\":{\"S\":\"lease\"}}",
+                "--query", "Item.expiresAt.N", "--output", "text");
+        pb.environment().remove("AWS_PROFILE");
+        pb.environment().putAll(sandbox.exports());
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
     private void clear() throws Exception {
         // -R resets the pane without typing anything (a Ctrl-L would reach the Groovy loop's input)
         assertThat(tmux("send-keys", "-R", "-t", session)).isZero();
@@ -147,6 +163,8 @@ class ReplTest {
         type("y");
         awaitScreen("ecs-svc/", "jshell>");
         assertThat(deployments()).isNotEqualTo(before);
+        // the line is done: its lease is let go while the shell stays open, so a colleague's run is not refused
+        assertThat(apiLeaseExpiry()).isEqualTo("0");
         type("/exit");
     }
 
@@ -179,6 +197,7 @@ class ReplTest {
         type("y");
         awaitScreen("ecs-svc/");
         assertThat(deployments()).isNotEqualTo(before);
+        assertThat(apiLeaseExpiry()).isEqualTo("0");
         type(":exit");
     }
 
