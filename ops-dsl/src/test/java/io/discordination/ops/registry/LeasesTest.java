@@ -217,6 +217,40 @@ class LeasesTest {
                 .key(Map.of("pk", AttributeValue.fromS("fenced#current"), "sk", AttributeValue.fromS("x")))).item()).isNotEmpty();
     }
 
+    @Test
+    void terminatedHolder_releasesItsLeaseOnTheWayOut_andTheNextRunTakesItAtOnce() throws Exception {
+        // a probe of its own: the lines and the lease of the killed-holder test stay that test's
+        Path ownProbe = tmp.resolve("probe-term");
+        Path env = plane.environmentFile(tmp.resolve("env-term"), ENV, alice, ownProbe);
+        Cli aliceCli = cli("term-alice");
+        Files.writeString(ownProbe.resolve("block"), "");
+        String target = "test:file " + ownProbe.resolve("lock-marker");
+        long before = plane.leaseItem(ENV, target).map(i -> ControlPlaneFixture.number(i, "token")).orElse(0L);
+        // the default expiry (a minute): a lease left behind would refuse the next run below
+        Process holder = aliceCli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=t");
+        Map<String, AttributeValue> held;
+        try {
+            held = awaitHeld(target, before, holder);
+            while (!Files.exists(ownProbe.resolve("lock-marker")) || Files.readAllLines(ownProbe.resolve("lock-marker")).isEmpty()) {
+                assertThat(holder.isAlive()).as("the holder ended early").isTrue();
+                Thread.sleep(20);
+            }
+        } finally {
+            holder.destroy(); // SIGTERM, as kill does, or a terminal closed around it (SIGHUP)
+        }
+        assertThat(holder.waitFor(30, TimeUnit.SECONDS)).as("the run stops on SIGTERM").isTrue();
+        Files.delete(ownProbe.resolve("block"));
+
+        Map<String, AttributeValue> after = plane.leaseItem(ENV, target).orElseThrow();
+        assertThat(ControlPlaneFixture.text(after, "runId")).isEqualTo(ControlPlaneFixture.text(held, "runId"));
+        assertThat(ControlPlaneFixture.number(after, "expiresAt")).as("released on the way out, item kept").isZero();
+
+        Cli.Result next = aliceCli.run("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=u");
+        assertThat(next.exitCode()).as(next.all()).isZero();
+        assertThat(ControlPlaneFixture.number(plane.leaseItem(ENV, target).orElseThrow(), "token")).isEqualTo(before + 2);
+        assertThat(Files.readAllLines(ownProbe.resolve("lock-marker"))).containsExactly("t", "u");
+    }
+
     /** A put of a test item fenced by {@code lease}, as a run's registry writes are ({@link DynamoLeases#conditionCheck}). */
     private static void fencedPut(Lease lease, String pk) {
         List<TransactWriteItem> items = new ArrayList<>(new DynamoLeases(() -> plane.dynamo, ControlPlaneFixture.TABLE, ENV)

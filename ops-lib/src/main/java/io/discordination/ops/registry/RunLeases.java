@@ -58,6 +58,12 @@ public final class RunLeases implements Fence, AutoCloseable {
     private volatile Supplier<Leases> fallback;
     private volatile Consumer<String> notices = line -> { };
     private ScheduledExecutorService heartbeat;
+    /** Releases the leases held when the JVM exits before {@link #close} (SIGINT, SIGTERM, SIGHUP); null while none is held. */
+    private Thread exitHook;
+    /** Set once that hook ran: the process is on its way out and takes no lease and performs no effect more. */
+    private volatile boolean exiting;
+    /** How long the exit hook waits for the registry before it leaves the leases to expire. */
+    private static final long EXIT_RELEASE_MS = 3_000;
 
     /** A lease held, and until when it is known to hold. */
     private static final class Held {
@@ -128,6 +134,7 @@ public final class RunLeases implements Fence, AutoCloseable {
      * @throws OpsException.RefusedException when another run holds it (after waiting, if told to wait)
      */
     public Lease take(String target, String what) {
+        if (exiting) throw exitingRefusal(what);
         Held mine = held.get(target);
         if (mine != null) return mine.lease;
         try {
@@ -166,6 +173,13 @@ public final class RunLeases implements Fence, AutoCloseable {
                 synchronized (this) {
                     held.put(target, new Held(lease, leases));
                     if (leases.expires()) startHeartbeat(leases);
+                    releaseOnExit();
+                }
+                if (exiting) {
+                    // the exit hook ran while this was taken: let it go again rather than hold it to its expiry
+                    Held taken = held.remove(target);
+                    if (taken != null) release(List.of(taken));
+                    throw exitingRefusal(what);
                 }
                 return lease;
             } catch (Leases.Busy busy) {
@@ -194,6 +208,7 @@ public final class RunLeases implements Fence, AutoCloseable {
      * renewed before it expired: a paused or cut-off process): the run changes nothing more.
      */
     public void requireHeld(String what) {
+        if (exiting) throw exitingRefusal(what);
         long now = System.currentTimeMillis();
         for (Held h : held.values()) {
             if (h.expiresAt != Long.MAX_VALUE && now >= h.expiresAt && lost == null) {
@@ -224,9 +239,19 @@ public final class RunLeases implements Fence, AutoCloseable {
     @Override
     public void close() {
         ScheduledExecutorService beat;
+        Thread hook;
         synchronized (this) {
             beat = heartbeat;
             heartbeat = null;
+            hook = exitHook;
+            exitHook = null;
+        }
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook releases them, or has
+            }
         }
         if (beat != null) beat.shutdownNow();
         if (held.isEmpty()) return;
@@ -234,19 +259,55 @@ public final class RunLeases implements Fence, AutoCloseable {
         // leave the target held until its expiry: release first, then hand the interrupt back
         boolean interrupted = Thread.interrupted();
         try {
-            for (Held h : new ArrayList<>(held.values())) {
-                try {
-                    h.store.release(h.lease);
-                } catch (RuntimeException e) {
-                    // it expires by itself within the expiry
-                    LOG.warn("could not release the lease of {}: {}", h.lease.target(), e.getMessage());
-                }
-            }
+            release(new ArrayList<>(held.values()));
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
         held.clear();
         lost = null;
+    }
+
+    private static void release(List<Held> leases) {
+        for (Held h : leases) {
+            try {
+                h.store.release(h.lease);
+            } catch (RuntimeException e) {
+                // it expires by itself within the expiry
+                LOG.warn("could not release the lease of {}: {}", h.lease.target(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * While a lease is held, a JVM shutdown hook (Ctrl-C, {@code kill}, a closed terminal) releases it, so the
+     * next run need not wait out the expiry; from then on this process takes and uses none. It waits
+     * at most {@value #EXIT_RELEASE_MS} ms for the registry, then leaves the rest to expire. A
+     * {@code kill -9} runs no hook: its leases expire.
+     */
+    private void releaseOnExit() {
+        if (exitHook != null) return;
+        Thread hook = new Thread(() -> {
+            exiting = true;
+            Thread releasing = new Thread(this::close, "ops-lease-release-" + runId);
+            releasing.setDaemon(true);
+            releasing.start();
+            try {
+                releasing.join(EXIT_RELEASE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ops-lease-exit-" + runId);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            exitHook = hook;
+        } catch (IllegalStateException shuttingDown) {
+            exiting = true;
+        }
+    }
+
+    private OpsException exitingRefusal(String what) {
+        return OpsException.builder("Refused: " + what + ": this process is exiting and has let go of its leases")
+                .environment(environment).hint("nothing more is changed by this run; resume it or run it again").refused();
     }
 
     private void startHeartbeat(Leases leases) {
