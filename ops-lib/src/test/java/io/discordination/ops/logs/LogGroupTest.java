@@ -268,6 +268,31 @@ class LogGroupTest {
     }
 
     @Test
+    void last_whenTheServiceWasQuiet_reachesBackFasterAndStaysWithinTheQuotaOfFiveCallsASecond(SandboxInfo info, @TempDir Path home) {
+        // the case of a service that stopped logging (api-not-responding): events only before the range
+        String group = "/test/quiet-" + UUID.randomUUID();
+        try (CloudWatchLogsClient logs = SandboxAws.client(info, CloudWatchLogsClient.builder())) {
+            logs.createLogGroup(b -> b.logGroupName(group));
+            logs.createLogStream(b -> b.logGroupName(group).logStreamName("api/api/1"));
+            logs.putLogEvents(b -> b.logGroupName(group).logStreamName("api/api/1").logEvents(InputLogEvent.builder()
+                    .timestamp(Instant.now().minus(Duration.ofMinutes(70)).toEpochMilli()).message("[info] last line").build()));
+        }
+        try (OpsContext ops = SandboxAws.context(info, home)) {
+            for (Duration range : List.of(Duration.ofMinutes(10), Duration.ofHours(1))) {
+                AwsCalls.Snapshot before = ops.awsCalls().snapshot();
+
+                LogEvents last = ops.logGroup(group).tail(range).last(20);
+
+                long calls = ops.awsCalls().snapshot().since(before).calls("CloudWatchLogs:FilterLogEvents");
+                assertThat(last.events()).as("nothing in the last %s", range).isEmpty();
+                // windows of 10 s, 40 s, 160 s, then the rest of 10 minutes: within the five calls a second FilterLogEvents
+                // allows, so the tail never waits for its pacer; an hour adds 640 s and 2,560 s (doubling took 6 and 9)
+                assertThat(calls).as("calls over %s", range).isEqualTo(range.toMinutes() == 10 ? 4 : 6);
+            }
+        }
+    }
+
+    @Test
     void first_whenManyMatch_readsOnePageOfThatSize(SandboxInfo info, @TempDir Path home) {
         String group = groupOverTime(info, 2000, Duration.ofMinutes(30));
         try (OpsContext ops = SandboxAws.context(info, home)) {
