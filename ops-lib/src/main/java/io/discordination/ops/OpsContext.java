@@ -45,6 +45,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -223,14 +224,37 @@ public final class OpsContext implements AutoCloseable {
         SdkClient existing = awsClients.get(type);
         if (existing != null) return type.cast(existing);
         B b = placed(builder.get());
-        b.httpClientBuilder(UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(60)));
+        SdkHttpClient http = httpClient(Duration.ofSeconds(5), Duration.ofSeconds(60));
+        b.httpClient(http);
         b.overrideConfiguration(o -> o.retryStrategy(RetryMode.ADAPTIVE_V2).addExecutionInterceptor(awsCalls));
         C created = b.build();
         awsClients.put(type, created);
+        closeables.push(http); // handed in, so closed by this context after the client
         closeables.push(created);
         return created;
+    }
+
+    /**
+     * The HTTP client of one AWS client: the SDK's URL connection client. Where the environment's
+     * endpoint speaks plain HTTP (the sandbox, an emulator), it is made without a TLS context: the
+     * SDK's builder sets one up for every client it builds (the JDK's trust store read and parsed,
+     * about a tenth of a second of a start), for a connection that never uses it.
+     */
+    private SdkHttpClient httpClient(Duration connect, Duration socket) {
+        boolean plain = topology.aws().endpoint().optional().map(e -> e.regionMatches(true, 0, "http://", 0, 7)).orElse(false);
+        if (!plain) return UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(socket).build();
+        int connectMs = (int) connect.toMillis();
+        int socketMs = (int) socket.toMillis();
+        return UrlConnectionHttpClient.create(uri -> {
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+                c.setConnectTimeout(connectMs);
+                c.setReadTimeout(socketMs);
+                return c;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** {@code b} with this environment's region, endpoint and credentials. */
@@ -248,10 +272,10 @@ public final class OpsContext implements AutoCloseable {
      * shows up among a step's calls.
      */
     private CloudWatchLogsClient auditTrailClient() {
+        SdkHttpClient http = httpClient(Duration.ofSeconds(3), Duration.ofSeconds(10));
+        closeables.push(http);
         return placed(CloudWatchLogsClient.builder())
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(10)))
+                .httpClient(http)
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).addExecutionInterceptor(auditTrailCalls))
                 .build();
     }
