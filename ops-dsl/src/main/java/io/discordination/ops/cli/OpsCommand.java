@@ -145,6 +145,8 @@ public final class OpsCommand implements Runnable {
             else if (args[i].startsWith("--runbooks=")) System.setProperty(RUNBOOKS_PROPERTY, args[i].substring("--runbooks=".length()));
         }
         AwsWarmup.startEarly(args);
+        String command = subcommandName(args);
+        if ("plan".equals(command) || "run".equals(command)) RunbookInvocation.loadEnvironmentEarly(args);
         Terminal.fitTablesToWidth();
         System.exit(execute(args));
     }

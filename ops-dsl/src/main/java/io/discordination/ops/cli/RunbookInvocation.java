@@ -66,7 +66,10 @@ final class RunbookInvocation {
         if ("local".equals(name) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) {
             return () -> environment(name, err);
         }
-        CompletableFuture<Environment> ahead = CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(name)));
+        Early started = early;
+        early = null;
+        CompletableFuture<Environment> ahead = started != null && started.name().equals(name) ? started.environment()
+                : CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(name)));
         return () -> {
             try {
                 return ahead.join();
@@ -75,6 +78,35 @@ final class RunbookInvocation {
                 throw e;
             }
         };
+    }
+
+    /** An environment whose loading {@link #loadEnvironmentEarly} started, under the name it was asked by. */
+    private record Early(String name, CompletableFuture<Environment> environment) {
+    }
+
+    private static volatile Early early;
+
+    /**
+     * From {@code main}, for {@code ops plan} and {@code ops run}: starts loading the environment that
+     * {@code args} name (--env, else $OPS_ENV, else local) before picocli has even built the command
+     * line, about a tenth of a second earlier than the command would; {@link #environmentAhead} then
+     * takes it when the command asks for the same name. The environment is read and bound on a
+     * second core while the first one builds the command line and loads the runbook (parsing the
+     * YAML file and binding it to the schema cost a plan a third of a second before). A guess that
+     * misses (an option spelt another way) costs only that work: the command loads its own. Nothing
+     * is started for a local sandbox that is not up (the command starts it and says so).
+     */
+    static void loadEnvironmentEarly(String[] args) {
+        String name = null;
+        for (int i = 0; i < args.length; i++) {
+            if ((args[i].equals("-e") || args[i].equals("--env")) && i + 1 < args.length) name = args[++i];
+            else if (args[i].startsWith("--env=")) name = args[i].substring("--env=".length());
+        }
+        if (name == null || name.isBlank()) name = System.getenv(OpsCommand.ENVIRONMENT_VARIABLE);
+        if (name == null || name.isBlank()) name = "local";
+        String named = name.trim();
+        if ("local".equals(named) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) return;
+        early = new Early(named, CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(named))));
     }
 
     /** The context, its progress quiet with {@code --quiet}. */
