@@ -52,6 +52,12 @@ import java.util.regex.Pattern;
 public final class JShellCompiler implements ScriptCompiler {
     private static final Pattern SNIPPET_CLASS = Pattern.compile("^(REPL\\.\\$JShell\\$\\d+)");
     private static final Pattern SNIPPET_FILE = Pattern.compile("#(\\d+)");
+    /**
+     * No annotation processing; string concatenation as StringBuilder code, as the library is built
+     * (the parent pom): the cached class of a runbook then spins no method handles when it runs.
+     * Part of the cache key's version ("2"): a class compiled otherwise is compiled again.
+     */
+    private static final String[] COMPILER_OPTIONS = {"-proc:none", "-XDstringConcat=inline"};
 
     /** The imports every script starts with. */
     public static List<String> preamble() {
@@ -75,7 +81,7 @@ public final class JShellCompiler implements ScriptCompiler {
     @Override
     public Runbook load(Path file, String content, ScriptCache cache) {
         List<String> preamble = preamble();
-        String key = ScriptCache.sha256("jsh", "1", Library.stamp(), String.join("\n", preamble), content);
+        String key = ScriptCache.sha256("jsh", "2", Library.stamp(), String.join("\n", preamble), content);
         String contentHash = ScriptCache.sha256(content);
         Optional<CompiledScript> cached = cache.lookup(key);
         if (cached.isPresent()) {
@@ -119,7 +125,7 @@ public final class JShellCompiler implements ScriptCompiler {
         Session(List<String> preamble, String name) {
             this.preamble = preamble;
             this.execution = new CapturingExecution();
-            this.shell = JShell.builder().executionEngine(execution.provider(), Map.of()).compilerOptions("-proc:none").build();
+            this.shell = JShell.builder().executionEngine(execution.provider(), Map.of()).compilerOptions(COMPILER_OPTIONS).build();
             shell.addToClasspath(String.join(java.io.File.pathSeparator, Library.classPath()));
             // one import snippet holding every import: JShell compiles each snippet it is given, and
             // twenty separate imports cost a second on a cold JVM; one costs a tenth of that
