@@ -111,14 +111,8 @@ class ReplTest {
 
     /** The api service's deployment ids, as the aws CLI sees them (an independent client). */
     private static String deployments() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("aws", "ecs", "describe-services", "--cluster", "discordination-prod",
+        return aws("ecs", "describe-services", "--cluster", "discordination-prod",
                 "--services", "api", "--query", "services[0].deployments[].id", "--output", "text");
-        pb.environment().remove("AWS_PROFILE");
-        pb.environment().putAll(sandbox.exports());
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
     }
 
     /**
@@ -126,9 +120,16 @@ class ReplTest {
      * once released, "None" when no run ever took it.
      */
     private static String apiLeaseExpiry() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "get-item", "--table-name", "discordination-ops", "--consistent-read",
+        return aws("dynamodb", "get-item", "--table-name", "discordination-ops", "--consistent-read",
                 "--key", "{\"pk\":{\"S\":\"lease#local#ecs:discordination-prod/api\"},\"sk\":{\"S\":\"lease\"}}",
                 "--query", "Item.expiresAt.N", "--output", "text");
+    }
+
+    /** What {@code aws args} prints against the sandbox. */
+    private static String aws(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("AWS_PROFILE");
         pb.environment().putAll(sandbox.exports());
         Process p = pb.redirectErrorStream(true).start();

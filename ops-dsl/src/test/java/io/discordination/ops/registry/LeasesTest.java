@@ -164,12 +164,8 @@ class LeasesTest {
                 "run", Cli.testRunbook("hold.jsh").toString(), "--env", aliceEnv.toString(), "-p", "label=a");
         Map<String, AttributeValue> held;
         try {
-            held = awaitHeld(target, before, holder);
             // killed inside its effect, holding the lease
-            while (!Files.exists(probe.resolve("lock-marker")) || Files.readAllLines(probe.resolve("lock-marker")).isEmpty()) {
-                assertThat(holder.isAlive()).as("the holder ended early").isTrue();
-                Thread.sleep(20);
-            }
+            held = awaitInsideItsEffect(target, before, holder, probe);
         } finally {
             holder.destroyForcibly(); // kill -9
         }
@@ -230,11 +226,7 @@ class LeasesTest {
         Process holder = aliceCli.start("run", Cli.testRunbook("hold.jsh").toString(), "--env", env.toString(), "-p", "label=t");
         Map<String, AttributeValue> held;
         try {
-            held = awaitHeld(target, before, holder);
-            while (!Files.exists(ownProbe.resolve("lock-marker")) || Files.readAllLines(ownProbe.resolve("lock-marker")).isEmpty()) {
-                assertThat(holder.isAlive()).as("the holder ended early").isTrue();
-                Thread.sleep(20);
-            }
+            held = awaitInsideItsEffect(target, before, holder, ownProbe);
         } finally {
             holder.destroy(); // SIGTERM, as kill does, or a terminal closed around it (SIGHUP)
         }
@@ -259,6 +251,21 @@ class LeasesTest {
                 .item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("x"), "kind", AttributeValue.fromS("test"),
                         "at", AttributeValue.fromS(Instant.now().toString())))).build());
         plane.dynamo.transactWriteItems(b -> b.transactItems(items));
+    }
+
+    /**
+     * Waits until {@code holder} holds {@code target} and is inside its effect (hold.jsh has written its
+     * line to {@code probeDir}'s lock-marker and waits there); returns the lease item.
+     */
+    private static Map<String, AttributeValue> awaitInsideItsEffect(String target, long tokenBefore, Process holder, Path probeDir)
+            throws Exception {
+        Map<String, AttributeValue> held = awaitHeld(target, tokenBefore, holder);
+        Path marker = probeDir.resolve("lock-marker");
+        while (!Files.exists(marker) || Files.readAllLines(marker).isEmpty()) {
+            assertThat(holder.isAlive()).as("the holder ended early").isTrue();
+            Thread.sleep(20);
+        }
+        return held;
     }
 
     /** Waits until a run other than the one before holds {@code target}: its lease item with a higher token, unexpired. */
