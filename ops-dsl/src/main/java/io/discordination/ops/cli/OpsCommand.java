@@ -125,7 +125,12 @@ public final class OpsCommand implements Runnable {
 
     /** The environment given with --env, else {@code $OPS_ENV} when set, else {@code fallback} (the command's default). */
     String environmentOr(String fallback) {
-        if (environment != null && !environment.isBlank()) return environment;
+        return environmentOr(environment, fallback);
+    }
+
+    /** {@code given} (the value of --env, may be null), else {@code $OPS_ENV} when set, else {@code fallback}. */
+    static String environmentOr(String given, String fallback) {
+        if (given != null && !given.isBlank()) return given;
         String fromShell = System.getenv(ENVIRONMENT_VARIABLE);
         return fromShell == null || fromShell.isBlank() ? fallback : fromShell.trim();
     }

@@ -63,13 +63,10 @@ final class RunbookInvocation {
      * started only when the result is asked for, after bad input has been ruled out.
      */
     static Supplier<Environment> environmentAhead(String name, PrintWriter err) {
-        if ("local".equals(name) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) {
-            return () -> environment(name, err);
-        }
         Early started = early;
         early = null;
-        CompletableFuture<Environment> ahead = started != null && started.name().equals(name) ? started.environment()
-                : CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(name)));
+        CompletableFuture<Environment> ahead = started != null && started.name().equals(name) ? started.environment() : loading(name);
+        if (ahead == null) return () -> environment(name, err);
         return () -> {
             try {
                 return ahead.join();
@@ -97,16 +94,23 @@ final class RunbookInvocation {
      * is started for a local sandbox that is not up (the command starts it and says so).
      */
     static void loadEnvironmentEarly(String[] args) {
-        String name = null;
+        String given = null;
         for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("-e") || args[i].equals("--env")) && i + 1 < args.length) name = args[++i];
-            else if (args[i].startsWith("--env=")) name = args[i].substring("--env=".length());
+            if ((args[i].equals("-e") || args[i].equals("--env")) && i + 1 < args.length) given = args[++i];
+            else if (args[i].startsWith("--env=")) given = args[i].substring("--env=".length());
         }
-        if (name == null || name.isBlank()) name = System.getenv(OpsCommand.ENVIRONMENT_VARIABLE);
-        if (name == null || name.isBlank()) name = "local";
-        String named = name.trim();
-        if ("local".equals(named) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) return;
-        early = new Early(named, CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(named))));
+        String name = OpsCommand.environmentOr(given, "local");
+        CompletableFuture<Environment> loading = loading(name);
+        if (loading != null) early = new Early(name, loading);
+    }
+
+    /**
+     * The environment {@code name} read, bound and its secrets learnt on another thread; null for the
+     * local sandbox when it is not up (the command starts it, saying so, before it loads it).
+     */
+    private static CompletableFuture<Environment> loading(String name) {
+        if ("local".equals(name) && !Files.isRegularFile(OpsPaths.sandboxEnvironment(OpsPaths.home()))) return null;
+        return CompletableFuture.supplyAsync(() -> Redaction.learn(Environment.named(name)));
     }
 
     /** The context, its progress quiet with {@code --quiet}. */
