@@ -3,9 +3,7 @@ package io.discordination.ops.env;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.discordination.ops.Credentials;
 import io.discordination.ops.OpsException;
 import io.discordination.ops.OpsPaths;
@@ -47,7 +45,6 @@ import java.util.regex.Pattern;
  * <pre>{@code String cluster = Environment.named("prod").topology().ecs().cluster().required();}</pre>
  */
 public final class Environment {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{0,200})'|\"([^\"\\n]{0,200})\"");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential).*");
@@ -151,7 +148,7 @@ public final class Environment {
     public static Environment load(Path file, Function<String, String> variables) {
         JsonNode root;
         try {
-            root = YAML.readTree(file.toFile());
+            root = TopologyFiles.parse(file);
         } catch (JsonProcessingException e) {
             // no cause attached: the parser's message quotes the lines around the problem, secrets and all
             throw OpsException.builder("Environment file " + file + " is not valid YAML: " + yamlProblem(e))

@@ -1,6 +1,5 @@
 package io.discordination.ops.topology;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.Map;
  * <pre>{@code String group = topology.logs().groups().get("api").required();}</pre>
  */
 public record LogsTopology(@JsonValue Map<String, Setting> groups) {
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public LogsTopology {
         groups = Defaults.names(groups);
     }

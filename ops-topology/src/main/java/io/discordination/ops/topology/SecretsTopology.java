@@ -1,6 +1,5 @@
 package io.discordination.ops.topology;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.Map;
  * <pre>{@code String id = topology.secrets().ids().get("jwt-secret").required();}</pre>
  */
 public record SecretsTopology(@JsonValue Map<String, Setting> ids) {
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public SecretsTopology {
         ids = Defaults.names(ids);
     }

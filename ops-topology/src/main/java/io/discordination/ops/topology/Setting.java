@@ -1,13 +1,7 @@
 package io.discordination.ops.topology;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
-import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,7 +16,6 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code String cluster = topology.ecs().cluster().required();}</pre>
  */
-@JsonDeserialize(using = Setting.Reader.class)
 public final class Setting {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Setting ABSENT = new Setting(null, null, SettingSource.LITERAL);
@@ -116,25 +109,5 @@ public final class Setting {
     @Override
     public String toString() {
         return "Setting[" + (path == null ? "in code" : path) + (raw == null ? ", absent" : "") + "]";
-    }
-
-    /** Reads any scalar (a string, a number, {@code true}) as the setting's text; a mapping or a list is refused. */
-    static final class Reader extends JsonDeserializer<Setting> {
-        @Override
-        public Setting deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonToken token = p.currentToken();
-            if (token == null || !token.isScalarValue()) return (Setting) ctxt.handleUnexpectedToken(Setting.class, p);
-            return new Setting(p.getValueAsString(), null, SettingSource.LITERAL);
-        }
-
-        @Override
-        public Setting getNullValue(DeserializationContext ctxt) {
-            return ABSENT;
-        }
-
-        @Override
-        public Object getAbsentValue(DeserializationContext ctxt) {
-            return ABSENT;
-        }
     }
 }

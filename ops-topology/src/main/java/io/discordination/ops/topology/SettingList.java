@@ -1,13 +1,8 @@
 package io.discordination.ops.topology;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.io.IOException;
@@ -21,7 +16,6 @@ import java.util.Objects;
  *
  * <pre>{@code List<String> subnets = topology.ecs().network().subnets().values();}</pre>
  */
-@JsonDeserialize(using = SettingList.Reader.class)
 @JsonSerialize(using = SettingList.Writer.class)
 public final class SettingList {
     private static final SettingList ABSENT = new SettingList(List.of(), false);
@@ -82,32 +76,6 @@ public final class SettingList {
     @Override
     public String toString() {
         return "SettingList[" + (items.isEmpty() ? "absent" : items.get(0).path() == null ? "in code" : items.get(0).path()) + "]";
-    }
-
-    static final class Reader extends JsonDeserializer<SettingList> {
-        @Override
-        public SettingList deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() == JsonToken.START_ARRAY) {
-                List<Setting> items = new ArrayList<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    if (!t.isScalarValue()) return (SettingList) ctxt.handleUnexpectedToken(SettingList.class, p);
-                    if (t != JsonToken.VALUE_NULL) items.add(Setting.of(p.getValueAsString()));
-                }
-                return new SettingList(items, true);
-            }
-            if (!p.currentToken().isScalarValue()) return (SettingList) ctxt.handleUnexpectedToken(SettingList.class, p);
-            return new SettingList(List.of(Setting.of(p.getValueAsString())), false);
-        }
-
-        @Override
-        public SettingList getNullValue(DeserializationContext ctxt) {
-            return ABSENT;
-        }
-
-        @Override
-        public Object getAbsentValue(DeserializationContext ctxt) {
-            return ABSENT;
-        }
     }
 
     static final class Writer extends JsonSerializer<SettingList> {

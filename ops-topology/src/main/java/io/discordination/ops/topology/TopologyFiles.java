@@ -3,19 +3,23 @@ package io.discordination.ops.topology;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,46 +31,193 @@ import java.util.Map;
  * An unknown key is a {@link TopologyProblem} naming it.
  *
  * <pre>{@code
- * Topology prod = TopologyFiles.read(new YAMLMapper().readTree(file), source);
+ * Topology prod = TopologyFiles.read(TopologyFiles.parse(file), source);
  * String yaml = TopologyFiles.write(topology);
  * }</pre>
  */
 public final class TopologyFiles {
-    private static final ObjectMapper READER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-    private static final ObjectMapper WRITER = new ObjectMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build())
-            .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private TopologyFiles() {
     }
 
+    /** Builds the writer on first use: only the sandbox writes a file, and every command reads one. */
+    private static final class Writer {
+        static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build())
+                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+    }
+
+    /**
+     * The first YAML document of {@code file} as a tree (Jackson's YAML parser, so scalars are typed
+     * as {@code ObjectMapper.readTree} types them), or null when the file holds no document. The
+     * tree is built from the parser's tokens: an {@code ObjectMapper} costs a command's start about
+     * 60 ms to construct, and reading an environment needs none of it.
+     *
+     * @throws JsonProcessingException when the file is not valid YAML
+     */
+    public static JsonNode parse(Path file) throws IOException {
+        try (JsonParser p = YAML_FILES.createParser(file.toFile())) {
+            return p.nextToken() == null ? null : tree(p);
+        }
+    }
+
+    private static final YAMLFactory YAML_FILES = new YAMLFactory();
+
+    /** The value that starts at the parser's current token, the parser left on its last token. */
+    private static JsonNode tree(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    object.set(key, tree(p));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) array.add(tree(p));
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(p.getBooleanValue());
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> {
+                // a YAML !!binary or another tag Jackson hands over as an object: its text, as readTree has it
+                return NODES.textNode(p.getValueAsString());
+            }
+        }
+    }
+
     /**
      * The topology in {@code root} (a parsed YAML document), its settings named by their dotted
-     * paths and resolved against {@code source} when read.
+     * paths and resolved against {@code source} when read. The records are the schema: each
+     * mapping is read against its record's components, by reflection, without Jackson's data
+     * binding (whose first use costs a command's start tens of milliseconds).
      *
      * @throws TopologyProblem if a key is unknown or a value has the wrong shape
      */
     public static Topology read(JsonNode root, SettingSource source) {
         Topology unbound;
         try {
-            unbound = READER.treeToValue(root, Topology.class);
-        } catch (UnrecognizedPropertyException e) {
-            String setting = dotted(e.getPath());
-            List<String> known = keysOf(e.getReferringClass());
-            throw new TopologyProblem("unknown setting '" + setting + "'"
-                    + (known.isEmpty() ? "" : " (known " + where(setting) + ": " + String.join(", ", known) + ")"), setting, known);
-        } catch (JsonMappingException e) {
-            String setting = dotted(e.getPath());
-            // the parser's own message quotes the value (a password, perhaps): say only what was expected
-            throw new TopologyProblem("setting '" + setting + "' should be " + expected(e), setting, List.of());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            unbound = (Topology) value(Topology.class, root, "");
+        } catch (IllegalArgumentException e) {
             throw new TopologyProblem("it does not match the environment schema", "", List.of());
         }
         return (Topology) bind(unbound, "", source);
+    }
+
+    /** What {@code node} (null when the file leaves the setting out) holds as a {@code type}, unbound. */
+    private static Object value(Type type, JsonNode node, String path) {
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        boolean absent = node == null || node.isNull() || node.isMissingNode();
+        if (raw == Setting.class) {
+            if (absent) return Setting.absent();
+            if (!node.isValueNode()) throw wrongShape(path, raw);
+            return Setting.of(node.asText());
+        }
+        if (raw == SettingList.class) {
+            if (absent) return SettingList.absent();
+            if (node.isValueNode()) return SettingList.ofText(node.asText());
+            if (!node.isArray()) throw wrongShape(path, raw);
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (item.isNull()) continue;
+                if (!item.isValueNode()) throw wrongShape(path, raw);
+                items.add(item.asText());
+            }
+            return SettingList.of(items);
+        }
+        if (raw == String.class) {
+            if (absent) return null;
+            if (!node.isValueNode()) throw wrongShape(path, raw);
+            return node.asText();
+        }
+        if (raw == boolean.class) {
+            if (absent) return false;
+            if (node.isBoolean()) return node.booleanValue();
+            if (node.isTextual() && (node.textValue().equals("true") || node.textValue().equals("false"))) {
+                return Boolean.parseBoolean(node.textValue());
+            }
+            throw wrongShape(path, raw);
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            if (absent) return null;
+            if (!node.isObject()) throw wrongShape(path, raw);
+            Type values = ((ParameterizedType) type).getActualTypeArguments()[1];
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.properties().forEach(e -> map.put(e.getKey(), value(values, e.getValue(), join(path, e.getKey()))));
+            return map;
+        }
+        if (raw.isRecord()) return absent ? null : section(raw, node, path);
+        throw new IllegalStateException("The environment schema has a " + type + " at '" + path + "', which no file can hold");
+    }
+
+    /** The record {@code section} read from the mapping {@code node}; an unknown key names what is known there. */
+    private static Record section(Class<?> section, JsonNode node, String path) {
+        RecordComponent[] components = section.getRecordComponents();
+        Object[] values = new Object[components.length];
+        if (components.length == 1 && components[0].getAccessor().isAnnotationPresent(JsonValue.class)) {
+            // the section is the mapping itself (logs:, secrets:), its keys the short names
+            values[0] = value(components[0].getGenericType(), node, path);
+        } else {
+            if (!node.isObject()) throw wrongShape(path, section);
+            List<String> keys = keysOf(section);
+            for (int i = 0; i < components.length; i++) values[i] = value(components[i].getGenericType(), null, join(path, keys.get(i)));
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                int i = keys.indexOf(e.getKey());
+                String setting = join(path, e.getKey());
+                if (i < 0) {
+                    throw new TopologyProblem("unknown setting '" + setting + "' (known " + where(setting) + ": "
+                            + String.join(", ", keys) + ")", setting, keys);
+                }
+                values[i] = value(components[i].getGenericType(), e.getValue(), setting);
+            }
+        }
+        return construct(section, components, values);
+    }
+
+    private static Record construct(Class<?> section, RecordComponent[] components, Object[] values) {
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) types[i] = components[i].getType();
+        try {
+            return (Record) section.getDeclaredConstructor(types).newInstance(values);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException refused) throw refused;
+            throw new IllegalStateException("Cannot make " + section.getSimpleName(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot make " + section.getSimpleName(), e);
+        }
+    }
+
+    /** The value at {@code setting} is of another shape than the schema's: says what was expected, never what was found (a password, perhaps). */
+    private static TopologyProblem wrongShape(String setting, Class<?> type) {
+        String expected;
+        if (type == Setting.class || type == String.class) expected = "a single value, not a mapping or a list";
+        else if (type == SettingList.class) expected = "a value or a list of values";
+        else if (type == boolean.class) expected = "true or false";
+        else expected = "a mapping";
+        return new TopologyProblem("setting '" + setting + "' should be " + expected, setting, List.of());
     }
 
     /**
@@ -91,7 +242,7 @@ public final class TopologyFiles {
     /** {@code topology} as the YAML of an environment file; settings the file would not have are left out. */
     public static String write(Topology topology) {
         try {
-            return WRITER.writeValueAsString(withoutEmptySections(WRITER.valueToTree(topology)));
+            return Writer.YAML.writeValueAsString(withoutEmptySections(Writer.YAML.valueToTree(topology)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the topology as YAML", e);
         }
@@ -113,26 +264,6 @@ public final class TopologyFiles {
     private static String where(String setting) {
         int dot = setting.lastIndexOf('.');
         return dot < 0 ? "at the top level" : "under " + setting.substring(0, dot);
-    }
-
-    private static String expected(JsonMappingException e) {
-        Class<?> type = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
-        if (type == null) return "of another shape";
-        if (type == Setting.class || type == String.class) return "a single value, not a mapping or a list";
-        if (type == SettingList.class) return "a value or a list of values";
-        if (type == boolean.class || type == Boolean.class) return "true or false";
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) return "a mapping";
-        return "of another shape";
-    }
-
-    private static String dotted(List<JsonMappingException.Reference> path) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : path) {
-            if (ref.getFieldName() == null) continue; // an index into a list: the list's name says enough
-            if (!sb.isEmpty()) sb.append('.');
-            sb.append(ref.getFieldName());
-        }
-        return sb.toString();
     }
 
     /** A copy of {@code node} whose settings carry their dotted path and {@code source}. */

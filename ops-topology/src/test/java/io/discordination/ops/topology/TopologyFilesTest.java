@@ -102,6 +102,54 @@ class TopologyFilesTest {
     }
 
     @Test
+    void read_whenASectionOrListHasTheWrongShape_saysWhatTheSchemaExpectsThere() {
+        assertThatThrownBy(() -> read("ecs:\n  network:\n    subnets:\n      a: lk-Secret-Value-42\n", Map.of()))
+                .hasMessage("setting 'ecs.network.subnets' should be a value or a list of values");
+        assertThatThrownBy(() -> read("ecs:\n  network:\n    subnets:\n    - [nested]\n", Map.of()))
+                .hasMessage("setting 'ecs.network.subnets' should be a value or a list of values");
+        assertThatThrownBy(() -> read("ecs:\n  services: lk-Secret-Value-42\n", Map.of()))
+                .hasMessage("setting 'ecs.services' should be a mapping");
+        assertThatThrownBy(() -> read("redis:\n- lk-Secret-Value-42\n", Map.of())).hasMessage("setting 'redis' should be a mapping");
+        assertThatThrownBy(() -> read("logs: lk-Secret-Value-42\n", Map.of())).hasMessage("setting 'logs' should be a mapping");
+        assertThatThrownBy(() -> read("protected: maybe\n", Map.of())).hasMessage("setting 'protected' should be true or false");
+        assertThatThrownBy(() -> read("name:\n  x: y\n", Map.of()))
+                .hasMessage("setting 'name' should be a single value, not a mapping or a list");
+    }
+
+    @Test
+    void read_whenValuesAreEmptyNumbersOrFlags_keepsTheirTextAndNamesTheAbsentOnes() throws Exception {
+        Topology t = read("protected: true\necs:\n  services:\n    api:\n  network:\n    subnets: [subnet-a, ~, 42]\n"
+                + "postgres:\n  database: 5432\nredis:\nlogs:\n  api: /ecs/api\n", Map.of());
+
+        assertThat(t.isProtected()).isTrue();
+        assertThat(t.ecs().services().get("api").isWritten()).isFalse();
+        assertThat(t.ecs().network().subnets().values()).containsExactly("subnet-a", "42");
+        assertThat(t.postgres().database().required()).isEqualTo("5432");
+        assertThatThrownBy(() -> t.redis().url().required()).hasMessage("missing redis.url");
+        assertThatThrownBy(() -> t.ecs().services().get("api").required()).hasMessage("missing ecs.services.api");
+        assertThat(t.logs().groups().get("api").path()).isEqualTo("logs.api");
+        assertThat(read("protected: \"false\"\n", Map.of()).isProtected()).isFalse();
+    }
+
+    @Test
+    void parse_readsAFileAsJacksonsYamlMapperDoes() throws Exception {
+        Path file = Files.createTempFile("topology", ".yaml");
+        try {
+            for (String yaml : List.of(Files.readString(ENVIRONMENTS.resolve("prod.yaml")), Files.readString(ENVIRONMENTS.resolve("staging.yaml")),
+                    "a: 1\nb: 12345678901\nc: 1.5\nd: true\ne: ~\nf: [x, 2, {g: h}]\ni: 'quoted: text'\nj: 123456789012345678901234567890\n")) {
+                Files.writeString(file, yaml);
+                assertThat(TopologyFiles.parse(file)).isEqualTo(YAML.readTree(yaml));
+            }
+            Files.writeString(file, "");
+            assertThat(TopologyFiles.parse(file)).isNull();
+            Files.writeString(file, "a: [unclosed\n");
+            assertThatThrownBy(() -> TopologyFiles.parse(file)).isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void write_thenRead_givesTheSameTopologyWithoutAbsentSettings() throws Exception {
         Topology written = new Topology("local", false,
                 new AwsTopology(Setting.of("us-east-1"), Setting.of("http://127.0.0.1:5000"), null, null, null),
