@@ -1,5 +1,7 @@
 package io.discordination.ops;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import io.discordination.ops.text.TerminalText;
 
 import java.net.URLEncoder;
@@ -54,8 +56,8 @@ public final class Redactor {
         String formEncoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
         forms.add(formEncoded);
         forms.add(formEncoded.replace("+", "%20"));
-        String json = Json.write(value);
-        forms.add(json.substring(1, json.length() - 1));
+        // as every JSON writer of Jackson escapes a string's text (without building a mapper for it)
+        forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(value)));
         forms.add(TerminalText.escape(value));
         return forms;
     }
