@@ -177,13 +177,18 @@ public final class OpsCommand implements Runnable {
         if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
         CommandLine cl = new CommandLine(new OpsCommand());
         String named = subcommandName(args);
-        boolean known = false;
-        for (Class<?> c : SUBCOMMANDS) known |= c.getAnnotation(Command.class).name().equals(named);
-        boolean all = !known || NEED_ALL.contains(named);
-        for (Class<?> c : SUBCOMMANDS) {
-            String name = c.getAnnotation(Command.class).name();
-            if (all || name.equals(named)) cl.addSubcommand(name, c);
+        // reading a command's annotation costs a little (its nested commands load): up to the named one only
+        Class<?> only = null;
+        if (named != null && !NEED_ALL.contains(named)) {
+            for (Class<?> c : SUBCOMMANDS) {
+                if (c.getAnnotation(Command.class).name().equals(named)) {
+                    only = c;
+                    break;
+                }
+            }
         }
+        if (only != null) cl.addSubcommand(named, only);
+        else for (Class<?> c : SUBCOMMANDS) cl.addSubcommand(c.getAnnotation(Command.class).name(), c);
         CommandLine help = cl.getSubcommands().get("help");
         if (help != null) {
             help.getCommandSpec().usageMessage().footerHeading("%nExamples:%n")
