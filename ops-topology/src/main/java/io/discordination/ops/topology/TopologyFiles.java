@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads an environment file into a {@link Topology} and writes one back: the one schema, used by
@@ -37,6 +38,7 @@ import java.util.Map;
  */
 public final class TopologyFiles {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Set<String> BOOLEAN_TEXT = Set.of("true", "True", "TRUE", "false", "False", "FALSE");
 
     private TopologyFiles() {
     }
@@ -156,9 +158,8 @@ public final class TopologyFiles {
         if (raw == boolean.class) {
             if (absent) return false;
             if (node.isBoolean()) return node.booleanValue();
-            if (node.isTextual() && (node.textValue().equals("true") || node.textValue().equals("false"))) {
-                return Boolean.parseBoolean(node.textValue());
-            }
+            // quoted, as Jackson's binding took it ("true", "True", "TRUE"); a number is refused, not guessed at
+            if (node.isTextual() && BOOLEAN_TEXT.contains(node.textValue())) return Boolean.parseBoolean(node.textValue());
             throw wrongShape(path, raw);
         }
         if (Map.class.isAssignableFrom(raw)) {

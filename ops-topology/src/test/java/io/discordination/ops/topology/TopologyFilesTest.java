@@ -129,6 +129,8 @@ class TopologyFilesTest {
         assertThatThrownBy(() -> t.ecs().services().get("api").required()).hasMessage("missing ecs.services.api");
         assertThat(t.logs().groups().get("api").path()).isEqualTo("logs.api");
         assertThat(read("protected: \"false\"\n", Map.of()).isProtected()).isFalse();
+        assertThat(read("protected: \"True\"\n", Map.of()).isProtected()).isTrue();
+        assertThatThrownBy(() -> read("protected: 1\n", Map.of())).hasMessage("setting 'protected' should be true or false");
     }
 
     @Test
