@@ -15,7 +15,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -37,6 +36,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class TopologyFiles {
+    private static final YAMLFactory YAML_FILES = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> BOOLEAN_TEXT = Set.of("true", "True", "TRUE", "false", "False", "FALSE");
 
@@ -65,8 +65,6 @@ public final class TopologyFiles {
             return p.nextToken() == null ? null : tree(p);
         }
     }
-
-    private static final YAMLFactory YAML_FILES = new YAMLFactory();
 
     /** The value that starts at the parser's current token, the parser left on its last token. */
     private static JsonNode tree(JsonParser p) throws IOException {
@@ -283,19 +281,16 @@ public final class TopologyFiles {
     private static Record bindRecord(Record section, String path, SettingSource source) {
         RecordComponent[] components = section.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
         try {
             for (int i = 0; i < components.length; i++) {
                 RecordComponent c = components[i];
-                types[i] = c.getType();
                 String key = c.getAccessor().isAnnotationPresent(JsonValue.class) ? path : join(path, keyOf(c));
                 values[i] = bind(c.getAccessor().invoke(section), key, source);
             }
-            Constructor<?> canonical = section.getClass().getDeclaredConstructor(types);
-            return (Record) canonical.newInstance(values);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot bind " + section.getClass().getSimpleName(), e);
         }
+        return construct(section.getClass(), components, values);
     }
 
     /** The keys a section allows, in the schema's order. */
